@@ -1,0 +1,470 @@
+package config
+
+import (
+	"fmt"
+	"math/big"
+	"regexp"
+	"sort"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/dynblock"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+
+	"github.com/syncform/syncform"
+)
+
+var (
+	connectionSchema = &hcl.BodySchema{
+		Attributes: []hcl.AttributeSchema{{Name: "provider"}, {Name: "sandbox"}},
+		Blocks:     []hcl.BlockHeaderSchema{{Type: "hubspot"}, {Type: "salesforce"}, {Type: "connector"}},
+	}
+	hubspotSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+		{Name: "portal_id", Required: true}, {Name: "token", Required: true}}}
+	salesforceSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+		{Name: "instance_url", Required: true}, {Name: "token", Required: true}}}
+	connectorSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+		{Name: "mappings_csv"}, {Name: "endpoint"}}}
+	objectSchema = &hcl.BodySchema{
+		Attributes: []hcl.AttributeSchema{{Name: "sync"}, {Name: "prune"}},
+		Blocks: []hcl.BlockHeaderSchema{
+			{Type: "property", LabelNames: []string{"name"}},
+			{Type: "mapping", LabelNames: []string{"property"}},
+			{Type: "resync"},
+		},
+	}
+	propertySchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+		{Name: "label", Required: true}, {Name: "type", Required: true}, {Name: "group"}, {Name: "description"}}}
+	mappingSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+		{Name: "salesforce_field", Required: true}, {Name: "rule", Required: true},
+		{Name: "labels"}, {Name: "labels_from"}, {Name: "options"}}}
+	resyncSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+		{Name: "to_salesforce"}, {Name: "segment"}, {Name: "to_hubspot"}, {Name: "batch_size"}}}
+)
+
+// propertyName is the shape of a HubSpot property's internal name.
+var propertyName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+
+func (l *loader) connection(blocks hcl.Blocks, ctx *hcl.EvalContext) Connection {
+	c := Connection{Provider: ProviderSandbox, Sandbox: DefaultSandboxPath}
+	for i, b := range blocks {
+		if i > 0 {
+			l.add(duplicate("block", "connection", blocks[0].DefRange, b.DefRange))
+			continue
+		}
+		c.DeclRange = b.DefRange
+		content, diags := b.Body.Content(connectionSchema)
+		l.add(diags...)
+		if a, ok := content.Attributes["provider"]; ok {
+			if v, ok := l.oneOf(a, ctx, []string{ProviderSandbox, ProviderHubSpot}, "provider"); ok {
+				c.Provider, c.ProviderRange = v, a.Expr.Range()
+			}
+		}
+		if a, ok := content.Attributes["sandbox"]; ok {
+			if v, ok := l.str(a, ctx); ok {
+				c.Sandbox = v
+			}
+		}
+		for _, sb := range content.Blocks {
+			switch sb.Type {
+			case "hubspot":
+				c.HubSpot = l.hubspot(sb, ctx, c.HubSpot)
+			case "salesforce":
+				c.Salesforce = l.salesforce(sb, ctx, c.Salesforce)
+			case "connector":
+				c.Connector = l.connector(sb, ctx, c.Connector)
+			}
+		}
+	}
+	if c.Provider == ProviderHubSpot && len(blocks) > 0 && (c.HubSpot == nil || c.Salesforce == nil) {
+		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Incomplete hubspot connection",
+			Detail: "The hubspot provider needs both a hubspot block (portal_id, token) and a salesforce block (instance_url, token).", Subject: c.ProviderRange.Ptr()})
+	}
+	return c
+}
+
+func (l *loader) hubspot(b *hcl.Block, ctx *hcl.EvalContext, prev *HubSpotConnection) *HubSpotConnection {
+	if prev != nil {
+		l.add(duplicate("block", "hubspot", b.DefRange, b.DefRange))
+		return prev
+	}
+	content, diags := b.Body.Content(hubspotSchema)
+	l.add(diags...)
+	h := &HubSpotConnection{}
+	if a, ok := content.Attributes["portal_id"]; ok {
+		if n, ok := l.integer(a, ctx); ok {
+			h.PortalID = n
+		}
+	}
+	if a, ok := content.Attributes["token"]; ok {
+		h.Token, _ = l.secret(a, ctx)
+	}
+	return h
+}
+
+func (l *loader) salesforce(b *hcl.Block, ctx *hcl.EvalContext, prev *SalesforceConnection) *SalesforceConnection {
+	if prev != nil {
+		l.add(duplicate("block", "salesforce", b.DefRange, b.DefRange))
+		return prev
+	}
+	content, diags := b.Body.Content(salesforceSchema)
+	l.add(diags...)
+	s := &SalesforceConnection{}
+	if a, ok := content.Attributes["instance_url"]; ok {
+		s.InstanceURL, _ = l.str(a, ctx)
+	}
+	if a, ok := content.Attributes["token"]; ok {
+		s.Token, _ = l.secret(a, ctx)
+	}
+	return s
+}
+
+func (l *loader) connector(b *hcl.Block, ctx *hcl.EvalContext, prev *ConnectorConnection) *ConnectorConnection {
+	if prev != nil {
+		l.add(duplicate("block", "connector", b.DefRange, b.DefRange))
+		return prev
+	}
+	content, diags := b.Body.Content(connectorSchema)
+	l.add(diags...)
+	c := &ConnectorConnection{}
+	if a, ok := content.Attributes["mappings_csv"]; ok {
+		c.MappingsCSV, _ = l.str(a, ctx)
+	}
+	if a, ok := content.Attributes["endpoint"]; ok {
+		c.Endpoint, _ = l.str(a, ctx)
+	}
+	return c
+}
+
+func (l *loader) rules(blocks hcl.Blocks, ctx *hcl.EvalContext) []RuleSetting {
+	var out []RuleSetting
+	seen := map[string]hcl.Range{}
+	for _, b := range blocks {
+		attrs, diags := b.Body.JustAttributes()
+		l.add(diags...)
+		for name, a := range attrs {
+			if first, ok := seen[name]; ok {
+				l.add(duplicate("rule setting", name, first, a.NameRange))
+				continue
+			}
+			seen[name] = a.NameRange
+			if sev, ok := l.oneOf(a, ctx, Severities, "severity"); ok {
+				out = append(out, RuleSetting{Slug: name, Severity: sev, Range: a.NameRange})
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Slug < out[j].Slug })
+	return out
+}
+
+func objectNames() []string {
+	var names []string
+	for _, o := range syncform.Objects() {
+		names = append(names, string(o))
+	}
+	return names
+}
+
+func (l *loader) objects(blocks hcl.Blocks, ctx *hcl.EvalContext) []*Object {
+	byObject := map[syncform.Object]*Object{}
+	for _, b := range blocks {
+		o, err := syncform.ParseObject(b.Labels[0])
+		if err != nil {
+			l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Unknown object",
+				Detail:  fmt.Sprintf("There is no object %q.%s", b.Labels[0], didYouMean(b.Labels[0], objectNames())),
+				Subject: b.LabelRanges[0].Ptr()})
+			continue
+		}
+		if prev, ok := byObject[o]; ok {
+			l.add(duplicate("object", string(o), prev.DeclRange, b.DefRange))
+			continue
+		}
+		byObject[o] = l.object(o, b, ctx)
+	}
+	var out []*Object
+	for _, o := range syncform.Objects() {
+		if ob, ok := byObject[o]; ok {
+			out = append(out, ob)
+		}
+	}
+	return out
+}
+
+func (l *loader) object(o syncform.Object, b *hcl.Block, ctx *hcl.EvalContext) *Object {
+	ob := &Object{Object: o, DeclRange: b.DefRange}
+	content, diags := dynblock.Expand(b.Body, ctx).Content(objectSchema)
+	l.add(diags...)
+	if a, ok := content.Attributes["sync"]; ok {
+		if v, ok := l.boolean(a, ctx); ok {
+			ob.Sync, ob.SyncRange = &v, a.Range
+		}
+	}
+	if a, ok := content.Attributes["prune"]; ok {
+		ob.Prune, _ = l.boolean(a, ctx)
+	}
+	for _, blk := range content.Blocks {
+		switch blk.Type {
+		case "property":
+			if p := l.property(o, blk, ctx); p != nil {
+				if prev := ob.Property(p.Name); prev != nil {
+					l.add(duplicate("property", p.Name, prev.DeclRange, p.DeclRange))
+					continue
+				}
+				ob.Properties = append(ob.Properties, p)
+			}
+		case "mapping":
+			// Two mappings of one property are kept: the planner reports
+			// them as the property-mapped-twice rule.
+			if m := l.mapping(o, blk, ctx); m != nil {
+				ob.Mappings = append(ob.Mappings, m)
+			}
+		case "resync":
+			if ob.Resync != nil {
+				l.add(duplicate("block", "resync", ob.Resync.DeclRange, blk.DefRange))
+				continue
+			}
+			ob.Resync = l.resync(blk, ctx)
+		}
+	}
+	return ob
+}
+
+// name validates a block label that is a HubSpot property's internal name.
+func (l *loader) name(b *hcl.Block) (string, bool) {
+	n := b.Labels[0]
+	if !propertyName.MatchString(n) {
+		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid property name",
+			Detail:  fmt.Sprintf("%q is not a HubSpot internal property name: use lower-case letters, digits and underscores, starting with a letter.", n),
+			Subject: b.LabelRanges[0].Ptr()})
+		return n, false
+	}
+	return n, true
+}
+
+func (l *loader) property(o syncform.Object, b *hcl.Block, ctx *hcl.EvalContext) *Property {
+	name, ok := l.name(b)
+	content, diags := b.Body.Content(propertySchema)
+	l.add(diags...)
+	p := &Property{Property: syncform.Property{Object: o, Name: name, Group: o.DefaultPropertyGroup()}, DeclRange: b.DefRange}
+	if a, ok := content.Attributes["label"]; ok {
+		p.Label, _ = l.str(a, ctx)
+	}
+	if a, ok := content.Attributes["type"]; ok {
+		p.TypeRange = a.Expr.Range()
+		var names []string
+		for _, t := range syncform.FieldTypes() {
+			names = append(names, string(t))
+		}
+		if v, ok := l.oneOf(a, ctx, names, "field type"); ok {
+			p.Type = syncform.FieldType(v)
+		}
+	}
+	if a, ok := content.Attributes["group"]; ok {
+		p.Group, _ = l.str(a, ctx)
+	}
+	if a, ok := content.Attributes["description"]; ok {
+		p.Description, _ = l.str(a, ctx)
+	}
+	if !ok {
+		return nil
+	}
+	return p
+}
+
+func (l *loader) mapping(o syncform.Object, b *hcl.Block, ctx *hcl.EvalContext) *Mapping {
+	name, ok := l.name(b)
+	content, diags := b.Body.Content(mappingSchema)
+	l.add(diags...)
+	m := &Mapping{Mapping: syncform.Mapping{Object: o, Property: name}, DeclRange: b.DefRange}
+	if a, ok := content.Attributes["salesforce_field"]; ok {
+		m.SalesforceField, _ = l.str(a, ctx)
+		m.FieldRange = a.Expr.Range()
+	}
+	if a, ok := content.Attributes["rule"]; ok {
+		m.RuleRange = a.Expr.Range()
+		var names []string
+		for _, r := range syncform.SyncRules() {
+			names = append(names, string(r))
+		}
+		if v, ok := l.oneOf(a, ctx, names, "sync rule"); ok {
+			m.Rule = syncform.SyncRule(v)
+		}
+	}
+	if a, ok := content.Attributes["labels"]; ok {
+		m.Labels, m.LabelsRange = l.labels(a, ctx), a.Expr.Range()
+	}
+	if a, ok := content.Attributes["labels_from"]; ok {
+		m.LabelsFrom, _ = l.str(a, ctx)
+		m.LabelsFromRange = a.Expr.Range()
+	}
+	if a, ok := content.Attributes["options"]; ok {
+		m.OptionsRange = a.Expr.Range()
+		m.Options, _ = l.oneOf(a, ctx, []string{OptionsFromSalesforce}, "options source")
+	}
+	if !ok {
+		return nil
+	}
+	return m
+}
+
+// labels decodes a map of ID to label. A literal map gives each entry its own
+// range, so a bad ID is reported on its line.
+func (l *loader) labels(a *hcl.Attribute, ctx *hcl.EvalContext) []Label {
+	var out []Label
+	if pairs, diags := hcl.ExprMap(a.Expr); !diags.HasErrors() {
+		for _, kv := range pairs {
+			k, ok1 := l.strExpr(kv.Key, ctx)
+			v, ok2 := l.strExpr(kv.Value, ctx)
+			if ok1 && ok2 {
+				out = append(out, Label{ID: k, Label: v, Range: hcl.RangeBetween(kv.Key.Range(), kv.Value.Range())})
+			}
+		}
+		return out
+	}
+	v, ok := l.value(a.Expr, ctx, cty.Map(cty.String))
+	if !ok || v.IsNull() {
+		return nil
+	}
+	for k, lv := range v.AsValueMap() {
+		out = append(out, Label{ID: k, Label: lv.AsString(), Range: a.Expr.Range()})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+func (l *loader) resync(b *hcl.Block, ctx *hcl.EvalContext) *Resync {
+	content, diags := b.Body.Content(resyncSchema)
+	l.add(diags...)
+	r := &Resync{DeclRange: b.DefRange}
+	if a, ok := content.Attributes["to_salesforce"]; ok {
+		r.ToSalesforce, _ = l.oneOf(a, ctx, []string{ResyncSegment, ResyncRecords, ResyncNone}, "resync method")
+	}
+	if a, ok := content.Attributes["segment"]; ok {
+		r.Segment, _ = l.str(a, ctx)
+	}
+	if a, ok := content.Attributes["to_hubspot"]; ok {
+		r.ToHubSpot, _ = l.oneOf(a, ctx, []string{ResyncImport, ResyncNone}, "import method")
+	}
+	if a, ok := content.Attributes["batch_size"]; ok {
+		r.BatchRange = a.Expr.Range()
+		if n, ok := l.integer(a, ctx); ok {
+			if n <= 0 {
+				l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid batch size",
+					Detail: "batch_size must be a positive number of records.", Subject: a.Expr.Range().Ptr()})
+			} else {
+				r.BatchSize = int(n)
+			}
+		}
+	}
+	if r.ToSalesforce == ResyncSegment && r.Segment == "" {
+		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Missing segment",
+			Detail: "to_salesforce = \"segment\" resyncs a HubSpot segment: name it with segment = \"...\".", Subject: b.DefRange.Ptr()})
+	}
+	return r
+}
+
+// value evaluates expr and converts it to want. Secrets are refused: only
+// credential attributes (see secret) may hold a value read through env().
+func (l *loader) value(expr hcl.Expression, ctx *hcl.EvalContext, want cty.Type) (cty.Value, bool) {
+	v, diags := expr.Value(ctx)
+	l.add(diags...)
+	if diags.HasErrors() {
+		return cty.NilVal, false
+	}
+	if v.ContainsMarked() {
+		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Secret value not allowed here",
+			Detail: "This value comes from env(), which syncform treats as a secret; only token attributes may hold one. " +
+				"Use a variable (--var, --var-file or SYNCFORM_VAR_name) for values that are not secret.",
+			Subject: expr.Range().Ptr()})
+		return cty.NilVal, false
+	}
+	if !v.IsKnown() {
+		return cty.NilVal, false // an earlier error made it unknown; already reported
+	}
+	out, err := convert.Convert(v, want)
+	if err != nil {
+		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Incorrect attribute value type",
+			Detail: fmt.Sprintf("Inappropriate value: %s is required.", want.FriendlyName()), Subject: expr.Range().Ptr()})
+		return cty.NilVal, false
+	}
+	return out, true
+}
+
+func (l *loader) strExpr(expr hcl.Expression, ctx *hcl.EvalContext) (string, bool) {
+	v, ok := l.value(expr, ctx, cty.String)
+	if !ok {
+		return "", false
+	}
+	if v.IsNull() {
+		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Missing value",
+			Detail: "A string is required here, not null.", Subject: expr.Range().Ptr()})
+		return "", false
+	}
+	return v.AsString(), true
+}
+
+func (l *loader) str(a *hcl.Attribute, ctx *hcl.EvalContext) (string, bool) {
+	return l.strExpr(a.Expr, ctx)
+}
+
+// oneOf decodes a string that must be one of valid, suggesting the nearest.
+func (l *loader) oneOf(a *hcl.Attribute, ctx *hcl.EvalContext, valid []string, what string) (string, bool) {
+	s, ok := l.str(a, ctx)
+	if !ok {
+		return "", false
+	}
+	for _, v := range valid {
+		if s == v {
+			return s, true
+		}
+	}
+	l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: fmt.Sprintf("Unknown %s", what),
+		Detail: fmt.Sprintf("%q is not a valid %s.%s", s, what, didYouMean(s, valid)), Subject: a.Expr.Range().Ptr()})
+	return "", false
+}
+
+func (l *loader) boolean(a *hcl.Attribute, ctx *hcl.EvalContext) (bool, bool) {
+	v, ok := l.value(a.Expr, ctx, cty.Bool)
+	if !ok || v.IsNull() {
+		return false, false
+	}
+	return v.True(), true
+}
+
+func (l *loader) integer(a *hcl.Attribute, ctx *hcl.EvalContext) (int64, bool) {
+	v, ok := l.value(a.Expr, ctx, cty.Number)
+	if !ok || v.IsNull() {
+		return 0, false
+	}
+	bf := v.AsBigFloat()
+	n, acc := bf.Int64()
+	if acc != big.Exact {
+		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid number",
+			Detail: "A whole number is required here.", Subject: a.Expr.Range().Ptr()})
+		return 0, false
+	}
+	return n, true
+}
+
+// secret decodes a credential: it must come from env(), so that no token is
+// ever written into a configuration file.
+func (l *loader) secret(a *hcl.Attribute, ctx *hcl.EvalContext) (syncform.Secret, bool) {
+	v, diags := a.Expr.Value(ctx)
+	l.add(diags...)
+	if diags.HasErrors() || !v.IsKnown() {
+		return syncform.Secret{}, false
+	}
+	if !v.HasMark(sensitiveMark) {
+		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Token must come from the environment",
+			Detail:  "Write token = env(\"NAME\") and set NAME in the environment: a credential in a configuration file ends up in git.",
+			Subject: a.Expr.Range().Ptr()})
+		return syncform.Secret{}, false
+	}
+	v, _ = v.Unmark()
+	if v.IsNull() || v.Type() != cty.String {
+		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Incorrect attribute value type",
+			Detail: "A token must be a string.", Subject: a.Expr.Range().Ptr()})
+		return syncform.Secret{}, false
+	}
+	return syncform.NewSecret(v.AsString()), true
+}

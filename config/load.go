@@ -1,0 +1,174 @@
+package config
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclparse"
+)
+
+// Options are the inputs of a load that do not come from the files.
+type Options struct {
+	// Vars are --var arguments, "name=value", in command-line order.
+	Vars []string
+	// VarFiles are --var-file paths, in command-line order.
+	VarFiles []string
+	// Env looks up environment variables for env() and SYNCFORM_VAR_name;
+	// nil means an empty environment.
+	Env func(name string) (string, bool)
+}
+
+func (o Options) lookupEnv(name string) (string, bool) {
+	if o.Env == nil {
+		return "", false
+	}
+	return o.Env(name)
+}
+
+// VarFileSuffix marks variable files, which are read only through --var-file.
+const VarFileSuffix = ".vars.hcl"
+
+var rootSchema = &hcl.BodySchema{
+	Blocks: []hcl.BlockHeaderSchema{
+		{Type: "connection"},
+		{Type: "variable", LabelNames: []string{"name"}},
+		{Type: "locals"},
+		{Type: "object", LabelNames: []string{"name"}},
+		{Type: "rules"},
+	},
+}
+
+// loader carries one Load's state.
+type loader struct {
+	parser *hclparse.Parser
+	opts   Options
+	diags  hcl.Diagnostics
+}
+
+func (l *loader) add(d ...*hcl.Diagnostic) { l.diags = append(l.diags, d...) }
+
+// Load reads every *.hcl file of dir (except variable files) and returns the
+// configuration with every problem found, in one pass: it keeps going after
+// an error so that one run reports them all.
+func Load(dir string, opts Options) (*Config, hcl.Diagnostics) {
+	files, err := ConfigFiles(dir)
+	if err != nil {
+		return &Config{Dir: dir}, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot read the configuration directory", Detail: err.Error()}}
+	}
+	return LoadFiles(dir, files, opts)
+}
+
+// LoadFiles is Load for an explicit list of files; dir is the directory
+// relative paths in the configuration (the sandbox file) are resolved from.
+func LoadFiles(dir string, files []string, opts Options) (*Config, hcl.Diagnostics) {
+	l := &loader{parser: hclparse.NewParser(), opts: opts}
+	cfg := &Config{Dir: dir}
+	defer func() { cfg.Files = l.parser.Files() }()
+
+	if len(files) == 0 {
+		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "No configuration files",
+			Detail: fmt.Sprintf("The directory %s holds no *.hcl files. Run \"syncform init\" to write a starter configuration.", dir)})
+		return cfg, l.diags
+	}
+
+	var blocks hcl.Blocks
+	for _, name := range files {
+		f, diags := l.parser.ParseHCLFile(name)
+		l.add(diags...)
+		if f == nil {
+			continue
+		}
+		content, diags := f.Body.Content(rootSchema)
+		l.add(diags...)
+		blocks = append(blocks, content.Blocks...)
+	}
+
+	vars := l.variables(blocks.OfType("variable"))
+	locals := l.locals(blocks.OfType("locals"), vars)
+	ctx := evalContext(vars, locals, l.opts)
+	inputsFailed := l.diags.HasErrors()
+
+	cfg.Connection = l.connection(blocks.OfType("connection"), ctx)
+	cfg.Rules = l.rules(blocks.OfType("rules"), ctx)
+	cfg.Objects = l.objects(blocks.OfType("object"), ctx)
+
+	if inputsFailed {
+		l.diags = dropUnknownCascades(l.diags)
+	}
+	sortDiagnostics(l.diags)
+	return cfg, l.diags
+}
+
+// ConfigFiles lists the configuration files of dir, sorted by name.
+func ConfigFiles(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range entries {
+		n := e.Name()
+		if e.IsDir() || !strings.HasSuffix(n, ".hcl") || strings.HasSuffix(n, VarFileSuffix) || strings.HasPrefix(n, ".") {
+			continue
+		}
+		out = append(out, filepath.Join(dir, n))
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// sortDiagnostics orders diagnostics by file, line and column; those without
+// a source range (command-line problems) come first.
+func sortDiagnostics(diags hcl.Diagnostics) {
+	sort.SliceStable(diags, func(i, j int) bool {
+		a, b := diags[i].Subject, diags[j].Subject
+		switch {
+		case a == nil || b == nil:
+			return a == nil && b != nil
+		case a.Filename != b.Filename:
+			return a.Filename < b.Filename
+		case a.Start.Line != b.Start.Line:
+			return a.Start.Line < b.Start.Line
+		}
+		return a.Start.Column < b.Start.Column
+	})
+}
+
+// SortDiagnostics orders diagnostics as Load does: by file, line and column.
+func SortDiagnostics(diags hcl.Diagnostics) { sortDiagnostics(diags) }
+
+// duplicate reports a block or entry declared twice.
+func duplicate(what, name string, first, again hcl.Range) *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  fmt.Sprintf("Duplicate %s %q", what, name),
+		Detail:   fmt.Sprintf("%s %q was already declared at %s. Each may be declared once; remove or merge one of them.", capitalize(what), name, first),
+		Subject:  again.Ptr(),
+	}
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// dropUnknownCascades removes the errors that a failed variable or local
+// causes downstream: its value is unknown, and HCL then complains that a
+// dynamic block's labels or for_each are "not yet known". The cause is
+// already reported; the echo would only confuse.
+func dropUnknownCascades(diags hcl.Diagnostics) hcl.Diagnostics {
+	out := diags[:0]
+	for _, d := range diags {
+		if strings.HasPrefix(d.Summary, "Invalid dynamic") && strings.Contains(d.Detail, "known") {
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
+}

@@ -1,0 +1,6 @@
+object "contacts" {
+  mapping "fax" {
+    salesforce_field = "Fax" "Phone" # ERROR: Missing newline after argument
+    rule = "dont_sync"
+  }
+}

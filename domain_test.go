@@ -1,0 +1,117 @@
+package syncform
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestCompatible(t *testing.T) {
+	// DOMAIN.md's table, row by row, plus the value types that follow a row.
+	ok := map[FieldType][]SalesforceType{
+		Dropdown:   {SFPicklist, SFReference},
+		Radio:      {SFPicklist, SFReference},
+		Checkboxes: {SFMultiPicklist},
+		Checkbox:   {SFBoolean},
+		Number:     {SFDouble, SFInt, SFCurrency, SFPercent},
+		Text:       {SFString, SFTextarea, SFEmail, SFPhone, SFURL},
+		Textarea:   {SFTextarea},
+		Date:       {SFDate, SFDatetime},
+	}
+	all := []SalesforceType{SFPicklist, SFMultiPicklist, SFReference, SFBoolean, SFDouble, SFInt, SFString,
+		SFTextarea, SFDate, SFDatetime, SFCurrency, SFPercent, SFEmail, SFPhone, SFURL, SFID}
+	for _, hs := range FieldTypes() {
+		for _, sf := range all {
+			want := false
+			for _, x := range ok[hs] {
+				want = want || x == sf
+			}
+			if got := Compatible(hs, sf); got != want {
+				t.Errorf("Compatible(%s, %s) = %v, want %v", hs, sf, got, want)
+			}
+		}
+	}
+	if got := CompatibleFieldTypes(SFID); len(got) != 0 {
+		t.Errorf("an id field maps to nothing, got %v", got)
+	}
+}
+
+func TestAPITypeRoundTrip(t *testing.T) {
+	for _, ft := range FieldTypes() {
+		typ, fieldType := ft.APIType()
+		if got, ok := FieldTypeFromAPI(typ, fieldType); !ok || got != ft {
+			t.Errorf("%s → (%s, %s) → %s, %v", ft, typ, fieldType, got, ok)
+		}
+	}
+	if got, ok := FieldTypeFromAPI("datetime", "date"); !ok || got != Date {
+		t.Errorf("a datetime property is a date field, got %s %v", got, ok)
+	}
+}
+
+func TestOpens(t *testing.T) {
+	tests := []struct {
+		from, to SyncRule
+		want     []Direction
+	}{
+		{"", TwoWay, []Direction{ToSalesforce, ToHubSpot}},
+		{"", AlwaysUseSalesforce, []Direction{ToHubSpot}},
+		{"", DontSync, nil},
+		{AlwaysUseSalesforce, TwoWay, []Direction{ToSalesforce}},
+		{PreferSalesforceUnlessBlank, TwoWay, nil},
+		{DontSync, PreferSalesforceUnlessBlank, []Direction{ToSalesforce, ToHubSpot}},
+		{TwoWay, DontSync, nil},
+	}
+	for _, tt := range tests {
+		if got := Opens(tt.from, tt.to); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Opens(%q, %q) = %v, want %v", tt.from, tt.to, got, tt.want)
+		}
+	}
+}
+
+func TestStandardMappings(t *testing.T) {
+	seen := map[string]bool{}
+	for _, o := range Objects() {
+		ms := StandardMappings(o)
+		if len(ms) == 0 {
+			t.Errorf("%s has no standard mappings", o)
+		}
+		owner := false
+		for _, m := range ms {
+			key := string(o) + "." + m.Property
+			if seen[key] {
+				t.Errorf("%s listed twice", key)
+			}
+			seen[key] = true
+			owner = owner || m.Property == OwnerProperty
+		}
+		if !owner {
+			t.Errorf("%s has no owner mapping", o)
+		}
+	}
+	opt, ok := LookupStandard(Contacts, OptOutProperty)
+	if !ok || !opt.Fixed || opt.SalesforceField != OptOutField {
+		t.Errorf("opt-out mapping = %+v, %v", opt, ok)
+	}
+	email, _ := LookupStandard(Contacts, EmailProperty)
+	if len(email.AllowedRules) != 2 {
+		t.Errorf("email mapping allows %v", email.AllowedRules)
+	}
+}
+
+func TestSecretNeverPrints(t *testing.T) {
+	s := NewSecret("pat-na1-0123")
+	type holder struct {
+		Token Secret
+	}
+	js, _ := json.Marshal(holder{s})
+	for _, out := range []string{fmt.Sprint(s), fmt.Sprintf("%v %+v %#v %s", s, holder{s}, s, s), string(js)} {
+		if strings.Contains(out, "pat-na1") {
+			t.Errorf("secret leaked: %s", out)
+		}
+	}
+	if s.Reveal() != "pat-na1-0123" {
+		t.Error("Reveal lost the value")
+	}
+}

@@ -1,0 +1,206 @@
+package planner
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/syncform/syncform"
+	"github.com/syncform/syncform/config"
+)
+
+// Plan diffs the desired state against the live snapshot. It returns the
+// ordered actions and every rule finding; a plan whose diagnostics hold an
+// error must not be applied. Objects the configuration does not declare are
+// left alone entirely.
+func Plan(desired *config.Config, live *syncform.Snapshot) (*Result, hcl.Diagnostics) {
+	p := &planning{desired: desired, live: live, plan: &Result{}}
+	for _, ob := range desired.Objects {
+		p.object(ob)
+	}
+	sort.SliceStable(p.plan.Actions, func(i, j int) bool {
+		a, b := p.plan.Actions[i], p.plan.Actions[j]
+		if a.phase != b.phase {
+			return a.phase < b.phase
+		}
+		if ra, rb := a.Change.Object.Rank(), b.Change.Object.Rank(); ra != rb {
+			return ra < rb
+		}
+		return a.Address < b.Address
+	})
+	diags := applySettings(p.diags, desired.Rules)
+	config.SortDiagnostics(diags)
+	return p.plan, diags
+}
+
+type planning struct {
+	desired *config.Config
+	live    *syncform.Snapshot
+	plan    *Result
+	diags   hcl.Diagnostics
+}
+
+func (p *planning) add(ph phase, a Action) {
+	a.phase = ph
+	a.Address = a.Change.Address()
+	a.Mode = p.live.ModeFor(a.Change.Resource)
+	p.plan.Actions = append(p.plan.Actions, a)
+}
+
+func (p *planning) report(d *hcl.Diagnostic) { p.diags = append(p.diags, d) }
+
+func (p *planning) object(ob *config.Object) {
+	o := ob.Object
+	syncOn := p.live.Sync[o]
+	if ob.Sync != nil {
+		if !*ob.Sync && o.AlwaysSynced() {
+			p.report(finding("contacts-sync-required", ob.SyncRange, "This block sets sync = false on %s.", o))
+		} else if *ob.Sync != syncOn {
+			before, after := syncOn, *ob.Sync
+			ph := phaseSyncOn
+			if !after {
+				ph = phaseSyncOff
+			}
+			p.add(ph, Action{
+				Change: syncform.Change{Op: syncform.OpUpdate, Resource: syncform.ResourceSync, Object: o, Sync: &after},
+				Before: &Value{Sync: &before}, Reason: ReasonChanged,
+			})
+			syncOn = after
+		}
+	}
+	for _, prop := range ob.Properties {
+		p.property(prop)
+	}
+	p.mappings(ob, syncOn)
+}
+
+func (p *planning) property(d *config.Property) {
+	want := d.Property
+	live, ok := p.live.Property(want.Object, want.Name)
+	if !ok {
+		p.add(phaseProperties, Action{
+			Change: syncform.Change{Op: syncform.OpCreate, Resource: syncform.ResourceProperty, Object: want.Object, Name: want.Name, Property: &want},
+			Reason: ReasonNew,
+		})
+		return
+	}
+	if live.HubSpotDefined {
+		p.report(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "HubSpot-defined property",
+			Detail:  fmt.Sprintf("%q is one of HubSpot's own properties: it cannot be declared or changed. Remove the property block; a mapping can use it as it is.", want.Name),
+			Subject: d.DeclRange.Ptr()})
+		return
+	}
+	if live.SameSettings(want) {
+		return
+	}
+	after := live // options have their own lifecycle: keep the live ones
+	after.Label, after.Type, after.Group, after.Description = want.Label, want.Type, want.Group, want.Description
+	before := live
+	p.add(phaseProperties, Action{
+		Change: syncform.Change{Op: syncform.OpUpdate, Resource: syncform.ResourceProperty, Object: want.Object, Name: want.Name, Property: &after},
+		Before: &Value{Property: &before}, Reason: ReasonChanged,
+	})
+}
+
+// mappings diffs one object's declared mappings against its live ones.
+func (p *planning) mappings(ob *config.Object, syncOn bool) {
+	o := ob.Object
+	declared := map[string]*config.Mapping{}
+	byField := map[string]*config.Mapping{}
+	var valid []*config.Mapping
+	for _, m := range ob.Mappings {
+		if first, ok := declared[m.Property]; ok {
+			p.report(finding("property-mapped-twice", m.DeclRange, "%q is already mapped at %s.", m.Property, first.DeclRange))
+			continue
+		}
+		declared[m.Property] = m
+		if first, ok := byField[m.SalesforceField]; ok && m.SalesforceField != "" {
+			p.report(finding("field-mapped-twice", m.FieldRange, "%s is already mapped to %q at %s.", m.SalesforceField, first.Property, first.DeclRange))
+			continue
+		}
+		byField[m.SalesforceField] = m
+		if p.checkMapping(ob, m, syncOn) {
+			valid = append(valid, m)
+		}
+	}
+
+	// Live mappings the configuration leaves: pruned or listed as unmanaged.
+	kept := map[string]syncform.Mapping{} // by Salesforce field, after the plan
+	for _, lm := range p.live.Mappings[o] {
+		if _, ok := declared[lm.Property]; ok {
+			continue
+		}
+		switch {
+		case lm.Standard:
+			kept[lm.SalesforceField] = lm
+		case ob.Prune:
+			before := lm
+			p.add(phaseMappingDeletes, Action{
+				Change: syncform.Change{Op: syncform.OpDelete, Resource: syncform.ResourceMapping, Object: o, Name: lm.Property},
+				Before: &Value{Mapping: &before}, Reason: ReasonPruned,
+			})
+		default:
+			kept[lm.SalesforceField] = lm
+			p.plan.Unmanaged = append(p.plan.Unmanaged, lm)
+		}
+	}
+
+	count := len(kept)
+	for _, m := range valid {
+		count++
+		if other, ok := kept[m.SalesforceField]; ok {
+			p.report(finding("field-mapped-twice", m.FieldRange, "%s is already mapped to the live %s mapping %q.", m.SalesforceField, kind(other), other.Property))
+			continue
+		}
+		p.mapping(m)
+	}
+	p.checkLimit(ob, count)
+}
+
+func kind(m syncform.Mapping) string {
+	if m.Standard {
+		return "standard"
+	}
+	return "custom"
+}
+
+// mapping plans one valid declared mapping against its live counterpart.
+func (p *planning) mapping(m *config.Mapping) {
+	o := m.Object
+	want := m.Mapping
+	want.Standard = false
+	if _, ok := syncform.LookupStandard(o, m.Property); ok {
+		want.Standard = true
+	}
+	live, ok := p.live.Mapping(o, m.Property)
+	switch {
+	case !ok:
+		p.add(phaseMappingCreates, Action{
+			Change: syncform.Change{Op: syncform.OpCreate, Resource: syncform.ResourceMapping, Object: o, Name: m.Property, Mapping: &want},
+			Reason: ReasonNew,
+		})
+	case live.SalesforceField != want.SalesforceField:
+		// A custom mapping re-pointed at another field: delete, then create.
+		before := live
+		p.add(phaseMappingDeletes, Action{
+			Change: syncform.Change{Op: syncform.OpDelete, Resource: syncform.ResourceMapping, Object: o, Name: m.Property},
+			Before: &Value{Mapping: &before}, Reason: ReasonRepoint,
+		})
+		p.add(phaseMappingCreates, Action{
+			Change: syncform.Change{Op: syncform.OpCreate, Resource: syncform.ResourceMapping, Object: o, Name: m.Property, Mapping: &want},
+			Reason: ReasonRepoint,
+		})
+	case live.Rule != want.Rule && !isOwner(m.Property):
+		// The owner mapping syncs two-way whatever rule the portal shows,
+		// so its displayed rule is never a difference.
+		before := live
+		want.Standard = live.Standard
+		p.add(phaseRuleChanges, Action{
+			Change: syncform.Change{Op: syncform.OpUpdate, Resource: syncform.ResourceMapping, Object: o, Name: m.Property, Mapping: &want},
+			Before: &Value{Mapping: &before}, Reason: ReasonChanged,
+		})
+	}
+}
+
+func isOwner(property string) bool { return property == syncform.OwnerProperty }

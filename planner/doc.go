@@ -1,0 +1,10 @@
+// Package planner computes what must change for the live connection to match
+// the configuration: Plan(desired, live) is a pure function from a loaded
+// configuration and a live snapshot to an ordered list of actions and the
+// diagnostics of every constraint rule.
+//
+// It owns the plan's shape and order, the rule catalog and its checks, and the
+// severity overrides of a rules block. It performs no I/O and reads no clock;
+// it neither renders plans (cmd/syncform does) nor carries them out (the
+// reconciler does).
+package planner

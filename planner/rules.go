@@ -1,0 +1,147 @@
+package planner
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/syncform/syncform/config"
+)
+
+// Severity of a rule's findings.
+type Severity string
+
+const (
+	SeverityError   Severity = "error"
+	SeverityWarning Severity = "warning"
+	SeverityOff     Severity = "off"
+)
+
+// Rule is one documented constraint of the connector.
+type Rule struct {
+	Slug     string   `json:"slug"`
+	Severity Severity `json:"severity"`
+	// Summary is the one-line title of a finding.
+	Summary string `json:"summary"`
+	// Explain says why the constraint exists and ends with the fix.
+	Explain string `json:"explain"`
+}
+
+// Catalog is every rule the planner checks, by slug.
+var catalog = []Rule{
+	{"type-mismatch", SeverityError, "HubSpot and Salesforce field types are not compatible",
+		"The connector maps only compatible field types (a dropdown to a picklist or reference, a number to a double or int, …); any other pair fails to sync. Map the field to a property of a compatible type, or change the property's type."},
+	{"property-mapped-twice", SeverityError, "HubSpot property mapped twice",
+		"Within an object a HubSpot property may appear in one mapping only. Remove one of the mappings."},
+	{"field-mapped-twice", SeverityError, "Salesforce field mapped twice",
+		"Within an object a Salesforce field may appear in one mapping only. Remove one of the mappings, or delete the other live mapping (prune = true deletes undeclared custom mappings)."},
+	{"user-property", SeverityError, "HubSpot-user property cannot be mapped",
+		"The connector cannot map a custom property of the HubSpot user type. Map the standard owner property (hubspot_owner_id), or a property of another type."},
+	{"unknown-property", SeverityError, "Unknown HubSpot property",
+		"The mapping names a HubSpot property that does not exist. Fix the name, or declare it in a property block so syncform creates it."},
+	{"unknown-field", SeverityError, "Unknown Salesforce field",
+		"The mapping names a field the Salesforce object does not have. Fix the API name (custom fields end in __c); syncform does not create Salesforce fields."},
+	{"object-sync-off", SeverityError, "Mapping on an object whose sync is off",
+		"Company and deal mappings need the object's sync turned on. Set sync = true in the object block (companies before deals)."},
+	{"contacts-sync-required", SeverityError, "Contact sync cannot be turned off",
+		"Contacts always sync once the connector is installed. Remove sync = false; to stop a single mapping, set its rule to dont_sync."},
+	{"owner-two-way", SeverityError, "The owner mapping is two-way only",
+		"The owner mapping syncs two-way whatever rule the portal displays. Set rule = \"two_way\"."},
+	{"standard-undeletable", SeverityError, "Standard mapping cannot be deleted or re-pointed",
+		"Standard (default) mappings cannot be deleted or mapped to another field. To stop one syncing, declare it with rule = \"dont_sync\"."},
+	{"optout-fixed", SeverityError, "The email opt-out mapping is fixed",
+		"\"Unsubscribed from all email\" (hs_email_optout ↔ HasOptedOutOfEmail) cannot be changed or stopped. Remove the mapping block, or declare it with rule = \"two_way\"."},
+	{"email-rule", SeverityError, "Email mapping rule not allowed",
+		"The standard Email mapping accepts only two_way or prefer_salesforce_unless_blank. Use one of those."},
+	{"mapping-limit", SeverityError, "Too many mappings on one object",
+		"An object holds at most 500 field mappings; past 450 this is a warning. Remove mappings you do not need (prune = true deletes undeclared custom ones)."},
+}
+
+// Rules returns the catalog in a stable order.
+func Rules() []Rule { return append([]Rule(nil), catalog...) }
+
+// LookupRule returns the rule of a slug.
+func LookupRule(slug string) (Rule, bool) {
+	for _, r := range catalog {
+		if r.Slug == slug {
+			return r, true
+		}
+	}
+	return Rule{}, false
+}
+
+// Finding is the Extra of every diagnostic a rule produces: it carries the
+// rule's slug into every rendering.
+type Finding struct {
+	Rule string
+}
+
+// RuleOf returns the slug of the rule that produced d, or "".
+func RuleOf(d *hcl.Diagnostic) string {
+	if f, ok := hcl.DiagnosticExtra[Finding](d); ok {
+		return f.Rule
+	}
+	return ""
+}
+
+// finding builds the diagnostic of a rule at subject; detail says what is
+// wrong in this instance and the rule's explanation follows with the fix.
+func finding(slug string, subject hcl.Range, detail string, args ...any) *hcl.Diagnostic {
+	r, ok := LookupRule(slug)
+	if !ok {
+		panic("planner: finding for unknown rule " + slug) // a programming error
+	}
+	sev := hcl.DiagError
+	if r.Severity == SeverityWarning {
+		sev = hcl.DiagWarning
+	}
+	return &hcl.Diagnostic{
+		Severity: sev,
+		Summary:  r.Summary,
+		Detail:   fmt.Sprintf(detail, args...) + " " + r.Explain + " [" + slug + "]",
+		Subject:  subject.Ptr(),
+		Extra:    Finding{Rule: slug},
+	}
+}
+
+// applySettings applies a rules block: a warning can be turned off or raised
+// to an error; an error cannot be changed. Unknown slugs are reported.
+func applySettings(diags hcl.Diagnostics, settings []config.RuleSetting) hcl.Diagnostics {
+	var out hcl.Diagnostics
+	sev := map[string]string{}
+	for _, s := range settings {
+		r, ok := LookupRule(s.Slug)
+		switch {
+		case !ok:
+			var slugs []string
+			for _, r := range catalog {
+				slugs = append(slugs, r.Slug)
+			}
+			hint := ""
+			if near := config.Suggest(s.Slug, slugs); near != "" {
+				hint = fmt.Sprintf(" Did you mean %q?", near)
+			}
+			out = append(out, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Unknown rule",
+				Detail: fmt.Sprintf("There is no rule %q.%s Run \"syncform rules\" for the list.", s.Slug, hint), Subject: s.Range.Ptr()})
+		case r.Severity == SeverityError && s.Severity != string(SeverityError):
+			out = append(out, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Rule cannot be relaxed",
+				Detail: fmt.Sprintf("%q is an error: breaking it breaks the connector, so it cannot be set to %q.", s.Slug, s.Severity), Subject: s.Range.Ptr()})
+		default:
+			sev[s.Slug] = s.Severity
+		}
+	}
+	for _, d := range diags {
+		switch sev[RuleOf(d)] {
+		case string(SeverityOff):
+			continue
+		case string(SeverityError):
+			c := *d
+			c.Severity = hcl.DiagError
+			d = &c
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+const warningSeverity = hcl.DiagWarning

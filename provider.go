@@ -1,0 +1,92 @@
+package syncform
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// Provider is a live connection: a HubSpot portal and the Salesforce org it
+// syncs with. Implementations live under providers/.
+//
+// Contract:
+//   - Snapshot reads the whole live state in one consistent view; it never
+//     writes.
+//   - Apply carries out one Change. It is idempotent: a change the live state
+//     already reflects succeeds without writing, so a re-run after any failure
+//     converges. A change the live system refuses returns an error wrapping
+//     ErrRejected and leaves the live state as it was.
+//   - Every method honours ctx cancellation and is safe to call from one
+//     goroutine at a time; Close releases the connection.
+type Provider interface {
+	Snapshot(ctx context.Context) (*Snapshot, error)
+	Apply(ctx context.Context, c Change) error
+	Close() error
+}
+
+// Resource is the kind of live setting a Change touches.
+type Resource string
+
+const (
+	ResourceSync     Resource = "sync"     // an object's sync toggle
+	ResourceProperty Resource = "property" // a HubSpot property
+	ResourceMapping  Resource = "mapping"  // a field mapping and its rule
+)
+
+// Op is what a Change does to its resource.
+type Op string
+
+const (
+	OpCreate Op = "create"
+	OpUpdate Op = "update"
+	OpDelete Op = "delete"
+)
+
+// Mode says who carries a change out.
+type Mode string
+
+const (
+	ModeAuto   Mode = "auto"   // the provider applies it
+	ModeManual Mode = "manual" // a person must; apply lists it in a runbook
+)
+
+// Change is one write to the live connection. Exactly one of the value fields
+// is set for create and update, matching Resource; delete names its target
+// through Object and Name.
+type Change struct {
+	Op       Op        `json:"op"`
+	Resource Resource  `json:"resource"`
+	Object   Object    `json:"object"`
+	Name     string    `json:"name,omitempty"` // property name; empty for sync
+	Sync     *bool     `json:"sync,omitempty"`
+	Property *Property `json:"property,omitempty"`
+	Mapping  *Mapping  `json:"mapping,omitempty"`
+}
+
+// Address is the change's target in plans and messages.
+func (c Change) Address() string {
+	switch c.Resource {
+	case ResourceSync:
+		return ObjectAddress(c.Object)
+	case ResourceProperty:
+		return PropertyAddress(c.Object, c.Name)
+	}
+	return MappingAddress(c.Object, c.Name)
+}
+
+// Errors providers wrap so callers can decide by kind (errors.Is).
+var (
+	// ErrRejected: the live system refused the change (a connector
+	// constraint, a permission); retrying will not help.
+	ErrRejected = errors.New("rejected by the live system")
+	// ErrNotFound: the change's target does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrUnavailable: the live system could not be reached or answered with a
+	// transient failure; a later run may succeed.
+	ErrUnavailable = errors.New("live system unavailable")
+)
+
+// Rejectf returns an error wrapping ErrRejected.
+func Rejectf(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrRejected, fmt.Sprintf(format, args...))
+}

@@ -1,0 +1,175 @@
+package syncform
+
+import "sort"
+
+// Snapshot is everything syncform reads from the live connection before it
+// plans: the connector's settings, the HubSpot schema and owners, and the
+// Salesforce schema and users. Providers fill it; it is never persisted as
+// truth (the live system is the truth and is read at every plan).
+type Snapshot struct {
+	// Provider names the provider that read the snapshot, for messages.
+	Provider string `json:"provider"`
+	// Sync is each object's sync toggle.
+	Sync map[Object]bool `json:"sync"`
+	// Mappings holds each object's field mappings, sorted by property.
+	Mappings map[Object][]Mapping `json:"mappings"`
+	// Properties holds each object's HubSpot properties, sorted by name.
+	Properties map[Object][]Property `json:"properties"`
+	// SObjects is the Salesforce describe of each object the connector syncs
+	// and of the objects their reference fields point at, by API name.
+	SObjects map[string]SObject `json:"sobjects"`
+	// Owners are the HubSpot owners; Users and Queues the Salesforce side.
+	Owners []Owner          `json:"owners"`
+	Users  []SalesforceUser `json:"users"`
+	Queues []Queue          `json:"queues"`
+	// Manual lists the resources the provider cannot change itself: changes to
+	// them are planned with ModeManual and go to a runbook.
+	Manual []Resource `json:"manual,omitempty"`
+}
+
+// SObject is the describe of one Salesforce object.
+type SObject struct {
+	Name      string            `json:"name"`
+	Label     string            `json:"label"`
+	KeyPrefix string            `json:"key_prefix"`
+	Custom    bool              `json:"custom,omitempty"`
+	Fields    []SalesforceField `json:"fields"`
+}
+
+// Field returns the field of that API name.
+func (s SObject) Field(name string) (SalesforceField, bool) {
+	for _, f := range s.Fields {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return SalesforceField{}, false
+}
+
+// SalesforceField is one field of a describe.
+type SalesforceField struct {
+	Name        string          `json:"name"`
+	Label       string          `json:"label"`
+	Type        SalesforceType  `json:"type"`
+	ReferenceTo []string        `json:"reference_to,omitempty"`
+	Picklist    []PicklistValue `json:"picklist,omitempty"`
+	// Restricted: Salesforce rejects values outside the picklist.
+	Restricted bool `json:"restricted,omitempty"`
+	// Calculated: a formula field, whose changes never trigger a sync.
+	Calculated bool `json:"calculated,omitempty"`
+	Custom     bool `json:"custom,omitempty"`
+}
+
+// PicklistValue is one value of a picklist field.
+type PicklistValue struct {
+	Value  string `json:"value"`
+	Label  string `json:"label"`
+	Active bool   `json:"active"`
+}
+
+// Owner is a HubSpot owner.
+type Owner struct {
+	ID        string `json:"id"`
+	FirstName string `json:"first_name"`
+	LastName  string `json:"last_name"`
+	Email     string `json:"email"`
+}
+
+// Name is the owner's full name as the connector matches it.
+func (o Owner) Name() string { return joinName(o.FirstName, o.LastName) }
+
+// SalesforceUser is a Salesforce user that can own records.
+type SalesforceUser struct {
+	ID        SalesforceID `json:"id"`
+	FirstName string       `json:"first_name"`
+	LastName  string       `json:"last_name"`
+	Email     string       `json:"email"`
+	// UserType is Standard, PowerPartner, Guest, or another licence type.
+	UserType string `json:"user_type"`
+	Active   bool   `json:"active"`
+}
+
+// Name is the user's full name as the connector matches it.
+func (u SalesforceUser) Name() string { return joinName(u.FirstName, u.LastName) }
+
+// Queue is a Salesforce queue (a Group of Type Queue); it can own leads.
+type Queue struct {
+	ID   SalesforceID `json:"id"`
+	Name string       `json:"name"`
+}
+
+func joinName(first, last string) string {
+	switch {
+	case first == "":
+		return last
+	case last == "":
+		return first
+	}
+	return first + " " + last
+}
+
+// Mapping returns the live mapping of property on o.
+func (s *Snapshot) Mapping(o Object, property string) (Mapping, bool) {
+	ms := s.Mappings[o]
+	i := sort.Search(len(ms), func(i int) bool { return ms[i].Property >= property })
+	if i < len(ms) && ms[i].Property == property {
+		return ms[i], true
+	}
+	return Mapping{}, false
+}
+
+// Property returns the HubSpot property name of o.
+func (s *Snapshot) Property(o Object, name string) (Property, bool) {
+	ps := s.Properties[o]
+	i := sort.Search(len(ps), func(i int) bool { return ps[i].Name >= name })
+	if i < len(ps) && ps[i].Name == name {
+		return ps[i], true
+	}
+	return Property{}, false
+}
+
+// FieldSide is a mapping's Salesforce field on one Salesforce object.
+type FieldSide struct {
+	SObject string
+	Field   SalesforceField
+}
+
+// Fields returns the Salesforce field a mapping of o names, on every Salesforce
+// object o syncs with that has it (Lead and Contact for contacts).
+func (s *Snapshot) Fields(o Object, field string) []FieldSide {
+	var out []FieldSide
+	for _, so := range o.SalesforceObjects() {
+		if f, ok := s.SObjects[so].Field(FieldOn(so, field)); ok {
+			out = append(out, FieldSide{SObject: so, Field: f})
+		}
+	}
+	return out
+}
+
+// ModeFor reports whether the provider that read the snapshot can change r.
+func (s *Snapshot) ModeFor(r Resource) Mode {
+	for _, m := range s.Manual {
+		if m == r {
+			return ModeManual
+		}
+	}
+	return ModeAuto
+}
+
+// Sort puts every list in its canonical order; providers call it before
+// returning a snapshot so lookups and output are deterministic.
+func (s *Snapshot) Sort() {
+	for _, ms := range s.Mappings {
+		sort.Slice(ms, func(i, j int) bool { return ms[i].Property < ms[j].Property })
+	}
+	for _, ps := range s.Properties {
+		sort.Slice(ps, func(i, j int) bool { return ps[i].Name < ps[j].Name })
+	}
+	for k, so := range s.SObjects {
+		sort.Slice(so.Fields, func(i, j int) bool { return so.Fields[i].Name < so.Fields[j].Name })
+		s.SObjects[k] = so
+	}
+	sort.Slice(s.Owners, func(i, j int) bool { return s.Owners[i].ID < s.Owners[j].ID })
+	sort.Slice(s.Users, func(i, j int) bool { return s.Users[i].ID < s.Users[j].ID })
+	sort.Slice(s.Queues, func(i, j int) bool { return s.Queues[i].ID < s.Queues[j].ID })
+}
