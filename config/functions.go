@@ -57,7 +57,7 @@ func functions(opts Options) map[string]function.Function {
 		"jsonencode": stdlib.JSONEncodeFunc, "jsondecode": stdlib.JSONDecodeFunc, "csvdecode": stdlib.CSVDecodeFunc,
 		"tostring": convertFunc(cty.String), "tonumber": convertFunc(cty.Number), "tobool": convertFunc(cty.Bool),
 		"tolist": convertFunc(cty.List(cty.DynamicPseudoType)), "toset": convertFunc(cty.Set(cty.DynamicPseudoType)),
-		"tomap": convertFunc(cty.Map(cty.DynamicPseudoType)),
+		"tomap":      convertFunc(cty.Map(cty.DynamicPseudoType)),
 		"startswith": stringPredicate("prefix", strings.HasPrefix),
 		"endswith":   stringPredicate("suffix", strings.HasSuffix),
 		"env":        envFunc(opts),

@@ -146,7 +146,7 @@ func duplicate(what, name string, first, again hcl.Range) *hcl.Diagnostic {
 	return &hcl.Diagnostic{
 		Severity: hcl.DiagError,
 		Summary:  fmt.Sprintf("Duplicate %s %q", what, name),
-		Detail:   fmt.Sprintf("%s %q was already declared at %s. Each may be declared once; remove or merge one of them.", capitalize(what), name, first),
+		Detail:   fmt.Sprintf("%s %q was already declared at %s. Each may be declared once; remove or merge one of them.", capitalize(what), name, Where(first)),
 		Subject:  again.Ptr(),
 	}
 }
@@ -172,3 +172,6 @@ func dropUnknownCascades(diags hcl.Diagnostics) hcl.Diagnostics {
 	}
 	return out
 }
+
+// Where renders a range's start as people read it: file:line.
+func Where(r hcl.Range) string { return fmt.Sprintf("%s:%d", r.Filename, r.Start.Line) }

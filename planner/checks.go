@@ -95,7 +95,7 @@ func (p *planning) checkLimit(ob *config.Object, count int) {
 	switch {
 	case count > syncform.MaxMappingsPerObject:
 		p.report(finding("mapping-limit", ob.DeclRange, "%s would hold %d mappings after this plan, over the limit of %d.", ob.Object, count, syncform.MaxMappingsPerObject))
-	case count > warnAt:
+	case count >= warnAt:
 		d := finding("mapping-limit", ob.DeclRange, "%s would hold %d mappings after this plan, close to the limit of %d.", ob.Object, count, syncform.MaxMappingsPerObject)
 		d.Severity = warningSeverity
 		p.report(d)

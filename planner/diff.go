@@ -111,12 +111,12 @@ func (p *planning) mappings(ob *config.Object, syncOn bool) {
 	var valid []*config.Mapping
 	for _, m := range ob.Mappings {
 		if first, ok := declared[m.Property]; ok {
-			p.report(finding("property-mapped-twice", m.DeclRange, "%q is already mapped at %s.", m.Property, first.DeclRange))
+			p.report(finding("property-mapped-twice", m.DeclRange, "%q is already mapped at %s.", m.Property, config.Where(first.DeclRange)))
 			continue
 		}
 		declared[m.Property] = m
 		if first, ok := byField[m.SalesforceField]; ok && m.SalesforceField != "" {
-			p.report(finding("field-mapped-twice", m.FieldRange, "%s is already mapped to %q at %s.", m.SalesforceField, first.Property, first.DeclRange))
+			p.report(finding("field-mapped-twice", m.FieldRange, "%s is already mapped to %q at %s.", m.SalesforceField, first.Property, config.Where(first.DeclRange)))
 			continue
 		}
 		byField[m.SalesforceField] = m

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/syncform/syncform/reconciler"
+)
+
+type applyOptions struct {
+	varFlags
+	autoApprove bool
+}
+
+func (a *app) applyCommand() *cobra.Command {
+	var o applyOptions
+	cmd := &cobra.Command{
+		Use:   "apply",
+		Short: "Change the live connection to match the configuration",
+		Long: "apply plans, shows the plan, asks for confirmation, and carries the plan out.\n" +
+			"Unattended (no terminal on stdin) it refuses to run without --auto-approve.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return a.runApply(cmd.Context(), o) },
+	}
+	o.register(cmd)
+	cmd.Flags().BoolVar(&o.autoApprove, "auto-approve", false, "apply without asking for confirmation")
+	return cmd
+}
+
+// errUnattended: apply without a person to confirm and without --auto-approve.
+var errUnattended = errors.New("refusing to apply unattended: no terminal to confirm on; review the plan and pass --auto-approve to apply it")
+
+func (a *app) runApply(ctx context.Context, o applyOptions) error {
+	// Refuse before reading anything: an unattended run must not depend on
+	// what the plan happens to contain.
+	if !o.autoApprove && !a.stdinTTY {
+		return errUnattended
+	}
+	p, err := a.planAll(ctx, o.varFlags)
+	if err != nil {
+		return err
+	}
+	defer p.provider.Close()
+	view := a.textView()
+	view.plan(p.plan)
+	if p.plan.Empty() {
+		return nil
+	}
+	if !o.autoApprove {
+		ok, err := a.confirm("Do you want to apply these actions?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ")
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errors.New("apply cancelled")
+		}
+	}
+	res, err := reconciler.Apply(ctx, p.provider, p.plan, reconciler.Options{Progress: view.progress})
+	if res != nil {
+		view.applied(res)
+	}
+	if err != nil {
+		return fmt.Errorf("%w\nThe actions before it were applied; fix the cause and run apply again: it will carry out only what is left", err)
+	}
+	return nil
+}
+
+// confirm asks on the terminal and reports whether the answer was "yes".
+func (a *app) confirm(prompt string) (bool, error) {
+	fmt.Fprint(a.stderr, "\n"+prompt)
+	line, err := bufio.NewReader(a.stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return false, fmt.Errorf("reading confirmation: %w", err)
+	}
+	return strings.TrimSpace(line) == "yes", nil
+}

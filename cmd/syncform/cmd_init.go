@@ -1,0 +1,77 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/syncform/syncform/config"
+)
+
+// starterConfig is what init writes: it plans against a new sandbox.
+const starterConfig = `# syncform configuration: how this HubSpot portal and Salesforce org sync.
+# Run "syncform plan" to see what would change, "syncform apply" to change it.
+
+connection {
+  provider = "sandbox"               # a simulated portal and org in .syncform/
+}
+
+object "contacts" {
+  # Stop syncing the fax number: standard mappings are stopped, never deleted.
+  mapping "fax" {
+    salesforce_field = "Fax"
+    rule             = "dont_sync"
+  }
+}
+
+object "companies" {
+  sync = true
+
+  property "customer_tier" {
+    label = "Customer tier"
+    type  = "dropdown"
+  }
+
+  mapping "customer_tier" {
+    salesforce_field = "Tier__c"
+    rule             = "two_way"
+  }
+}
+`
+
+const starterGitignore = "# syncform's local state and the sandbox database\n.syncform/\n"
+
+func (a *app) initCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "init",
+		Short: "Write a starter configuration in the current directory",
+		Long: "init writes main.hcl (a starter configuration for the embedded sandbox) and a\n" +
+			".gitignore for syncform's local files. It refuses a directory that already\n" +
+			"holds configuration.",
+		Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error { return a.runInit(".") },
+	}
+}
+
+func (a *app) runInit(dir string) error {
+	existing, err := config.ConfigFiles(dir)
+	if err != nil {
+		return err
+	}
+	if len(existing) > 0 {
+		return fmt.Errorf("%s already holds configuration (%s); init writes only into a directory without *.hcl files", dir, filepath.Base(existing[0]))
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(starterConfig), 0o644); err != nil {
+		return err
+	}
+	gi := filepath.Join(dir, ".gitignore")
+	if _, err := os.Stat(gi); os.IsNotExist(err) {
+		if err := os.WriteFile(gi, []byte(starterGitignore), 0o644); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintln(a.stdout, "Wrote main.hcl and .gitignore. Next: syncform plan")
+	return nil
+}

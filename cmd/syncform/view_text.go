@@ -1,0 +1,235 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/sergi/go-diff/diffmatchpatch"
+
+	"github.com/syncform/syncform"
+	"github.com/syncform/syncform/planner"
+	"github.com/syncform/syncform/reconciler"
+)
+
+// textView renders for people: plans on stdout, progress on stderr.
+type textView struct {
+	out, err io.Writer
+	color    bool
+}
+
+func (a *app) textView() *textView { return &textView{out: a.stdout, err: a.stderr, color: a.color()} }
+
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiGreen  = "\x1b[32m"
+	ansiYellow = "\x1b[33m"
+	ansiRed    = "\x1b[31m"
+	ansiCyan   = "\x1b[36m"
+)
+
+func (v *textView) paint(code, s string) string {
+	if !v.color {
+		return s
+	}
+	return code + s + ansiReset
+}
+
+// symbol is an operation's sign and colour, as in every plan this tool prints.
+func symbol(op syncform.Op) (string, string) {
+	switch op {
+	case syncform.OpCreate:
+		return "+", ansiGreen
+	case syncform.OpDelete:
+		return "-", ansiRed
+	}
+	return "~", ansiYellow
+}
+
+func (v *textView) plan(p *planner.Result) {
+	w := v.out
+	if p.Empty() {
+		fmt.Fprintln(w, v.paint(ansiBold, "No changes.")+" The live connection matches the configuration.")
+		v.unmanaged(p)
+		return
+	}
+	fmt.Fprintln(w, "syncform will perform the following actions:")
+	fmt.Fprintln(w)
+	for i, a := range p.Actions {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		sign, code := symbol(a.Change.Op)
+		mode := ""
+		if a.Mode == syncform.ModeManual {
+			mode = " " + v.paint(ansiCyan, "[manual]")
+		}
+		fmt.Fprintf(w, "  %s %s%s  (%s)\n", v.paint(code, sign), v.paint(ansiBold, a.Address), mode, a.Reason)
+		for _, line := range v.details(a) {
+			fmt.Fprintf(w, "      %s\n", line)
+		}
+	}
+	fmt.Fprintln(w)
+	v.unmanaged(p)
+	s := p.Summary()
+	line := fmt.Sprintf("Plan: %d to create, %d to update, %d to delete.", s.Create, s.Update, s.Delete)
+	if s.Manual > 0 {
+		line += fmt.Sprintf(" %d of them manual.", s.Manual)
+	}
+	fmt.Fprintln(w, v.paint(ansiBold, line))
+}
+
+func (v *textView) unmanaged(p *planner.Result) {
+	if len(p.Unmanaged) == 0 {
+		return
+	}
+	fmt.Fprintf(v.out, "Unmanaged: %d live custom %s not declared in the configuration (prune = true deletes them):\n",
+		len(p.Unmanaged), plural(len(p.Unmanaged), "mapping", "mappings"))
+	for _, m := range p.Unmanaged {
+		fmt.Fprintf(v.out, "    %s ↔ %s (%s)\n", m.Address(), m.SalesforceField, m.Rule)
+	}
+	fmt.Fprintln(v.out)
+}
+
+// details lists what an action changes: every attribute of a create, the
+// changed ones of an update (before → after), the identity of a delete.
+func (v *textView) details(a planner.Action) []string {
+	c := a.Change
+	switch {
+	case c.Resource == syncform.ResourceSync && c.Sync != nil:
+		before := a.Before != nil && a.Before.Sync != nil && *a.Before.Sync
+		return []string{fmt.Sprintf("sync: %s → %s", onOff(before), onOff(*c.Sync))}
+	case c.Resource == syncform.ResourceProperty && c.Property != nil:
+		var before *syncform.Property
+		if a.Before != nil {
+			before = a.Before.Property
+		}
+		return v.propertyDetails(before, c.Property)
+	case c.Resource == syncform.ResourceMapping && c.Op == syncform.OpDelete && a.Before != nil && a.Before.Mapping != nil:
+		m := a.Before.Mapping
+		return []string{fmt.Sprintf("%s ↔ %s (%s)", m.Property, m.SalesforceField, m.Rule)}
+	case c.Resource == syncform.ResourceMapping && c.Mapping != nil:
+		m := c.Mapping
+		if a.Before != nil && a.Before.Mapping != nil {
+			return []string{fmt.Sprintf("rule: %s → %s", a.Before.Mapping.Rule, m.Rule)}
+		}
+		return []string{fmt.Sprintf("salesforce_field: %s", m.SalesforceField), fmt.Sprintf("rule: %s", m.Rule)}
+	}
+	return nil
+}
+
+func (v *textView) propertyDetails(before, after *syncform.Property) []string {
+	attrs := []struct{ name, before, after string }{
+		{"label", "", after.Label}, {"type", "", string(after.Type)},
+		{"group", "", after.Group}, {"description", "", after.Description},
+	}
+	if before != nil {
+		attrs[0].before, attrs[1].before = before.Label, string(before.Type)
+		attrs[2].before, attrs[3].before = before.Group, before.Description
+	}
+	var out []string
+	for _, at := range attrs {
+		switch {
+		case before == nil && at.after != "":
+			out = append(out, fmt.Sprintf("%s: %q", at.name, at.after))
+		case before != nil && at.before != at.after:
+			out = append(out, fmt.Sprintf("%s: %s", at.name, v.change(at.before, at.after)))
+		}
+	}
+	return out
+}
+
+// longValue is the length past which a changed value is shown as a diff.
+const longValue = 60
+
+// change renders before → after; long values become a character diff so the
+// edit is visible, marked [-removed-]{+added+} without colour.
+func (v *textView) change(before, after string) string {
+	if len(before) < longValue && len(after) < longValue {
+		return fmt.Sprintf("%q → %q", before, after)
+	}
+	dmp := diffmatchpatch.New()
+	diffs := dmp.DiffCleanupSemantic(dmp.DiffMain(before, after, false))
+	var b strings.Builder
+	for _, d := range diffs {
+		switch d.Type {
+		case diffmatchpatch.DiffDelete:
+			b.WriteString(v.paintOr(ansiRed, "[-", d.Text, "-]"))
+		case diffmatchpatch.DiffInsert:
+			b.WriteString(v.paintOr(ansiGreen, "{+", d.Text, "+}"))
+		default:
+			b.WriteString(d.Text)
+		}
+	}
+	return b.String()
+}
+
+func (v *textView) paintOr(code, open, text, close string) string {
+	if v.color {
+		return code + text + ansiReset
+	}
+	return open + text + close
+}
+
+func (v *textView) progress(ev reconciler.Event) {
+	if !ev.Done {
+		return
+	}
+	status := "done"
+	if ev.Err != nil {
+		status = "failed"
+	}
+	fmt.Fprintf(v.err, "[%d/%d] %s %s: %s\n", ev.Index, ev.Total, ev.Action.Change.Op, ev.Action.Address, status)
+}
+
+func (v *textView) applied(r *reconciler.Result) {
+	fmt.Fprintf(v.out, "\nApply complete: %d %s applied.\n", len(r.Applied), plural(len(r.Applied), "action", "actions"))
+	if len(r.Runbook) == 0 {
+		return
+	}
+	fmt.Fprintln(v.out, "\nThese changes must be made by hand; the next plan verifies them:")
+	for i, a := range r.Runbook {
+		fmt.Fprintf(v.out, "  %d. %s %s\n", i+1, a.Change.Op, a.Address)
+	}
+}
+
+func (v *textView) inspect(s *syncform.Snapshot) {
+	tw := tabwriter.NewWriter(v.out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "OBJECT\tSYNC\tMAPPINGS")
+	for _, o := range syncform.Objects() {
+		fmt.Fprintf(tw, "%s\t%s\t%d\n", o, onOff(s.Sync[o]), len(s.Mappings[o]))
+	}
+	tw.Flush()
+	fmt.Fprintln(v.out)
+	tw = tabwriter.NewWriter(v.out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "OBJECT\tHUBSPOT PROPERTY\tSALESFORCE FIELD\tRULE\tKIND")
+	for _, o := range syncform.Objects() {
+		for _, m := range s.Mappings[o] {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", o, m.Property, m.SalesforceField, m.Rule, kindOf(m))
+		}
+	}
+	tw.Flush()
+}
+
+func kindOf(m syncform.Mapping) string {
+	if m.Standard {
+		return "standard"
+	}
+	return "custom"
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -1,0 +1,3 @@
+object "contacts" {
+  sync = false # ERROR: This block sets sync = false on contacts
+}

@@ -1,0 +1,6 @@
+object "contacts" {
+  mapping "email" {
+    salesforce_field = "Email"
+    rule             = "two_way"
+  }
+}

@@ -1,0 +1,10 @@
+object "companies" {
+  mapping "health_score" {
+    salesforce_field = "Health_Score__c"
+    rule             = "two_way"
+  }
+  mapping "seats" {
+    salesforce_field = "Seats__c"
+    rule             = "two_way"
+  }
+}

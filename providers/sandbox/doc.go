@@ -1,0 +1,27 @@
+// Package sandbox is the embedded default provider: a simulated HubSpot portal
+// connected to a Salesforce org, kept in one SQLite file (modernc.org/sqlite,
+// no cgo).
+//
+// It owns the sandbox file and everything in it: the connector's settings
+// (object sync toggles, field mappings and their rules), the HubSpot schema
+// (properties and their options) and owners, and the Salesforce schema
+// (describes of Lead, Contact, Account, Opportunity and a custom object),
+// users and queues. A new file starts from a deterministic seed: a portal
+// freshly connected with the connector's standard mappings, plus the custom
+// fields and properties a real team accumulates.
+//
+// Apply enforces what the real connector and HubSpot enforce (contacts always
+// sync, mappings need their object's sync on, compatible types, no custom
+// HubSpot-user properties, one mapping per property and per field, the 500
+// mapping limit, standard mappings undeletable, the fixed opt-out mapping, the
+// Email mapping's rules, HubSpot-defined properties read only), so a plan that
+// passes here behaves the same against a live portal. Each change is one
+// SQLite transaction (WAL, BEGIN IMMEDIATE, a busy timeout), so several
+// handles and several processes can use one file at once.
+//
+// It does not plan, validate configuration or decide what should change: it
+// is a syncform.Provider and meets config, planner and reconciler only in the
+// domain types of the module root, which is all it imports of this module.
+// Records, segments, resyncs and imports, and the HTTP server that exposes the
+// sandbox in the shapes of the public APIs, are to come.
+package sandbox

@@ -1,0 +1,454 @@
+package sandbox
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
+
+	sf "github.com/syncform/syncform"
+	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
+)
+
+// ErrNotSandbox is wrapped by Open's error for a file that exists but is not a
+// usable sandbox: not SQLite, damaged, or of another schema version.
+var ErrNotSandbox = errors.New("not a syncform sandbox")
+
+// busyTimeoutMS is how long a connection waits for another connection's
+// write lock before giving up with SQLITE_BUSY.
+const busyTimeoutMS = 10000
+
+// Sandbox is an open sandbox file. Its methods are safe for concurrent use, and
+// several Sandbox values, in one process or several, may use one file at once:
+// every write is one SQLite transaction.
+type Sandbox struct {
+	path string
+	db   *sql.DB
+
+	// commits counts the write transactions this handle committed; tests use
+	// it to tell a no-op Apply from a write.
+	commits atomic.Int64
+}
+
+var _ sf.Provider = (*Sandbox)(nil)
+
+// dsn is the modernc.org/sqlite data source name of the file at path: WAL, so
+// readers never block the writer; a busy timeout, so writers queue for the
+// lock rather than fail; and BEGIN IMMEDIATE, so a write transaction takes
+// the lock before it reads what it decides on. query_only connections are
+// used to inspect a file without any chance of changing it (no WAL pragma,
+// which would convert a foreign database).
+func dsn(path string, queryOnly bool) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	u := url.URL{Scheme: "file", OmitHost: true, Path: filepath.ToSlash(abs)}
+	q := "_pragma=busy_timeout(" + strconv.Itoa(busyTimeoutMS) + ")"
+	if queryOnly {
+		q += "&_pragma=query_only(1)"
+	} else {
+		q += "&_pragma=journal_mode(WAL)&_txlock=immediate"
+	}
+	return u.String() + "?" + q, nil
+}
+
+func openDB(path string, queryOnly bool) (*sql.DB, error) {
+	d, err := dsn(path, queryOnly)
+	if err != nil {
+		return nil, err
+	}
+	return sql.Open("sqlite", d)
+}
+
+// Open opens the sandbox file at path, creating it with the seed when it does
+// not exist. An existing file that is not a sandbox is an error wrapping
+// ErrNotSandbox; Open never changes such a file.
+func Open(ctx context.Context, path string) (*Sandbox, error) {
+	if path == "" {
+		return nil, errors.New("sandbox: no file path given")
+	}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		if err := create(ctx, path); err != nil {
+			return nil, err
+		}
+	} else if err != nil {
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
+	if err := check(ctx, path); err != nil {
+		return nil, err
+	}
+	db, err := openDB(path, false)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox %s: %w", path, err)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, storeErr("opening "+path, err)
+	}
+	return &Sandbox{path: path, db: db}, nil
+}
+
+// Path is the sandbox file's path, as given to Open.
+func (s *Sandbox) Path() string { return s.path }
+
+// Close releases the file.
+func (s *Sandbox) Close() error { return s.db.Close() }
+
+// Snapshot reads the whole simulated connection in one read transaction.
+func (s *Sandbox) Snapshot(ctx context.Context) (*sf.Snapshot, error) {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true}) // a deferred BEGIN: never waits for writers
+	if err != nil {
+		return nil, storeErr("reading", err)
+	}
+	defer tx.Rollback()
+	return load(ctx, tx)
+}
+
+// Apply carries out one change in one write transaction, as the connector
+// would: a change the connector refuses returns an error wrapping
+// syncform.ErrRejected, one whose target does not exist syncform.ErrNotFound,
+// and neither writes anything. A change the state already reflects succeeds
+// without writing.
+func (s *Sandbox) Apply(ctx context.Context, c sf.Change) error {
+	tx, err := s.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE (see dsn)
+	if err != nil {
+		return storeErr("applying "+c.Address(), err)
+	}
+	defer tx.Rollback()
+	live, err := load(ctx, tx)
+	if err != nil {
+		return err
+	}
+	w, err := decide(live, c)
+	if err != nil || w == nil {
+		return err
+	}
+	if err := w(ctx, tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return storeErr("applying "+c.Address(), err)
+	}
+	s.commits.Add(1)
+	return nil
+}
+
+// ---------------------------------------------------------------------------
+// The file
+
+// sqliteMagic opens every SQLite database file.
+var sqliteMagic = []byte("SQLite format 3\x00")
+
+// notSandbox is Open's error for a file it will not use.
+func notSandbox(path, reason string) error {
+	return fmt.Errorf("sandbox %s: %w (%s); run `syncform sandbox reset` to recreate it (this discards its contents)",
+		path, ErrNotSandbox, reason)
+}
+
+// check verifies, without writing, that path is a healthy sandbox file of this
+// schema version.
+func check(ctx context.Context, path string) error {
+	if err := checkHeader(path); err != nil {
+		return err
+	}
+	db, err := openDB(path, true)
+	if err != nil {
+		return fmt.Errorf("sandbox %s: %w", path, err)
+	}
+	defer db.Close()
+	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return notSandbox(path, err.Error())
+	}
+	defer tx.Rollback()
+	// Damage first: a damaged file can answer the questions below wrongly.
+	var result string
+	if err := tx.QueryRowContext(ctx, `PRAGMA quick_check(1)`).Scan(&result); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return notSandbox(path, "the database is damaged: "+err.Error())
+	}
+	if result != "ok" {
+		return notSandbox(path, "the database is damaged: "+result)
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'`).Scan(&n); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return notSandbox(path, err.Error())
+	}
+	if n == 0 {
+		return notSandbox(path, "it has no meta table")
+	}
+	var version string
+	err = tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, metaSchemaVersion).Scan(&version)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return notSandbox(path, "its meta table records no schema version")
+	case err != nil:
+		return notSandbox(path, err.Error())
+	case version != strconv.Itoa(SchemaVersion):
+		return notSandbox(path, fmt.Sprintf("schema version %s; this syncform reads version %d", version, SchemaVersion))
+	}
+	return nil
+}
+
+// checkHeader rejects what is plainly not an SQLite database before SQLite
+// opens it.
+func checkHeader(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("sandbox: %w", err)
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		return fmt.Errorf("sandbox %s: is a directory", path)
+	}
+	var h [100]byte
+	n, err := io.ReadFull(f, h[:])
+	switch {
+	case n == 0:
+		return notSandbox(path, "the file is empty")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return notSandbox(path, fmt.Sprintf("the file is only %d bytes long, shorter than an SQLite header", n))
+	case err != nil:
+		return fmt.Errorf("sandbox %s: %w", path, err)
+	case !bytes.Equal(h[:len(sqliteMagic)], sqliteMagic):
+		return notSandbox(path, "it is not an SQLite database")
+	}
+	return nil
+}
+
+// build writes a freshly seeded sandbox to a new temporary file in dir and
+// returns its name. The file is complete, closed, synced and mode 0600.
+func build(ctx context.Context, dir, base string) (name string, err error) {
+	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
+	if err != nil {
+		return "", fmt.Errorf("sandbox: %w", err)
+	}
+	name = f.Name()
+	f.Close()
+	defer func() {
+		if err != nil {
+			removeFiles(name)
+		}
+	}()
+	db, err := openDB(name, false)
+	if err != nil {
+		return "", err
+	}
+	db.SetMaxOpenConns(1)
+	err = fill(ctx, db)
+	if cerr := db.Close(); err == nil && cerr != nil {
+		err = storeErr("closing new sandbox", cerr)
+	}
+	if err != nil {
+		return "", err
+	}
+	if err := os.Chmod(name, 0o600); err != nil {
+		return "", fmt.Errorf("sandbox: %w", err)
+	}
+	if err := syncFile(name); err != nil {
+		return "", err
+	}
+	return name, nil
+}
+
+// fill creates the schema and writes the seed in one transaction.
+func fill(ctx context.Context, db *sql.DB) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return storeErr("creating sandbox", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, schemaSQL); err != nil {
+		return storeErr("creating schema", err)
+	}
+	if err := writeSeed(ctx, tx, seed()); err != nil {
+		return err
+	}
+	return storeErr("creating sandbox", tx.Commit())
+}
+
+// create makes a new sandbox at path, atomically: the seeded file appears
+// under path complete or not at all. When another process creates it first,
+// create leaves that file in place and succeeds.
+func create(ctx context.Context, path string) error {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("sandbox: %w", err)
+	}
+	tmp, err := build(ctx, dir, base)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp)
+	// A hard link, unlike a rename, never replaces a file another process
+	// created (and may already be writing) in the meantime.
+	if err := os.Link(tmp, path); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return nil
+		}
+		// No hard links on this file system: rename, unless the file has
+		// appeared meanwhile.
+		if _, serr := os.Stat(path); serr == nil {
+			return nil
+		}
+		if err := os.Rename(tmp, path); err != nil {
+			return fmt.Errorf("sandbox: %w", err)
+		}
+	}
+	return syncDir(dir)
+}
+
+// Reset gives the sandbox at path a fresh seed, discarding every change.
+//
+// A file that is a healthy SQLite database is reset in place, in one
+// transaction that drops every table and writes the schema and seed: other
+// handles on the file, in this process or another, see the fresh seed at
+// their next read, and nothing is ever half reset. Any other file (garbage,
+// damaged, missing) is replaced atomically by a new file, built beside it and
+// renamed over it; that path must not be in use by anyone else.
+func Reset(ctx context.Context, path string) error {
+	if path == "" {
+		return errors.New("sandbox: no file path given")
+	}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return create(ctx, path)
+	}
+	if healthySQLite(ctx, path) {
+		if err := resetInPlace(ctx, path); err != nil {
+			return err
+		}
+		return os.Chmod(path, 0o600)
+	}
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	tmp, err := build(ctx, dir, base)
+	if err != nil {
+		return err
+	}
+	// A write-ahead log beside a damaged file belongs to it; SQLite would
+	// replay it onto the new file.
+	for _, side := range []string{path + "-wal", path + "-shm", path + "-journal"} {
+		if err := os.Remove(side); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			os.Remove(tmp)
+			return fmt.Errorf("sandbox: %w", err)
+		}
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("sandbox: %w", err)
+	}
+	return syncDir(dir)
+}
+
+// healthySQLite reports whether path is an undamaged SQLite database (of any
+// schema), which Reset can reset in place.
+func healthySQLite(ctx context.Context, path string) bool {
+	if checkHeader(path) != nil {
+		return false
+	}
+	db, err := openDB(path, true)
+	if err != nil {
+		return false
+	}
+	defer db.Close()
+	var result string
+	if err := db.QueryRowContext(ctx, `PRAGMA quick_check(1)`).Scan(&result); err != nil {
+		return false
+	}
+	return result == "ok"
+}
+
+func resetInPlace(ctx context.Context, path string) error {
+	db, err := openDB(path, false)
+	if err != nil {
+		return fmt.Errorf("sandbox %s: %w", path, err)
+	}
+	defer db.Close()
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return storeErr("resetting "+path, err)
+	}
+	defer tx.Rollback()
+	// Views first: a view may name a table.
+	var views, tables []string
+	err = eachRow(ctx, tx, `SELECT type, name FROM sqlite_master
+		WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\_%' ESCAPE '\'`, func(r *sql.Rows) error {
+		var typ, name string
+		if err := r.Scan(&typ, &name); err != nil {
+			return err
+		}
+		quoted := `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+		if typ == "view" {
+			views = append(views, "DROP VIEW IF EXISTS "+quoted)
+		} else {
+			tables = append(tables, "DROP TABLE IF EXISTS "+quoted)
+		}
+		return nil
+	})
+	if err != nil {
+		return storeErr("resetting "+path, err)
+	}
+	for _, d := range append(views, tables...) {
+		if err := execStmt(ctx, tx, "resetting "+path, d); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, schemaSQL); err != nil {
+		return storeErr("resetting "+path, err)
+	}
+	if err := writeSeed(ctx, tx, seed()); err != nil {
+		return err
+	}
+	return storeErr("resetting "+path, tx.Commit())
+}
+
+func syncFile(name string) error {
+	f, err := os.OpenFile(name, os.O_RDWR, 0)
+	if err != nil {
+		return fmt.Errorf("sandbox: %w", err)
+	}
+	defer f.Close()
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("sandbox: %w", err)
+	}
+	return nil
+}
+
+// syncDir makes a rename or link in dir durable; file systems that cannot
+// sync a directory are not an error.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return nil
+	}
+	defer d.Close()
+	_ = d.Sync()
+	return nil
+}
+
+// removeFiles removes a database file and its SQLite side files.
+func removeFiles(name string) {
+	for _, n := range []string{name, name + "-wal", name + "-shm", name + "-journal"} {
+		os.Remove(n)
+	}
+}
