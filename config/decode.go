@@ -466,5 +466,10 @@ func (l *loader) secret(a *hcl.Attribute, ctx *hcl.EvalContext) (syncform.Secret
 			Detail: "A token must be a string.", Subject: a.Expr.Range().Ptr()})
 		return syncform.Secret{}, false
 	}
+	if v.AsString() == "" {
+		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Empty token",
+			Detail: "The environment variable this token is read from is set but empty.", Subject: a.Expr.Range().Ptr()})
+		return syncform.Secret{}, false
+	}
 	return syncform.NewSecret(v.AsString()), true
 }
