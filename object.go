@@ -67,3 +67,18 @@ func (o Object) DefaultPropertyGroup() string {
 	}
 	return ""
 }
+
+// Noun names n records of the object: "1 contact", "2 companies".
+func (o Object) Noun(n int) string {
+	if n == 1 {
+		switch o {
+		case Companies:
+			return "company"
+		case Contacts:
+			return "contact"
+		case Deals:
+			return "deal"
+		}
+	}
+	return string(o)
+}

@@ -16,10 +16,14 @@ import (
 //     already reflects succeeds without writing, so a re-run after any failure
 //     converges. A change the live system refuses returns an error wrapping
 //     ErrRejected and leaves the live state as it was.
+//   - Records reads the records among ids that exist in the Salesforce
+//     object sobject, with the named fields; IDs of records that do not
+//     exist are left out, which is not an error. It never writes.
 //   - Every method honours ctx cancellation and is safe to call from one
 //     goroutine at a time; Close releases the connection.
 type Provider interface {
 	Snapshot(ctx context.Context) (*Snapshot, error)
+	Records(ctx context.Context, sobject string, ids []SalesforceID, fields []string) ([]SalesforceRecord, error)
 	Apply(ctx context.Context, c Change) error
 	Close() error
 }
@@ -31,6 +35,7 @@ const (
 	ResourceSync     Resource = "sync"     // an object's sync toggle
 	ResourceProperty Resource = "property" // a HubSpot property
 	ResourceMapping  Resource = "mapping"  // a field mapping and its rule
+	ResourceBackfill Resource = "backfill" // a resync or import job
 )
 
 // Op is what a Change does to its resource.

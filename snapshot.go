@@ -25,6 +25,50 @@ type Snapshot struct {
 	// Manual lists the resources the provider cannot change itself: changes to
 	// them are planned with ModeManual and go to a runbook.
 	Manual []Resource `json:"manual,omitempty"`
+	// Segments are the HubSpot segments (lists) back-fills can resync.
+	Segments []Segment `json:"segments,omitempty"`
+	// Records holds Salesforce records looked up because the configuration
+	// names them (the IDs of reference labels), by SObject. Records not found
+	// are absent. Filled by the reader of live state, not by Snapshot.
+	Records map[string][]SalesforceRecord `json:"records,omitempty"`
+}
+
+// SalesforceRecord is one Salesforce record, with the fields that were asked
+// for.
+type SalesforceRecord struct {
+	ID     SalesforceID      `json:"id"`
+	Fields map[string]string `json:"fields,omitempty"`
+}
+
+// Record returns the looked-up record of id, if it exists.
+func (s *Snapshot) Record(sobject string, id SalesforceID) (SalesforceRecord, bool) {
+	for _, r := range s.Records[sobject] {
+		if r.ID.Equal(id) {
+			return r, true
+		}
+	}
+	return SalesforceRecord{}, false
+}
+
+// Segment returns the segment of that name.
+func (s *Snapshot) Segment(name string) (Segment, bool) {
+	for _, sg := range s.Segments {
+		if sg.Name == name {
+			return sg, true
+		}
+	}
+	return Segment{}, false
+}
+
+// SObjectByPrefix returns the described object whose records' IDs start with
+// prefix.
+func (s *Snapshot) SObjectByPrefix(prefix string) (SObject, bool) {
+	for _, so := range s.SObjects {
+		if so.KeyPrefix == prefix {
+			return so, true
+		}
+	}
+	return SObject{}, false
 }
 
 // SObject is the describe of one Salesforce object.
@@ -73,6 +117,8 @@ type Owner struct {
 	FirstName string `json:"first_name"`
 	LastName  string `json:"last_name"`
 	Email     string `json:"email"`
+	// Records counts the HubSpot records of each object the owner owns.
+	Records map[Object]int `json:"records,omitempty"`
 }
 
 // Name is the owner's full name as the connector matches it.
@@ -172,4 +218,5 @@ func (s *Snapshot) Sort() {
 	sort.Slice(s.Owners, func(i, j int) bool { return s.Owners[i].ID < s.Owners[j].ID })
 	sort.Slice(s.Users, func(i, j int) bool { return s.Users[i].ID < s.Users[j].ID })
 	sort.Slice(s.Queues, func(i, j int) bool { return s.Queues[i].ID < s.Queues[j].ID })
+	sort.Slice(s.Segments, func(i, j int) bool { return s.Segments[i].Name < s.Segments[j].Name })
 }

@@ -145,10 +145,13 @@ const OptionsFromSalesforce = "salesforce"
 type Resync struct {
 	ToSalesforce string // segment | records | none
 	Segment      string
-	ToHubSpot    string // import | none
-	BatchSize    int
-	DeclRange    hcl.Range
-	BatchRange   hcl.Range
+	SegmentRange hcl.Range
+	// Records are the HubSpot record IDs of to_salesforce = "records".
+	Records    []int64
+	ToHubSpot  string // import | none
+	BatchSize  int
+	DeclRange  hcl.Range
+	BatchRange hcl.Range
 }
 
 // Resync methods.

@@ -39,7 +39,7 @@ var (
 		{Name: "salesforce_field", Required: true}, {Name: "rule", Required: true},
 		{Name: "labels"}, {Name: "labels_from"}, {Name: "options"}}}
 	resyncSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
-		{Name: "to_salesforce"}, {Name: "segment"}, {Name: "to_hubspot"}, {Name: "batch_size"}}}
+		{Name: "to_salesforce"}, {Name: "segment"}, {Name: "records"}, {Name: "to_hubspot"}, {Name: "batch_size"}}}
 )
 
 // propertyName is the shape of a HubSpot property's internal name.
@@ -341,6 +341,20 @@ func (l *loader) resync(b *hcl.Block, ctx *hcl.EvalContext) *Resync {
 	}
 	if a, ok := content.Attributes["segment"]; ok {
 		r.Segment, _ = l.str(a, ctx)
+		r.SegmentRange = a.Expr.Range()
+	}
+	if a, ok := content.Attributes["records"]; ok {
+		if v, ok := l.value(a.Expr, ctx, cty.List(cty.Number)); ok && !v.IsNull() {
+			for _, n := range v.AsValueSlice() {
+				id, acc := n.AsBigFloat().Int64()
+				if acc != big.Exact || id <= 0 {
+					l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid record ID",
+						Detail: "records lists HubSpot record IDs: positive whole numbers.", Subject: a.Expr.Range().Ptr()})
+					break
+				}
+				r.Records = append(r.Records, id)
+			}
+		}
 	}
 	if a, ok := content.Attributes["to_hubspot"]; ok {
 		r.ToHubSpot, _ = l.oneOf(a, ctx, []string{ResyncImport, ResyncNone}, "import method")
@@ -356,9 +370,9 @@ func (l *loader) resync(b *hcl.Block, ctx *hcl.EvalContext) *Resync {
 			}
 		}
 	}
-	if r.ToSalesforce == ResyncSegment && r.Segment == "" {
-		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Missing segment",
-			Detail: "to_salesforce = \"segment\" resyncs a HubSpot segment: name it with segment = \"...\".", Subject: b.DefRange.Ptr()})
+	if r.ToSalesforce == ResyncRecords && len(r.Records) == 0 {
+		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Missing records",
+			Detail: "to_salesforce = \"records\" resyncs named records: list their HubSpot IDs with records = [...].", Subject: b.DefRange.Ptr()})
 	}
 	return r
 }

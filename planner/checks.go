@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/hcl/v2"
+
 	"github.com/syncform/syncform"
 	"github.com/syncform/syncform/config"
 )
@@ -39,6 +41,18 @@ func (p *planning) checkMapping(ob *config.Object, m *config.Mapping, syncOn boo
 		p.report(finding("user-property", m.DeclRange, "%q is a HubSpot-user property.", m.Property))
 		return false
 	}
+	if ref, isRef := reference(fields); isRef {
+		if propType != syncform.Dropdown && propType != syncform.Radio {
+			p.report(finding("reference-needs-dropdown", m.DeclRange, "%s.%s is a reference field but %q is a %s property.", ref.SObject, ref.Field.Name, m.Property, propType))
+			return false
+		}
+		p.checkLabels(m, ref)
+	} else if len(m.Labels) > 0 && len(fields) > 0 {
+		p.report(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Labels on a field that is not a reference",
+			Detail:  fmt.Sprintf("labels name the records a reference field points at, but %s is a %s field. Remove labels.", m.SalesforceField, fields[0].Field.Type),
+			Subject: m.LabelsRange.Ptr()})
+		ok = false
+	}
 	for _, f := range fields {
 		if !syncform.Compatible(propType, f.Field.Type) {
 			p.report(finding("type-mismatch", m.DeclRange, "%q is a %s property but %s.%s is a Salesforce %s field (it maps to %s).",
@@ -46,7 +60,215 @@ func (p *planning) checkMapping(ob *config.Object, m *config.Mapping, syncOn boo
 			return false
 		}
 	}
+	p.checkFieldWarnings(ob, m, fields)
 	return ok
+}
+
+// reference returns the mapping's field when it is a reference field.
+func reference(fields []syncform.FieldSide) (syncform.FieldSide, bool) {
+	for _, f := range fields {
+		if f.Field.Type == syncform.SFReference {
+			return f, true
+		}
+	}
+	return syncform.FieldSide{}, false
+}
+
+// checkFieldWarnings runs the rules that warn about a valid custom mapping's
+// Salesforce field.
+func (p *planning) checkFieldWarnings(ob *config.Object, m *config.Mapping, fields []syncform.FieldSide) {
+	if m.Object == syncform.Contacts && len(fields) == 1 {
+		missing := "Contact"
+		if fields[0].SObject == "Contact" {
+			missing = "Lead"
+		}
+		p.report(finding("lead-contact-field", m.FieldRange, "%s exists on %s but not on %s.", m.SalesforceField, fields[0].SObject, missing))
+	}
+	for _, f := range fields {
+		if f.Field.Calculated {
+			p.report(finding("formula-source", m.FieldRange, "%s.%s is a formula field.", f.SObject, f.Field.Name))
+			break
+		}
+	}
+	if !m.Rule.ToSalesforce() || m.Options == config.OptionsFromSalesforce {
+		return
+	}
+	prop, ok := p.live.Property(m.Object, m.Property)
+	if !ok {
+		return
+	}
+	for _, f := range fields {
+		if !f.Field.Restricted || (f.Field.Type != syncform.SFPicklist && f.Field.Type != syncform.SFMultiPicklist) {
+			continue
+		}
+		active := map[string]bool{}
+		for _, v := range f.Field.Picklist {
+			active[v.Value] = v.Active
+		}
+		var missing []string
+		for _, opt := range prop.Options {
+			if !opt.Hidden && !active[opt.Value] {
+				missing = append(missing, fmt.Sprintf("%q", opt.Value))
+			}
+		}
+		if len(missing) > 0 {
+			p.report(finding("picklist-missing", m.DeclRange, "%q has options that %s.%s does not accept: %s.", m.Property, f.SObject, f.Field.Name, strings.Join(missing, ", ")))
+		}
+	}
+}
+
+// checkLabels checks every label key of a reference mapping: a valid ID, of
+// an object the field references, of a record that exists.
+func (p *planning) checkLabels(m *config.Mapping, ref syncform.FieldSide) {
+	seen := map[syncform.SalesforceID]config.Label{}
+	for _, l := range m.Labels {
+		id, err := syncform.ParseSalesforceID(l.ID)
+		if err != nil {
+			p.report(finding("invalid-salesforce-id", l.Range, "%s.", strings.TrimPrefix(err.Error(), syncform.ErrInvalidID.Error()+" ")))
+			continue
+		}
+		if first, dup := seen[id]; dup {
+			p.report(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Record labelled twice",
+				Detail:  fmt.Sprintf("%s and %s are the same record (%s). Keep one label.", first.ID, l.ID, id),
+				Subject: l.Range.Ptr()})
+			continue
+		}
+		seen[id] = l
+		so, known := p.live.SObjectByPrefix(id.KeyPrefix())
+		if !known || !contains(ref.Field.ReferenceTo, so.Name) {
+			target := "an unknown object"
+			if known {
+				target = so.Name
+			}
+			p.report(finding("reference-target", l.Range, "%s is the ID of a record of %s (prefix %s); %s.%s references %s.",
+				l.ID, target, id.KeyPrefix(), ref.SObject, ref.Field.Name, strings.Join(ref.Field.ReferenceTo, " or ")))
+			continue
+		}
+		if _, looked := p.live.Records[so.Name]; looked {
+			if _, exists := p.live.Record(so.Name, id); !exists {
+				p.report(finding("label-unknown-record", l.Range, "No %s record has the ID %s.", so.Name, id))
+			}
+		}
+	}
+}
+
+// checkBackfill warns for each direction a mapping newly opens that the
+// object's resync block does not back-fill.
+func (p *planning) checkBackfill(ob *config.Object, m *config.Mapping, opened []syncform.Direction) {
+	for _, d := range opened {
+		if BackfillMethod(ob, d) != "" {
+			continue
+		}
+		subject := m.RuleRange
+		if ob.Resync != nil {
+			subject = ob.Resync.DeclRange
+		}
+		p.report(finding("no-backfill", subject, "Mapping %q newly lets values flow %s, and the resync block turns that direction off.", m.Property, directionWords(d)))
+	}
+}
+
+// BackfillMethod is how an object back-fills a direction: the resync block's
+// choice, or by default an import to HubSpot and a resync of the object's
+// all-records segment to Salesforce. "" means the configuration turned that
+// direction off.
+func BackfillMethod(ob *config.Object, d syncform.Direction) syncform.BackfillMethod {
+	r := ob.Resync
+	switch d {
+	case syncform.ToHubSpot:
+		if r != nil && r.ToHubSpot == config.ResyncNone {
+			return ""
+		}
+		return syncform.MethodImport
+	default:
+		if r == nil || r.ToSalesforce == "" || r.ToSalesforce == config.ResyncSegment {
+			return syncform.MethodSegment
+		}
+		if r.ToSalesforce == config.ResyncRecords {
+			return syncform.MethodRecords
+		}
+		return ""
+	}
+}
+
+func directionWords(d syncform.Direction) string {
+	if d == syncform.ToHubSpot {
+		return "from Salesforce to HubSpot"
+	}
+	return "from HubSpot to Salesforce"
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// ownersUnmatched warns for every HubSpot owner whose changes cannot reach
+// Salesforce: no active user of exactly the same name and email.
+func (p *planning) ownersUnmatched() {
+	subject, ok := p.ownerSubject()
+	if !ok {
+		return
+	}
+	for _, o := range p.live.Owners {
+		if _, matched := syncform.MatchOwner(o, p.live.Users); matched {
+			continue
+		}
+		p.report(finding("owner-unmatched", subject, "HubSpot owner %s <%s> (%s) owns %s; %s.",
+			o.Name(), o.Email, o.ID, ownedRecords(o), p.whyUnmatched(o)))
+	}
+}
+
+// ownerSubject is where owner findings point: the first declared owner
+// mapping, else the first object block; nothing when no object is declared.
+func (p *planning) ownerSubject() (hcl.Range, bool) {
+	for _, ob := range p.desired.Objects {
+		if m := ob.Mapping(syncform.OwnerProperty); m != nil {
+			return m.DeclRange, true
+		}
+	}
+	if len(p.desired.Objects) > 0 {
+		return p.desired.Objects[0].DeclRange, true
+	}
+	return hcl.Range{}, false
+}
+
+func (p *planning) whyUnmatched(o syncform.Owner) string {
+	for _, u := range p.live.Users {
+		if u.Name() != o.Name() {
+			continue
+		}
+		switch {
+		case !u.Active:
+			return fmt.Sprintf("the Salesforce user %s is inactive", u.Name())
+		case u.Email != o.Email:
+			return fmt.Sprintf("the Salesforce user %s has the email %s", u.Name(), u.Email)
+		case !syncform.IsOwnerType(u.UserType):
+			return fmt.Sprintf("the Salesforce user %s is a %s user, which cannot own records", u.Name(), u.UserType)
+		}
+	}
+	for _, q := range p.live.Queues {
+		if q.Name == o.Name() {
+			return fmt.Sprintf("%s is a Salesforce queue, not a user", q.Name)
+		}
+	}
+	return "no Salesforce user has that name"
+}
+
+func ownedRecords(o syncform.Owner) string {
+	var parts []string
+	for _, ob := range syncform.Objects() {
+		if n := o.Records[ob]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, ob.Noun(n)))
+		}
+	}
+	if len(parts) == 0 {
+		return "no records"
+	}
+	return strings.Join(parts, ", ")
 }
 
 // checkStandard judges a declaration of one of the connector's default

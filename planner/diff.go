@@ -24,11 +24,17 @@ func Plan(desired *config.Config, live *syncform.Snapshot) (*Result, hcl.Diagnos
 		if a.phase != b.phase {
 			return a.phase < b.phase
 		}
-		if ra, rb := a.Change.Object.Rank(), b.Change.Object.Rank(); ra != rb {
+		if ra, rb := a.object().Rank(), b.object().Rank(); ra != rb {
 			return ra < rb
 		}
 		return a.Address < b.Address
 	})
+	for _, a := range p.plan.Actions {
+		if a.Mode == syncform.ModeManual && !silenced(desired.Rules, "manual-step") {
+			p.plan.Notes = append(p.plan.Notes, note("manual-step", a.Range, "%s %s cannot be applied by the %s provider.", a.Change.Op, a.Address, live.Provider))
+		}
+	}
+	p.ownersUnmatched()
 	diags := applySettings(p.diags, desired.Rules)
 	config.SortDiagnostics(diags)
 	return p.plan, diags
@@ -39,12 +45,20 @@ type planning struct {
 	live    *syncform.Snapshot
 	plan    *Result
 	diags   hcl.Diagnostics
+	// openedBy lists, per object and direction, the mappings that newly
+	// let values flow that way.
+	openedBy map[syncform.Object]map[syncform.Direction][]*config.Mapping
 }
 
-func (p *planning) add(ph phase, a Action) {
-	a.phase = ph
-	a.Address = a.Change.Address()
-	a.Mode = p.live.ModeFor(a.Change.Resource)
+func (p *planning) add(ph phase, subject hcl.Range, a Action) {
+	a.phase, a.Range = ph, subject
+	if a.Backfill != nil {
+		a.Address = BackfillAddress(a.Backfill.Job.Object, a.Backfill.Job.Direction)
+		a.Mode = p.live.ModeFor(syncform.ResourceBackfill)
+	} else {
+		a.Address = a.Change.Address()
+		a.Mode = p.live.ModeFor(a.Change.Resource)
+	}
 	p.plan.Actions = append(p.plan.Actions, a)
 }
 
@@ -62,7 +76,7 @@ func (p *planning) object(ob *config.Object) {
 			if !after {
 				ph = phaseSyncOff
 			}
-			p.add(ph, Action{
+			p.add(ph, ob.SyncRange, Action{
 				Change: syncform.Change{Op: syncform.OpUpdate, Resource: syncform.ResourceSync, Object: o, Sync: &after},
 				Before: &Value{Sync: &before}, Reason: ReasonChanged,
 			})
@@ -72,14 +86,18 @@ func (p *planning) object(ob *config.Object) {
 	for _, prop := range ob.Properties {
 		p.property(prop)
 	}
+	if r := ob.Resync; r != nil && o == syncform.Companies && r.BatchSize > syncform.MaxCompanyResync {
+		p.report(finding("resync-batch", r.BatchRange, "batch_size is %d.", r.BatchSize))
+	}
 	p.mappings(ob, syncOn)
+	p.backfills(ob)
 }
 
 func (p *planning) property(d *config.Property) {
 	want := d.Property
 	live, ok := p.live.Property(want.Object, want.Name)
 	if !ok {
-		p.add(phaseProperties, Action{
+		p.add(phaseProperties, d.DeclRange, Action{
 			Change: syncform.Change{Op: syncform.OpCreate, Resource: syncform.ResourceProperty, Object: want.Object, Name: want.Name, Property: &want},
 			Reason: ReasonNew,
 		})
@@ -97,7 +115,7 @@ func (p *planning) property(d *config.Property) {
 	after := live // options have their own lifecycle: keep the live ones
 	after.Label, after.Type, after.Group, after.Description = want.Label, want.Type, want.Group, want.Description
 	before := live
-	p.add(phaseProperties, Action{
+	p.add(phaseProperties, d.DeclRange, Action{
 		Change: syncform.Change{Op: syncform.OpUpdate, Resource: syncform.ResourceProperty, Object: want.Object, Name: want.Name, Property: &after},
 		Before: &Value{Property: &before}, Reason: ReasonChanged,
 	})
@@ -136,7 +154,7 @@ func (p *planning) mappings(ob *config.Object, syncOn bool) {
 			kept[lm.SalesforceField] = lm
 		case ob.Prune:
 			before := lm
-			p.add(phaseMappingDeletes, Action{
+			p.add(phaseMappingDeletes, ob.DeclRange, Action{
 				Change: syncform.Change{Op: syncform.OpDelete, Resource: syncform.ResourceMapping, Object: o, Name: lm.Property},
 				Before: &Value{Mapping: &before}, Reason: ReasonPruned,
 			})
@@ -153,7 +171,7 @@ func (p *planning) mappings(ob *config.Object, syncOn bool) {
 			p.report(finding("field-mapped-twice", m.FieldRange, "%s is already mapped to the live %s mapping %q.", m.SalesforceField, kind(other), other.Property))
 			continue
 		}
-		p.mapping(m)
+		p.mapping(ob, m)
 	}
 	p.checkLimit(ob, count)
 }
@@ -166,7 +184,7 @@ func kind(m syncform.Mapping) string {
 }
 
 // mapping plans one valid declared mapping against its live counterpart.
-func (p *planning) mapping(m *config.Mapping) {
+func (p *planning) mapping(ob *config.Object, m *config.Mapping) {
 	o := m.Object
 	want := m.Mapping
 	want.Standard = false
@@ -174,20 +192,29 @@ func (p *planning) mapping(m *config.Mapping) {
 		want.Standard = true
 	}
 	live, ok := p.live.Mapping(o, m.Property)
+	from := syncform.SyncRule("")
+	if ok && live.SalesforceField == want.SalesforceField {
+		from = live.Rule
+	}
+	if !isOwner(m.Property) {
+		dirs := syncform.Opens(from, want.Rule)
+		p.checkBackfill(ob, m, dirs)
+		p.opened(ob, m, dirs)
+	}
 	switch {
 	case !ok:
-		p.add(phaseMappingCreates, Action{
+		p.add(phaseMappingCreates, m.DeclRange, Action{
 			Change: syncform.Change{Op: syncform.OpCreate, Resource: syncform.ResourceMapping, Object: o, Name: m.Property, Mapping: &want},
 			Reason: ReasonNew,
 		})
 	case live.SalesforceField != want.SalesforceField:
 		// A custom mapping re-pointed at another field: delete, then create.
 		before := live
-		p.add(phaseMappingDeletes, Action{
+		p.add(phaseMappingDeletes, m.FieldRange, Action{
 			Change: syncform.Change{Op: syncform.OpDelete, Resource: syncform.ResourceMapping, Object: o, Name: m.Property},
 			Before: &Value{Mapping: &before}, Reason: ReasonRepoint,
 		})
-		p.add(phaseMappingCreates, Action{
+		p.add(phaseMappingCreates, m.FieldRange, Action{
 			Change: syncform.Change{Op: syncform.OpCreate, Resource: syncform.ResourceMapping, Object: o, Name: m.Property, Mapping: &want},
 			Reason: ReasonRepoint,
 		})
@@ -196,7 +223,7 @@ func (p *planning) mapping(m *config.Mapping) {
 		// so its displayed rule is never a difference.
 		before := live
 		want.Standard = live.Standard
-		p.add(phaseRuleChanges, Action{
+		p.add(phaseRuleChanges, m.RuleRange, Action{
 			Change: syncform.Change{Op: syncform.OpUpdate, Resource: syncform.ResourceMapping, Object: o, Name: m.Property, Mapping: &want},
 			Before: &Value{Mapping: &before}, Reason: ReasonChanged,
 		})
@@ -204,3 +231,11 @@ func (p *planning) mapping(m *config.Mapping) {
 }
 
 func isOwner(property string) bool { return property == syncform.OwnerProperty }
+
+// object is the object an action concerns.
+func (a Action) object() syncform.Object {
+	if a.Backfill != nil {
+		return a.Backfill.Job.Object
+	}
+	return a.Change.Object
+}

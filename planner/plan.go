@@ -1,6 +1,8 @@
 package planner
 
 import (
+	"github.com/hashicorp/hcl/v2"
+
 	"github.com/syncform/syncform"
 )
 
@@ -11,6 +13,8 @@ type Result struct {
 	// Unmanaged are live custom mappings of declared objects that the
 	// configuration does not declare and, without prune, leaves in place.
 	Unmanaged []syncform.Mapping `json:"unmanaged,omitempty"`
+	// Notes are informational findings (manual steps).
+	Notes []Note `json:"notes,omitempty"`
 }
 
 // Action is one planned change.
@@ -21,7 +25,12 @@ type Action struct {
 	Before *Value        `json:"before,omitempty"`
 	Reason Reason        `json:"reason"`
 	Mode   syncform.Mode `json:"mode"`
-	phase  phase
+	// Backfill is set on back-fill actions, which change no setting: Change
+	// is then empty.
+	Backfill *Backfill `json:"backfill,omitempty"`
+	// Range is the configuration that asks for the action.
+	Range hcl.Range `json:"range"`
+	phase phase
 }
 
 // Value is the live value of one resource: exactly one field is set.
@@ -46,16 +55,20 @@ func (p *Result) Empty() bool { return len(p.Actions) == 0 }
 
 // Summary counts a plan's actions.
 type Summary struct {
-	Create int `json:"create"`
-	Update int `json:"update"`
-	Delete int `json:"delete"`
-	Manual int `json:"manual"`
+	Create   int `json:"create"`
+	Update   int `json:"update"`
+	Delete   int `json:"delete"`
+	Backfill int `json:"backfill"`
+	Manual   int `json:"manual"`
 }
 
 // Summary counts the plan's actions by operation.
 func (p *Result) Summary() Summary {
 	var s Summary
 	for _, a := range p.Actions {
+		if a.Backfill != nil {
+			s.Backfill++
+		}
 		switch a.Change.Op {
 		case syncform.OpCreate:
 			s.Create++

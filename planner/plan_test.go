@@ -82,6 +82,11 @@ object "contacts" {
 		"create contacts.mapping.utm_source",      // creates, by object order
 		"create companies.mapping.region",
 		"create deals.mapping.discount",
+		" contacts.backfill.to_hubspot",    // back-fills last: the new and
+		" contacts.backfill.to_salesforce", // re-pointed mappings open both
+		" companies.backfill.to_hubspot",   // directions, region only to
+		" deals.backfill.to_hubspot",       // HubSpot
+		" deals.backfill.to_salesforce",
 	}
 	if diff := cmp.Diff(want, actions(r)); diff != "" {
 		t.Errorf("actions (-want +got):\n%s", diff)
@@ -93,12 +98,12 @@ object "contacts" {
 		if a.Mode != syncform.ModeAuto {
 			t.Errorf("%s: mode %s on the sandbox", a.Address, a.Mode)
 		}
-		if a.Change.Op != syncform.OpCreate && a.Before == nil {
+		if a.Backfill == nil && a.Change.Op != syncform.OpCreate && a.Before == nil {
 			t.Errorf("%s: %s without before", a.Address, a.Change.Op)
 		}
 	}
 	s := r.Summary()
-	if s.Create != 4 || s.Update != 2 || s.Delete != 2 {
+	if s.Create != 4 || s.Update != 2 || s.Delete != 2 || s.Backfill != 5 {
 		t.Errorf("summary = %+v", s)
 	}
 }

@@ -14,6 +14,7 @@ type Severity string
 const (
 	SeverityError   Severity = "error"
 	SeverityWarning Severity = "warning"
+	SeverityInfo    Severity = "info"
 	SeverityOff     Severity = "off"
 )
 
@@ -31,7 +32,7 @@ type Rule struct {
 }
 
 // Tunable reports whether a rules block may change the rule's findings.
-func (r Rule) Tunable() bool { return r.Severity == SeverityWarning || r.Warns }
+func (r Rule) Tunable() bool { return r.Severity != SeverityError || r.Warns }
 
 // Catalog is every rule the planner checks, by slug.
 var catalog = []Rule{
@@ -61,6 +62,28 @@ var catalog = []Rule{
 		Explain: "The standard Email mapping accepts only two_way or prefer_salesforce_unless_blank. Use one of those."},
 	{Slug: "mapping-limit", Severity: SeverityError, Summary: "Too many mappings on one object",
 		Explain: "An object holds at most 500 field mappings; from 450 this is a warning. Remove mappings you do not need (prune = true deletes undeclared custom ones).", Warns: true},
+	{Slug: "owner-unmatched", Severity: SeverityWarning, Summary: "HubSpot owner with no matching Salesforce user",
+		Explain: "An owner set in HubSpot syncs to Salesforce only when an active Salesforce user has exactly the same name and email; otherwise the owner field resets to the last Salesforce value, and the change \"keeps changing back\". Queues and inactive users do not count. Create or activate the Salesforce user, or make the names and emails match."},
+	{Slug: "reference-needs-dropdown", Severity: SeverityError, Summary: "Reference field mapped to a property that is not a dropdown",
+		Explain: "A Salesforce reference field syncs as 18-character record IDs; only a dropdown or radio property can give each ID a label. Declare the property with type = \"dropdown\"."},
+	{Slug: "invalid-salesforce-id", Severity: SeverityError, Summary: "Invalid Salesforce ID",
+		Explain: "A label key must be a 15- or 18-character Salesforce record ID whose case-safe suffix matches. Copy the ID from the record's URL in Salesforce."},
+	{Slug: "reference-target", Severity: SeverityError, Summary: "ID of a record the field cannot reference",
+		Explain: "The first three characters of an ID name its object; the reference field can only hold records of the objects it references. Use an ID of one of those objects."},
+	{Slug: "label-unknown-record", Severity: SeverityWarning, Summary: "Label for a record that does not exist",
+		Explain: "No Salesforce record has this ID, so no value will ever carry the label. Check the ID, or remove the label."},
+	{Slug: "no-backfill", Severity: SeverityWarning, Summary: "Existing values will not be back-filled",
+		Explain: "A new mapping, or a rule that lets values flow in a new direction, only affects future syncs: values records already hold stay where they are. Let the object's resync block back-fill that direction (to_hubspot = \"import\", to_salesforce = \"segment\" or \"records\")."},
+	{Slug: "resync-batch", Severity: SeverityError, Summary: "Company resync batch too large",
+		Explain: "The connector resyncs at most 200,000 companies at a time; past that it fails with \"We couldn't sync all your updates for this mapping\". Set batch_size to 200000 or less."},
+	{Slug: "picklist-missing", Severity: SeverityWarning, Summary: "HubSpot options missing from a restricted picklist",
+		Explain: "Salesforce rejects a value outside a restricted picklist, so records holding these options fail to sync to Salesforce. Add the values to the picklist in Salesforce, remove the options, or set options = \"salesforce\" to keep the dropdown equal to the picklist."},
+	{Slug: "lead-contact-field", Severity: SeverityWarning, Summary: "Field exists on only one of Lead and Contact",
+		Explain: "A contacts mapping writes to the field of the same API name on both Lead and Contact; where it is missing, that side never syncs. Create the field on the other object too."},
+	{Slug: "formula-source", Severity: SeverityWarning, Summary: "Formula field never triggers a sync",
+		Explain: "A change to a formula (calculated) field does not trigger a sync: HubSpot sees its value only when something else on the record changes. Map a stored field, or accept stale values."},
+	{Slug: "manual-step", Severity: SeverityInfo, Summary: "Change must be made by hand",
+		Explain: "The provider has no API for this change: apply lists it as a numbered runbook step and the next plan verifies it."},
 }
 
 // Rules returns the catalog in a stable order.
@@ -98,8 +121,8 @@ func finding(slug string, subject hcl.Range, detail string, args ...any) *hcl.Di
 		panic("planner: finding for unknown rule " + slug) // a programming error
 	}
 	sev := hcl.DiagError
-	if r.Severity == SeverityWarning {
-		sev = hcl.DiagWarning
+	if r.Severity != SeverityError {
+		sev = hcl.DiagWarning // info findings are not diagnostics; see note
 	}
 	return &hcl.Diagnostic{
 		Severity: sev,
@@ -156,3 +179,29 @@ func applySettings(diags hcl.Diagnostics, settings []config.RuleSetting) hcl.Dia
 }
 
 const warningSeverity = hcl.DiagWarning
+
+// Note is an informational finding: not a problem, but something a person
+// should know before applying (manual-step). hcl diagnostics have no info
+// severity, so notes travel beside them.
+type Note struct {
+	Rule    string    `json:"rule"`
+	Summary string    `json:"summary"`
+	Detail  string    `json:"detail"`
+	Range   hcl.Range `json:"range"`
+}
+
+// note builds the Note of an info rule.
+func note(slug string, subject hcl.Range, detail string, args ...any) Note {
+	r, _ := LookupRule(slug)
+	return Note{Rule: slug, Summary: r.Summary, Detail: fmt.Sprintf(detail, args...) + " " + r.Explain, Range: subject}
+}
+
+// silenced reports whether a rules block turned slug off.
+func silenced(settings []config.RuleSetting, slug string) bool {
+	for _, s := range settings {
+		if s.Slug == slug && s.Severity == string(SeverityOff) {
+			return true
+		}
+	}
+	return false
+}

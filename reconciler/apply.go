@@ -2,32 +2,53 @@ package reconciler
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/syncform/syncform"
 	"github.com/syncform/syncform/planner"
+	"github.com/syncform/syncform/reconciler/state"
 )
 
-// Event reports progress: once before an action starts (Done false) and once
-// after it ends (Done true, Err set on failure).
+// Event reports progress. For a change: once before it starts (Done false)
+// and once after it ends (Done true, Err set on failure). For a back-fill:
+// Backfill is set, each time its job's status is read.
 type Event struct {
-	Action planner.Action
-	Index  int // 1-based position among the plan's actions
-	Total  int
-	Done   bool
-	Err    error
+	Action   planner.Action
+	Index    int // 1-based position among the plan's actions
+	Total    int
+	Done     bool
+	Err      error
+	Backfill *BackfillProgress
+}
+
+// BackfillProgress is where a running back-fill is.
+type BackfillProgress struct {
+	Address        string
+	Batch, Batches int // 0-based batch, and how many there are
+	Job            syncform.Job
 }
 
 // Options tune an apply.
 type Options struct {
 	// Progress, when set, receives every Event synchronously.
 	Progress func(Event)
+	// Journal records back-fills before the changes that need them, and is
+	// where outstanding ones are found; required when the plan back-fills.
+	Journal *state.DB
+	// Connection names the live connection in the journal.
+	Connection string
+	// Poll is how often a running job is read; 0 means a default.
+	Poll time.Duration
 }
 
 // Result is what an apply did.
 type Result struct {
 	// Applied are the actions the provider carried out.
 	Applied []planner.Action
+	// Backfilled are the addresses of the back-fills that finished.
+	Backfilled []string
 	// Runbook are the manual actions, in order, for a person to do.
 	Runbook []planner.Action
 }
@@ -51,11 +72,46 @@ func (e *ActionError) Unwrap() error { return e.Err }
 // again converges. Cancelling ctx stops it between actions.
 func Apply(ctx context.Context, p syncform.Provider, plan *planner.Result, opts Options) (*Result, error) {
 	res := &Result{}
+	var backfills []planner.Action
+	for _, a := range plan.Actions {
+		if a.Backfill != nil && a.Mode == syncform.ModeAuto && a.Reason != ReasonOutstanding {
+			backfills = append(backfills, a)
+		}
+	}
+	bf, canBackfill := p.(syncform.Backfiller)
+	if len(backfills) > 0 {
+		if opts.Journal == nil || !canBackfill {
+			return res, errors.New("apply: the plan back-fills, but no journal or no back-fill capable provider was given")
+		}
+		// Journal first: a crash after a mapping is created and before its
+		// back-fill ran still back-fills on the next run. A back-fill the
+		// journal already holds is not recorded again (see mergeOutstanding).
+		outstanding, err := opts.Journal.Outstanding(ctx, opts.Connection)
+		if err != nil {
+			return res, err
+		}
+		held := map[string]bool{}
+		for _, e := range outstanding {
+			held[e.Address] = true
+		}
+		var fresh []planner.Action
+		for _, a := range backfills {
+			if !held[a.Address] {
+				fresh = append(fresh, a)
+			}
+		}
+		if _, err := opts.Journal.Record(ctx, opts.Connection, fresh); err != nil {
+			return res, err
+		}
+	}
 	total := len(plan.Actions)
 	for i, a := range plan.Actions {
 		if a.Mode == syncform.ModeManual {
 			res.Runbook = append(res.Runbook, a)
 			continue
+		}
+		if a.Backfill != nil {
+			continue // run from the journal below, after every change
 		}
 		if err := ctx.Err(); err != nil {
 			return res, fmt.Errorf("apply stopped before %s: %w", a.Address, err)
@@ -73,6 +129,11 @@ func Apply(ctx context.Context, p syncform.Provider, plan *planner.Result, opts 
 			return res, &ActionError{Action: a, Err: err}
 		}
 		res.Applied = append(res.Applied, a)
+	}
+	if opts.Journal != nil && canBackfill {
+		if err := runBackfills(ctx, bf, opts, res); err != nil {
+			return res, err
+		}
 	}
 	return res, nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/syncform/syncform/planner"
 	"github.com/syncform/syncform/providers/sandbox"
 	"github.com/syncform/syncform/reconciler"
+	"github.com/syncform/syncform/reconciler/state"
 )
 
 const desired = `
@@ -44,7 +45,7 @@ object "deals" {
 // faulty is the real sandbox with one injected failure: the Nth Apply fails
 // before it writes, as a dropped connection would.
 type faulty struct {
-	syncform.Provider
+	*sandbox.Sandbox
 	failAt, calls int
 	writes        int
 }
@@ -57,10 +58,16 @@ func (f *faulty) Apply(ctx context.Context, c syncform.Change) error {
 		return errInjected
 	}
 	f.writes++
-	return f.Provider.Apply(ctx, c)
+	return f.Sandbox.Apply(ctx, c)
 }
 
+// env is a configuration, a sandbox and a journal in a temporary directory.
 func setup(t *testing.T) (*config.Config, *sandbox.Sandbox) {
+	cfg, sb, _ := setupJournal(t)
+	return cfg, sb
+}
+
+func setupJournal(t *testing.T) (*config.Config, *sandbox.Sandbox, reconciler.Options) {
 	t.Helper()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(desired), 0o644); err != nil {
@@ -75,36 +82,58 @@ func setup(t *testing.T) (*config.Config, *sandbox.Sandbox) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sb.Close() })
-	return cfg, sb
-}
-
-func planOf(t *testing.T, cfg *config.Config, p syncform.Provider) *planner.Result {
-	t.Helper()
-	live, err := p.Snapshot(context.Background())
+	j, err := state.Open(context.Background(), filepath.Join(dir, "state.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan, diags := planner.Plan(cfg, live)
-	if diags.HasErrors() {
-		t.Fatal(diags)
+	t.Cleanup(func() { j.Close() })
+	journals[sb] = reconciler.Options{Journal: j, Connection: "test"}
+	return cfg, sb, journals[sb]
+}
+
+// journals holds each test sandbox's journal options.
+var journals = map[*sandbox.Sandbox]reconciler.Options{}
+
+// opts are the apply options of sb's journal.
+func opts(sb *sandbox.Sandbox) reconciler.Options { return journals[sb] }
+
+// planOf plans as the CLI does: live state, the journal's outstanding
+// back-fills, estimates.
+func planOf(t *testing.T, cfg *config.Config, p syncform.Provider, sb *sandbox.Sandbox) *planner.Result {
+	t.Helper()
+	_, plan, diags, err := reconciler.PlanLive(context.Background(), p, cfg, opts(sb))
+	if err != nil || diags.HasErrors() {
+		t.Fatal(err, diags)
 	}
 	return plan
 }
 
-// TestFailureThenConverge fails apply at every position in turn: it must stop
-// there with an ActionError naming the action, and a re-plan and re-apply
-// must converge to an empty plan.
+// counts splits a plan's actions into changes and back-fills.
+func counts(plan *planner.Result) (changes, backfills int) {
+	for _, a := range plan.Actions {
+		if a.Backfill != nil {
+			backfills++
+		} else {
+			changes++
+		}
+	}
+	return changes, backfills
+}
+
+// TestFailureThenConverge fails apply at every change in turn: it must stop
+// there with an ActionError naming the change, and a re-plan and re-apply
+// must converge to an empty plan, each back-fill running once.
 func TestFailureThenConverge(t *testing.T) {
 	cfg, sb := setup(t)
-	total := len(planOf(t, cfg, sb).Actions)
-	if total < 5 {
-		t.Fatalf("the scenario should have several actions, has %d", total)
+	changes, backfills := counts(planOf(t, cfg, sb, sb))
+	if changes < 5 || backfills == 0 {
+		t.Fatalf("the scenario should have several changes and a back-fill, has %d and %d", changes, backfills)
 	}
-	for failAt := 1; failAt <= total; failAt++ {
+	for failAt := 1; failAt <= changes; failAt++ {
 		cfg, sb := setup(t)
-		f := &faulty{Provider: sb, failAt: failAt}
-		plan := planOf(t, cfg, f)
-		res, err := reconciler.Apply(context.Background(), f, plan, reconciler.Options{})
+		f := &faulty{Sandbox: sb, failAt: failAt}
+		plan := planOf(t, cfg, f, sb)
+		res, err := reconciler.Apply(context.Background(), f, plan, opts(sb))
 		var ae *reconciler.ActionError
 		if !errors.As(err, &ae) || !errors.Is(err, errInjected) {
 			t.Fatalf("fail at %d: err = %v, want an ActionError wrapping the fault", failAt, err)
@@ -112,15 +141,20 @@ func TestFailureThenConverge(t *testing.T) {
 		if ae.Action.Address != plan.Actions[failAt-1].Address || len(res.Applied) != failAt-1 {
 			t.Fatalf("fail at %d: stopped at %s after %d applied", failAt, ae.Action.Address, len(res.Applied))
 		}
-		// The re-run plans only what is left, and applies it.
-		rest := planOf(t, cfg, sb)
-		if len(rest.Actions) != total-(failAt-1) {
-			t.Errorf("fail at %d: re-plan has %d actions, want %d", failAt, len(rest.Actions), total-(failAt-1))
+		// The re-run plans what is left; the journalled back-fills stand
+		// for the planned ones, so each still appears once.
+		rest := planOf(t, cfg, sb, sb)
+		if c, b := counts(rest); c != changes-(failAt-1) || b != backfills {
+			t.Errorf("fail at %d: re-plan has %d changes and %d back-fills, want %d and %d", failAt, c, b, changes-(failAt-1), backfills)
 		}
-		if _, err := reconciler.Apply(context.Background(), sb, rest, reconciler.Options{}); err != nil {
+		res, err = reconciler.Apply(context.Background(), sb, rest, opts(sb))
+		if err != nil {
 			t.Fatalf("fail at %d: re-run: %v", failAt, err)
 		}
-		if after := planOf(t, cfg, sb); !after.Empty() {
+		if len(res.Backfilled) != backfills {
+			t.Errorf("fail at %d: %d back-fills ran, want %d", failAt, len(res.Backfilled), backfills)
+		}
+		if after := planOf(t, cfg, sb, sb); !after.Empty() {
 			t.Errorf("fail at %d: not converged: %+v", failAt, after.Actions)
 		}
 	}
@@ -131,34 +165,36 @@ func TestFailureThenConverge(t *testing.T) {
 // is unchanged, and a fresh plan is empty.
 func TestSecondApplyWritesNothing(t *testing.T) {
 	cfg, sb := setup(t)
-	plan := planOf(t, cfg, sb)
-	if _, err := reconciler.Apply(context.Background(), sb, plan, reconciler.Options{}); err != nil {
+	plan := planOf(t, cfg, sb, sb)
+	if _, err := reconciler.Apply(context.Background(), sb, plan, opts(sb)); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := sb.Snapshot(context.Background())
-	if _, err := reconciler.Apply(context.Background(), sb, plan, reconciler.Options{}); err != nil {
+	if _, err := reconciler.Apply(context.Background(), sb, plan, opts(sb)); err != nil {
 		t.Fatalf("re-applying an applied plan: %v", err)
 	}
 	after, _ := sb.Snapshot(context.Background())
 	if len(before.Mappings[syncform.Companies]) != len(after.Mappings[syncform.Companies]) {
 		t.Error("the second apply changed the live state")
 	}
-	if p := planOf(t, cfg, sb); !p.Empty() {
+	if p := planOf(t, cfg, sb, sb); !p.Empty() {
 		t.Errorf("plan after apply: %+v", p.Actions)
 	}
 }
 
 func TestProgressAndCancel(t *testing.T) {
 	cfg, sb := setup(t)
-	plan := planOf(t, cfg, sb)
+	plan := planOf(t, cfg, sb, sb)
 	ctx, cancel := context.WithCancel(context.Background())
 	var events []reconciler.Event
-	res, err := reconciler.Apply(ctx, sb, plan, reconciler.Options{Progress: func(ev reconciler.Event) {
+	o := opts(sb)
+	o.Progress = func(ev reconciler.Event) {
 		events = append(events, ev)
 		if ev.Done && ev.Index == 2 {
 			cancel() // as SIGINT would, mid-apply
 		}
-	}})
+	}
+	res, err := reconciler.Apply(ctx, sb, plan, o)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -175,8 +211,8 @@ func TestManualActionsGoToTheRunbook(t *testing.T) {
 	live, _ := sb.Snapshot(context.Background())
 	live.Manual = []syncform.Resource{syncform.ResourceMapping}
 	plan, _ := planner.Plan(cfg, live)
-	f := &faulty{Provider: sb}
-	res, err := reconciler.Apply(context.Background(), f, plan, reconciler.Options{})
+	f := &faulty{Sandbox: sb}
+	res, err := reconciler.Apply(context.Background(), f, plan, opts(sb))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,7 +221,8 @@ func TestManualActionsGoToTheRunbook(t *testing.T) {
 			t.Errorf("%s is manual but was applied", a.Address)
 		}
 	}
-	if len(res.Runbook) == 0 || len(res.Runbook)+len(res.Applied) != len(plan.Actions) || f.writes != len(res.Applied) {
+	changes, _ := counts(plan)
+	if len(res.Runbook) == 0 || len(res.Runbook)+len(res.Applied) != changes || f.writes != len(res.Applied) {
 		t.Errorf("runbook %d + applied %d of %d actions, %d writes", len(res.Runbook), len(res.Applied), len(plan.Actions), f.writes)
 	}
 }

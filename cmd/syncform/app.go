@@ -16,6 +16,8 @@ import (
 	"github.com/syncform/syncform/config"
 	"github.com/syncform/syncform/planner"
 	"github.com/syncform/syncform/providers/sandbox"
+	"github.com/syncform/syncform/reconciler"
+	"github.com/syncform/syncform/reconciler/state"
 )
 
 // app is what every command may touch of the outside world, so tests can
@@ -24,12 +26,14 @@ type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	lookupEnv      func(string) (string, bool)
-	// stdinTTY and stdoutTTY say whether a person is at the terminal.
-	stdinTTY, stdoutTTY bool
+	// stdinTTY, stdoutTTY and stderrTTY say whether a person is at the
+	// terminal.
+	stdinTTY, stdoutTTY, stderrTTY bool
 
 	// global flags
 	chdir   string
 	noColor bool
+	state   string
 }
 
 func newSystemApp() *app {
@@ -38,6 +42,7 @@ func newSystemApp() *app {
 		lookupEnv: os.LookupEnv,
 		stdinTTY:  term.IsTerminal(int(os.Stdin.Fd())),
 		stdoutTTY: term.IsTerminal(int(os.Stdout.Fd())),
+		stderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
 	}
 }
 
@@ -87,6 +92,7 @@ func (a *app) rootCommand() *cobra.Command {
 	}
 	root.PersistentFlags().StringVar(&a.chdir, "chdir", "", "switch to this directory before doing anything")
 	root.PersistentFlags().BoolVar(&a.noColor, "no-color", false, "never colour the output")
+	root.PersistentFlags().StringVar(&a.state, "state", "", "the state database (default: "+state.DefaultPath+" beside the configuration)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err.Error()} })
 	root.AddCommand(
 		a.initCommand(),
@@ -95,6 +101,7 @@ func (a *app) rootCommand() *cobra.Command {
 		a.applyCommand(),
 		a.inspectCommand(),
 		a.versionCommand(),
+		a.rulesCommand(),
 		a.sandboxCommand(),
 	)
 	return root
@@ -111,10 +118,16 @@ func (v *varFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&v.varFiles, "var-file", nil, "read variables from a file (repeatable)")
 }
 
-// load reads the configuration of the current directory, writing its
-// diagnostics to stderr; it fails with errReported on any error diagnostic.
-func (a *app) load(v varFlags) (*config.Config, error) {
-	cfg, diags := config.Load(".", config.Options{Vars: v.vars, VarFiles: v.varFiles, Env: a.lookupEnv})
+// load reads the configuration of the current directory. The diagnostics
+// are the caller's to render; cfg is never nil.
+func (a *app) load(v varFlags) (*config.Config, hcl.Diagnostics) {
+	return config.Load(".", config.Options{Vars: v.vars, VarFiles: v.varFiles, Env: a.lookupEnv})
+}
+
+// loadOrReport is load for commands that only need a valid configuration:
+// it writes the diagnostics to stderr and fails on an error.
+func (a *app) loadOrReport(v varFlags) (*config.Config, error) {
+	cfg, diags := a.load(v)
 	a.writeDiagnostics(cfg, diags)
 	if diags.HasErrors() {
 		return nil, errReported
@@ -149,35 +162,90 @@ func (a *app) sandboxPath(cfg *config.Config) string {
 	return filepath.Join(cfg.Dir, p)
 }
 
-// planned is a loaded configuration planned against a live connection.
+// planned is a configuration planned against a live connection.
 type planned struct {
-	cfg      *config.Config
-	provider syncform.Provider
-	live     *syncform.Snapshot
-	plan     *planner.Result
+	cfg        *config.Config
+	provider   syncform.Provider // nil when the configuration has errors
+	journal    *state.DB
+	connection string
+	live       *syncform.Snapshot
+	plan       *planner.Result // nil when there are error diagnostics
+	diags      hcl.Diagnostics
 }
 
-// planAll loads, connects, reads live state and plans, writing diagnostics to
-// stderr. The caller closes the provider when err is nil.
+// close releases the provider and the state database, if opened.
+func (p *planned) close() {
+	if p.provider != nil {
+		p.provider.Close()
+	}
+	if p.journal != nil {
+		p.journal.Close()
+	}
+}
+
+// statePath is the state database's file.
+func (a *app) statePath(cfg *config.Config) string {
+	if a.state != "" {
+		return a.state
+	}
+	return filepath.Join(cfg.Dir, state.DefaultPath)
+}
+
+// connectionID names the live connection in the state database.
+func (a *app) connectionID(cfg *config.Config) string {
+	if cfg.Connection.Provider == config.ProviderSandbox {
+		if abs, err := filepath.Abs(a.sandboxPath(cfg)); err == nil {
+			return "sandbox:" + abs
+		}
+	}
+	return cfg.Connection.Provider
+}
+
+// planAll loads, connects, observes the live state and plans. Diagnostics,
+// of the configuration or of the rules, come back in planned.diags for the
+// caller to render; err is a failure to reach or read the live system. The
+// caller closes the result.
 func (a *app) planAll(ctx context.Context, v varFlags) (*planned, error) {
-	cfg, err := a.load(v)
-	if err != nil {
-		return nil, err
+	cfg, diags := a.load(v)
+	p := &planned{cfg: cfg, diags: diags}
+	if diags.HasErrors() {
+		return p, nil
 	}
 	prov, err := a.connect(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	live, err := prov.Snapshot(ctx)
+	p.provider = prov
+	if p.journal, err = state.Open(ctx, a.statePath(cfg)); err != nil {
+		p.close()
+		return nil, err
+	}
+	p.connection = a.connectionID(cfg)
+	live, plan, pdiags, err := reconciler.PlanLive(ctx, prov, cfg, reconciler.Options{Journal: p.journal, Connection: p.connection})
 	if err != nil {
-		prov.Close()
-		return nil, fmt.Errorf("reading the live connection: %w", err)
+		p.close()
+		return nil, err
 	}
-	plan, diags := planner.Plan(cfg, live)
-	a.writeDiagnostics(cfg, diags)
-	if diags.HasErrors() {
-		prov.Close()
-		return nil, errReported
+	p.live, p.plan = live, plan
+	p.diags = append(p.diags, pdiags...)
+	config.SortDiagnostics(p.diags)
+	return p, nil
+}
+
+// checkOverwrites fails when the plan's back-fills would overwrite more
+// non-empty values than max allows (max < 0: no limit).
+func checkOverwrites(plan *planner.Result, max int) error {
+	if max < 0 {
+		return nil
 	}
-	return &planned{cfg: cfg, provider: prov, live: live, plan: plan}, nil
+	n := 0
+	for _, a := range plan.Actions {
+		if a.Backfill != nil && a.Backfill.Impact != nil {
+			n += a.Backfill.Impact.Overwrites
+		}
+	}
+	if n > max {
+		return fmt.Errorf("the back-fill would overwrite %d non-empty %s, more than --max-overwrites %d allows", n, plural(n, "value", "values"), max)
+	}
+	return nil
 }

@@ -14,7 +14,8 @@ import (
 
 type applyOptions struct {
 	varFlags
-	autoApprove bool
+	autoApprove   bool
+	maxOverwrites int
 }
 
 func (a *app) applyCommand() *cobra.Command {
@@ -29,6 +30,7 @@ func (a *app) applyCommand() *cobra.Command {
 	}
 	o.register(cmd)
 	cmd.Flags().BoolVar(&o.autoApprove, "auto-approve", false, "apply without asking for confirmation")
+	cmd.Flags().IntVar(&o.maxOverwrites, "max-overwrites", -1, "refuse to apply when the back-fill would overwrite more than this many non-empty values")
 	return cmd
 }
 
@@ -45,11 +47,19 @@ func (a *app) runApply(ctx context.Context, o applyOptions) error {
 	if err != nil {
 		return err
 	}
-	defer p.provider.Close()
+	defer p.close()
+	a.writeDiagnostics(p.cfg, p.diags)
+	if p.plan == nil {
+		return errReported
+	}
 	view := a.textView()
+	view.notes(p.plan.Notes)
 	view.plan(p.plan)
 	if p.plan.Empty() {
 		return nil
+	}
+	if err := checkOverwrites(p.plan, o.maxOverwrites); err != nil {
+		return err
 	}
 	if !o.autoApprove {
 		ok, err := a.confirm("Do you want to apply these actions?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ")
@@ -60,7 +70,9 @@ func (a *app) runApply(ctx context.Context, o applyOptions) error {
 			return errors.New("apply cancelled")
 		}
 	}
-	res, err := reconciler.Apply(ctx, p.provider, p.plan, reconciler.Options{Progress: view.progress})
+	res, err := reconciler.Apply(ctx, p.provider, p.plan, reconciler.Options{
+		Progress: view.progress, Journal: p.journal, Connection: p.connection,
+	})
 	if res != nil {
 		view.applied(res)
 	}

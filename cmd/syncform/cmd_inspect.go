@@ -20,7 +20,7 @@ func (a *app) inspectCommand() *cobra.Command {
 }
 
 func (a *app) runInspect(ctx context.Context, v varFlags) error {
-	cfg, err := a.load(v)
+	cfg, err := a.loadOrReport(v)
 	if err != nil {
 		return err
 	}

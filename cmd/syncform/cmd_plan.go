@@ -9,6 +9,8 @@ import (
 type planOptions struct {
 	varFlags
 	detailedExitCode bool
+	format           string
+	maxOverwrites    int
 }
 
 func (a *app) planCommand() *cobra.Command {
@@ -19,10 +21,17 @@ func (a *app) planCommand() *cobra.Command {
 		Long: "plan reads the live connection, checks every rule, and shows the actions that\n" +
 			"would make it match the configuration. It changes nothing.",
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return a.runPlan(cmd.Context(), o) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := validFormat(o.format, formatText, formatJSON); err != nil {
+				return err
+			}
+			return a.runPlan(cmd.Context(), o)
+		},
 	}
 	o.register(cmd)
 	cmd.Flags().BoolVar(&o.detailedExitCode, "detailed-exitcode", false, "exit 2 when the plan has changes, 0 when it has none")
+	cmd.Flags().StringVar(&o.format, "format", formatText, "output format: text or json")
+	cmd.Flags().IntVar(&o.maxOverwrites, "max-overwrites", -1, "fail when the back-fill would overwrite more than this many non-empty values")
 	return cmd
 }
 
@@ -31,8 +40,24 @@ func (a *app) runPlan(ctx context.Context, o planOptions) error {
 	if err != nil {
 		return err
 	}
-	defer p.provider.Close()
-	a.textView().plan(p.plan)
+	defer p.close()
+	if o.format == formatJSON {
+		if err := writeJSON(a.stdout, planJSON(p)); err != nil {
+			return err
+		}
+	} else {
+		a.writeDiagnostics(p.cfg, p.diags)
+		if p.plan != nil {
+			a.textView().notes(p.plan.Notes)
+			a.textView().plan(p.plan)
+		}
+	}
+	if p.plan == nil {
+		return errReported
+	}
+	if err := checkOverwrites(p.plan, o.maxOverwrites); err != nil {
+		return err
+	}
 	if o.detailedExitCode && !p.plan.Empty() {
 		return errChanges
 	}

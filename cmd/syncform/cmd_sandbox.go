@@ -19,7 +19,7 @@ func (a *app) sandboxCommand() *cobra.Command {
 		Short: "Recreate the sandbox with the standard settings of a newly connected portal",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := a.load(v)
+			cfg, err := a.loadOrReport(v)
 			if err != nil {
 				return err
 			}
@@ -32,6 +32,45 @@ func (a *app) sandboxCommand() *cobra.Command {
 		},
 	}
 	v.register(reset)
-	cmd.AddCommand(reset)
+	cmd.AddCommand(reset, a.sandboxSeedCommand())
+	return cmd
+}
+
+type seedOptions struct {
+	varFlags
+	sandbox.SeedOptions
+}
+
+func (a *app) sandboxSeedCommand() *cobra.Command {
+	var o seedOptions
+	cmd := &cobra.Command{
+		Use:   "seed",
+		Short: "Replace the sandbox's records with deterministic generated ones",
+		Long: "seed replaces every record and segment of the sandbox with generated linked\n" +
+			"record pairs: the same options always give the same data. Settings (mappings,\n" +
+			"properties, sync toggles) are kept.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if o.Contacts < 0 || o.Companies < 0 || o.Deals < 0 {
+				return usagef("record counts cannot be negative")
+			}
+			cfg, err := a.loadOrReport(o.varFlags)
+			if err != nil {
+				return err
+			}
+			path := a.sandboxPath(cfg)
+			if err := sandbox.Seed(cmd.Context(), path, o.SeedOptions); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "Sandbox %s seeded: %d contacts, %d companies, %d deals (seed %d).\n",
+				path, o.Contacts, o.Companies, o.Deals, o.Seed)
+			return nil
+		},
+	}
+	o.register(cmd)
+	cmd.Flags().IntVar(&o.Contacts, "contacts", 200, "linked contact records")
+	cmd.Flags().IntVar(&o.Companies, "companies", 50, "linked company records (up to 1,000,000)")
+	cmd.Flags().IntVar(&o.Deals, "deals", 30, "linked deal records")
+	cmd.Flags().Int64Var(&o.Seed, "seed", 1, "the generator's seed: the same seed gives the same data")
 	return cmd
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/sergi/go-diff/diffmatchpatch"
 
 	"github.com/syncform/syncform"
+	"github.com/syncform/syncform/config"
 	"github.com/syncform/syncform/planner"
 	"github.com/syncform/syncform/reconciler"
 )
@@ -17,9 +18,16 @@ import (
 type textView struct {
 	out, err io.Writer
 	color    bool
+	// live: stderr is a terminal, so progress can redraw in place
+	live bool
+	// what the last back-fill progress line said, to log changes only
+	lastProgress string
+	lastQuarter  int
 }
 
-func (a *app) textView() *textView { return &textView{out: a.stdout, err: a.stderr, color: a.color()} }
+func (a *app) textView() *textView {
+	return &textView{out: a.stdout, err: a.stderr, color: a.color(), live: a.stderrTTY}
+}
 
 const (
 	ansiReset  = "\x1b[0m"
@@ -62,6 +70,9 @@ func (v *textView) plan(p *planner.Result) {
 			fmt.Fprintln(w)
 		}
 		sign, code := symbol(a.Change.Op)
+		if a.Backfill != nil {
+			sign, code = "↻", ansiCyan
+		}
 		mode := ""
 		if a.Mode == syncform.ModeManual {
 			mode = " " + v.paint(ansiCyan, "[manual]")
@@ -75,6 +86,9 @@ func (v *textView) plan(p *planner.Result) {
 	v.unmanaged(p)
 	s := p.Summary()
 	line := fmt.Sprintf("Plan: %d to create, %d to update, %d to delete.", s.Create, s.Update, s.Delete)
+	if s.Backfill > 0 {
+		line = fmt.Sprintf("Plan: %d to create, %d to update, %d to delete, %d to back-fill.", s.Create, s.Update, s.Delete, s.Backfill)
+	}
 	if s.Manual > 0 {
 		line += fmt.Sprintf(" %d of them manual.", s.Manual)
 	}
@@ -98,6 +112,8 @@ func (v *textView) unmanaged(p *planner.Result) {
 func (v *textView) details(a planner.Action) []string {
 	c := a.Change
 	switch {
+	case a.Backfill != nil:
+		return backfillDetails(a.Backfill)
 	case c.Resource == syncform.ResourceSync && c.Sync != nil:
 		before := a.Before != nil && a.Before.Sync != nil && *a.Before.Sync
 		return []string{fmt.Sprintf("sync: %s → %s", onOff(before), onOff(*c.Sync))}
@@ -118,6 +134,33 @@ func (v *textView) details(a planner.Action) []string {
 		return []string{fmt.Sprintf("salesforce_field: %s", m.SalesforceField), fmt.Sprintf("rule: %s", m.Rule)}
 	}
 	return nil
+}
+
+// backfillDetails says what a back-fill moves, how, and what it would change.
+func backfillDetails(b *planner.Backfill) []string {
+	j := b.Job
+	var how string
+	switch j.Method {
+	case syncform.MethodImport:
+		how = "Salesforce import"
+	case syncform.MethodSegment:
+		how = fmt.Sprintf("resync of segment %q", j.Segment)
+	case syncform.MethodRecords:
+		how = fmt.Sprintf("resync of %d %s", len(j.Records), plural(len(j.Records), "record", "records"))
+	}
+	if n := len(b.Batches); n > 0 {
+		how += fmt.Sprintf(", in %d batches of at most %d", n, b.Batches[0].Limit)
+	}
+	lines := []string{how + " for: " + strings.Join(j.Properties, ", ")}
+	if im := b.Impact; im != nil {
+		lines = append(lines, fmt.Sprintf("impact: %d %s examined; %d %s change in HubSpot, %d in Salesforce; %d non-empty %s overwritten",
+			im.Examined, plural(im.Examined, "record", "records"), im.HubSpotChanges, plural(im.HubSpotChanges, "value would", "values would"),
+			im.SalesforceChanges, im.Overwrites, plural(im.Overwrites, "value", "values")))
+		for _, s := range im.Samples {
+			lines = append(lines, fmt.Sprintf("  %s: %s %s %q → %q", s.Record, s.Side, s.Field, s.Before, s.After))
+		}
+	}
+	return lines
 }
 
 func (v *textView) propertyDetails(before, after *syncform.Property) []string {
@@ -174,6 +217,10 @@ func (v *textView) paintOr(code, open, text, close string) string {
 }
 
 func (v *textView) progress(ev reconciler.Event) {
+	if ev.Backfill != nil {
+		v.backfillProgress(ev.Backfill)
+		return
+	}
 	if !ev.Done {
 		return
 	}
@@ -184,8 +231,53 @@ func (v *textView) progress(ev reconciler.Event) {
 	fmt.Fprintf(v.err, "[%d/%d] %s %s: %s\n", ev.Index, ev.Total, ev.Action.Change.Op, ev.Action.Address, status)
 }
 
+// backfillProgress shows a running back-fill: a bar redrawn in place on a
+// terminal; elsewhere a log line when a batch starts, at each quarter, and
+// when it ends.
+func (v *textView) backfillProgress(b *reconciler.BackfillProgress) {
+	j := b.Job
+	pct := 0
+	if j.Total > 0 {
+		pct = j.Done * 100 / j.Total
+	}
+	label := b.Address
+	if b.Batches > 1 {
+		label += fmt.Sprintf(" batch %d/%d", b.Batch+1, b.Batches)
+	}
+	if v.live {
+		const width = 30
+		bar := strings.Repeat("█", pct*width/100) + strings.Repeat("░", width-pct*width/100)
+		fmt.Fprintf(v.err, "\r%s %s %3d%% %d/%d", label, bar, pct, j.Done, j.Total)
+		if j.State != syncform.JobRunning {
+			fmt.Fprintf(v.err, " %s\n", j.State)
+		}
+		return
+	}
+	key := label + "/" + string(j.State)
+	q := pct / 25
+	switch {
+	case j.State != syncform.JobRunning:
+		msg := fmt.Sprintf("%s: %s, %d records, %d values changed", label, j.State, j.Done, j.Changed)
+		if j.Error != "" {
+			msg += ": " + j.Error
+		}
+		fmt.Fprintln(v.err, msg)
+	case v.lastProgress != key:
+		fmt.Fprintf(v.err, "%s: started (job %s)\n", label, j.ID)
+		v.lastQuarter = 0
+	case q > v.lastQuarter && j.Total > 0:
+		fmt.Fprintf(v.err, "%s: %d%% (%d/%d records)\n", label, pct, j.Done, j.Total)
+		v.lastQuarter = q
+	}
+	v.lastProgress = key
+}
+
 func (v *textView) applied(r *reconciler.Result) {
-	fmt.Fprintf(v.out, "\nApply complete: %d %s applied.\n", len(r.Applied), plural(len(r.Applied), "action", "actions"))
+	fmt.Fprintf(v.out, "\nApply complete: %d %s applied", len(r.Applied), plural(len(r.Applied), "change", "changes"))
+	if n := len(r.Backfilled); n > 0 {
+		fmt.Fprintf(v.out, ", %d %s finished", n, plural(n, "back-fill", "back-fills"))
+	}
+	fmt.Fprintln(v.out, ".")
 	if len(r.Runbook) == 0 {
 		return
 	}
@@ -232,4 +324,15 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// notes writes informational findings to stderr, after the diagnostics.
+func (v *textView) notes(notes []planner.Note) {
+	for _, n := range notes {
+		fmt.Fprintf(v.err, "%s %s\n\n  on %s:\n%s\n\n", v.paint(ansiCyan, "Note:"), n.Summary, config.Where(n.Range), indent(wrap(n.Detail, 96), "  "))
+	}
+}
+
+func indent(s, prefix string) string {
+	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
 }

@@ -19,9 +19,22 @@
 // SQLite transaction (WAL, BEGIN IMMEDIATE, a busy timeout), so several
 // handles and several processes can use one file at once.
 //
+// It also holds records: linked pairs of a HubSpot contact, company or deal
+// and its Salesforce Lead or Contact, Account or Opportunity, each side with
+// its values and their logical modification times, plus the custom object's
+// Sales_Region__c records that accounts refer to. Seed fills them,
+// deterministically and as a stream (a million companies in well under a
+// minute); a new sandbox holds a small default. Segments (HubSpot lists,
+// static or dynamic) select records, and it is a syncform.Backfiller: a
+// Salesforce import or a segment or record resync is a job, run in batches on
+// a goroutine of the handle, its status a row any process can read; an
+// estimate is the same computation without the writes. The engine applies
+// syncform.SyncValue to every mapping, the owner mapping's two-way matching
+// (ownerBook.sync), and the connector's 200,000-company resync limit.
+//
 // It does not plan, validate configuration or decide what should change: it
 // is a syncform.Provider and meets config, planner and reconciler only in the
 // domain types of the module root, which is all it imports of this module.
-// Records, segments, resyncs and imports, and the HTTP server that exposes the
-// sandbox in the shapes of the public APIs, are to come.
+// The HTTP server that exposes the sandbox in the shapes of the public APIs is
+// to come.
 package sandbox

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	sf "github.com/syncform/syncform"
@@ -37,6 +38,16 @@ type Sandbox struct {
 	// commits counts the write transactions this handle committed; tests use
 	// it to tell a no-op Apply from a write.
 	commits atomic.Int64
+
+	// The back-fill jobs this handle runs: their goroutines derive from ctx,
+	// which Close cancels before it waits for them (jobs), so no goroutine
+	// outlives the handle.
+	ctx    context.Context
+	stop   context.CancelCauseFunc
+	jobs   sync.WaitGroup
+	mu     sync.Mutex // guards closed and runs
+	closed bool
+	runs   map[string]*jobRun
 }
 
 var _ sf.Provider = (*Sandbox)(nil)
@@ -95,23 +106,82 @@ func Open(ctx context.Context, path string) (*Sandbox, error) {
 		db.Close()
 		return nil, storeErr("opening "+path, err)
 	}
-	return &Sandbox{path: path, db: db}, nil
+	if err := sweepJobs(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
+	s := &Sandbox{path: path, db: db, runs: map[string]*jobRun{}}
+	s.ctx, s.stop = context.WithCancelCause(context.Background())
+	return s, nil
 }
 
 // Path is the sandbox file's path, as given to Open.
 func (s *Sandbox) Path() string { return s.path }
 
-// Close releases the file.
-func (s *Sandbox) Close() error { return s.db.Close() }
+// Close stops the back-fill jobs this handle runs (each fails as
+// interrupted), waits for their goroutines to end, and releases the file.
+func (s *Sandbox) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	s.stop(errClosed)
+	s.mu.Unlock()
+	s.jobs.Wait()
+	return s.db.Close()
+}
 
-// Snapshot reads the whole simulated connection in one read transaction.
+// read runs fn in one read transaction: a consistent view that never waits
+// for writers.
+func (s *Sandbox) read(ctx context.Context, what string, fn func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return storeErr(what, err)
+	}
+	defer tx.Rollback()
+	return fn(tx)
+}
+
+// write runs fn in one write transaction (BEGIN IMMEDIATE, see dsn) and
+// commits it when fn reports that it wrote.
+func (s *Sandbox) write(ctx context.Context, what string, fn func(*sql.Tx) (bool, error)) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return storeErr(what, err)
+	}
+	defer tx.Rollback()
+	wrote, err := fn(tx)
+	if err != nil || !wrote {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return storeErr(what, err)
+	}
+	s.commits.Add(1)
+	return nil
+}
+
+// Snapshot reads the whole simulated connection in one read transaction,
+// segments and their sizes included (what Apply reads to decide a change
+// leaves segments out: counting members is the one cost here that grows with
+// the records).
 func (s *Sandbox) Snapshot(ctx context.Context) (*sf.Snapshot, error) {
 	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true}) // a deferred BEGIN: never waits for writers
 	if err != nil {
 		return nil, storeErr("reading", err)
 	}
 	defer tx.Rollback()
-	return load(ctx, tx)
+	snap, err := load(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	if snap.Segments, err = loadSegments(ctx, tx); err != nil {
+		return nil, err
+	}
+	snap.Sort()
+	return snap, nil
 }
 
 // Apply carries out one change in one write transaction, as the connector
@@ -279,6 +349,9 @@ func fill(ctx context.Context, db *sql.DB) error {
 	if err := writeSeed(ctx, tx, seed()); err != nil {
 		return err
 	}
+	if err := loadRecords(ctx, tx, DefaultSeedOptions); err != nil {
+		return err
+	}
 	return storeErr("creating sandbox", tx.Commit())
 }
 
@@ -417,6 +490,9 @@ func resetInPlace(ctx context.Context, path string) error {
 		return storeErr("resetting "+path, err)
 	}
 	if err := writeSeed(ctx, tx, seed()); err != nil {
+		return err
+	}
+	if err := loadRecords(ctx, tx, DefaultSeedOptions); err != nil {
 		return err
 	}
 	return storeErr("resetting "+path, tx.Commit())

@@ -1,15 +1,27 @@
 package sandbox
 
+import (
+	"fmt"
+	"strings"
+
+	sf "github.com/syncform/syncform"
+)
+
 // SchemaVersion is the version of the sandbox file's schema, stored in the meta
 // table. Open refuses a file with any other version; `syncform sandbox reset`
 // recreates it. Bump it whenever schemaSQL changes incompatibly.
-const SchemaVersion = 1
+//
+// Version 2 added records, segments and back-fill jobs.
+const SchemaVersion = 2
 
 // Keys of the meta table.
 const (
 	metaSchemaVersion = "schema_version"
 	metaApplication   = "application"
-	applicationName   = "syncform sandbox"
+	// metaClock is the latest logical time any value was written at; an edit
+	// takes the next one (see Edit).
+	metaClock       = "clock"
+	applicationName = "syncform sandbox"
 )
 
 // schemaSQL creates every table of a sandbox file. Each side of the simulated
@@ -18,9 +30,10 @@ const (
 // that belong to one row (picklist values, property options, referenceTo) are
 // JSON arrays in the field names the domain package uses.
 //
-// Records, segments and jobs will get their own tables; add them here and bump
-// SchemaVersion.
-const schemaSQL = `
+// The records, segments and jobs tables are in recordsSQL and jobsSQL.
+const schemaSQL = settingsSQL + recordsSQL + jobsSQL
+
+const settingsSQL = `
 CREATE TABLE meta (
 	key   TEXT PRIMARY KEY,
 	value TEXT NOT NULL
@@ -96,3 +109,140 @@ CREATE TABLE salesforce_queues (
 	name TEXT NOT NULL
 ) STRICT;
 `
+
+// recordsSQL creates the data of the simulated connection: everything Seed
+// replaces. Seed drops and recreates these tables rather than deleting rows,
+// which is much faster at a million records, and creates recordIndexesSQL
+// after loading them, for the same reason.
+//
+// Each linked_* table holds one object's linked record pairs, one row a pair:
+// the HubSpot record ID is the rowid, so record-ID order (segment positions,
+// resync batches) is the table's own order. Each side's values are one JSON
+// object, field name → [value, logical time] (see encodeSide); owner repeats
+// the HubSpot side's hubspot_owner_id so owner counts need no JSON.
+//
+// Salesforce records that are not part of a pair (the custom object's) are in
+// salesforce_records, their fields in the same JSON shape.
+const recordsSQL = `
+CREATE TABLE linked_contacts (
+	hubspot_id    INTEGER PRIMARY KEY,
+	sobject       TEXT NOT NULL,
+	salesforce_id TEXT NOT NULL,
+	owner         TEXT NOT NULL DEFAULT '',
+	hubspot       TEXT NOT NULL DEFAULT '{}',
+	salesforce    TEXT NOT NULL DEFAULT '{}'
+) STRICT;
+
+CREATE TABLE linked_companies (
+	hubspot_id    INTEGER PRIMARY KEY,
+	sobject       TEXT NOT NULL,
+	salesforce_id TEXT NOT NULL,
+	owner         TEXT NOT NULL DEFAULT '',
+	hubspot       TEXT NOT NULL DEFAULT '{}',
+	salesforce    TEXT NOT NULL DEFAULT '{}'
+) STRICT;
+
+CREATE TABLE linked_deals (
+	hubspot_id    INTEGER PRIMARY KEY,
+	sobject       TEXT NOT NULL,
+	salesforce_id TEXT NOT NULL,
+	owner         TEXT NOT NULL DEFAULT '',
+	hubspot       TEXT NOT NULL DEFAULT '{}',
+	salesforce    TEXT NOT NULL DEFAULT '{}'
+) STRICT;
+
+-- How many records of each object each HubSpot owner value holds: kept by
+-- Seed and by the triggers of recordIndexesSQL, so a snapshot reads a few
+-- rows instead of counting a million.
+CREATE TABLE owner_counts (
+	object TEXT NOT NULL,
+	owner  TEXT NOT NULL,
+	n      INTEGER NOT NULL,
+	PRIMARY KEY (object, owner)
+) STRICT;
+
+CREATE TABLE salesforce_records (
+	id      TEXT PRIMARY KEY,
+	sobject TEXT NOT NULL,
+	fields  TEXT NOT NULL DEFAULT '{}'
+) STRICT;
+
+CREATE TABLE hubspot_segments (
+	name     TEXT PRIMARY KEY,
+	object   TEXT NOT NULL,
+	static   INTEGER NOT NULL CHECK (static IN (0, 1)),
+	-- A dynamic segment's filter: records whose HubSpot property equals
+	-- value; no property means every record of the object.
+	property TEXT NOT NULL DEFAULT '',
+	value    TEXT NOT NULL DEFAULT ''
+) STRICT;
+
+CREATE TABLE hubspot_segment_members (
+	segment    TEXT NOT NULL,
+	hubspot_id INTEGER NOT NULL,
+	PRIMARY KEY (segment, hubspot_id)
+) STRICT, WITHOUT ROWID;
+`
+
+// recordIndexesSQL is created once the records are loaded. Salesforce IDs are
+// looked up by their first 15 characters, which is how Salesforce compares
+// them (SalesforceID.Equal). The triggers keep owner_counts right when a job or
+// an edit changes an owner; only Seed inserts or deletes records, and it
+// writes the counts itself.
+var recordIndexesSQL = func() string {
+	var b strings.Builder
+	for _, o := range sf.Objects() {
+		t := recordTable(o)
+		fmt.Fprintf(&b, `
+CREATE INDEX %[1]s_salesforce_id ON %[1]s (substr(salesforce_id, 1, 15));
+CREATE INDEX %[1]s_owner ON %[1]s (owner);
+CREATE TRIGGER %[1]s_owner_count AFTER UPDATE OF owner ON %[1]s WHEN old.owner IS NOT new.owner BEGIN
+	UPDATE owner_counts SET n = n - 1 WHERE object = '%[2]s' AND owner = old.owner;
+	INSERT INTO owner_counts (object, owner, n) VALUES ('%[2]s', new.owner, 1)
+		ON CONFLICT (object, owner) DO UPDATE SET n = n + 1;
+END;
+`, t, o)
+	}
+	b.WriteString(`
+CREATE INDEX salesforce_records_id ON salesforce_records (substr(id, 1, 15));
+`)
+	return b.String()
+}()
+
+// jobsSQL holds the back-fill jobs. A job's row is its status, so any process
+// can follow it; pid, host and heartbeat tell whether the process running it
+// is still alive (see sweepJobs).
+const jobsSQL = `
+CREATE TABLE jobs (
+	id        TEXT PRIMARY KEY,
+	backfill  TEXT NOT NULL,
+	state     TEXT NOT NULL,
+	done      INTEGER NOT NULL DEFAULT 0,
+	total     INTEGER NOT NULL DEFAULT 0,
+	changed   INTEGER NOT NULL DEFAULT 0,
+	error     TEXT NOT NULL DEFAULT '',
+	pid       INTEGER NOT NULL,
+	host      TEXT NOT NULL,
+	started   INTEGER NOT NULL,
+	heartbeat INTEGER NOT NULL,
+	-- The caller's idempotency key (Backfill.Key): one job per key.
+	key       TEXT NOT NULL DEFAULT ''
+) STRICT;
+
+CREATE INDEX jobs_state ON jobs (state);
+CREATE UNIQUE INDEX jobs_key ON jobs (key) WHERE key != '';
+`
+
+// recordTable is the table of o's linked pairs. Table names come only from
+// here, never from input.
+func recordTable(o sf.Object) string {
+	switch o {
+	case sf.Contacts:
+		return "linked_contacts"
+	case sf.Companies:
+		return "linked_companies"
+	case sf.Deals:
+		return "linked_deals"
+	}
+	panic("sandbox: no record table for object " + string(o))
+}

@@ -386,7 +386,7 @@ func seedProperties() []sf.Property {
 		prop(co, "utm_source", "UTM Source", sf.Text),
 		prop(co, "utm_medium", "UTM Medium", sf.Text),
 		prop(co, "utm_campaign", "UTM Campaign", sf.Text),
-		prop(co, "tier", "Tier", sf.Dropdown, same("Gold", "Silver", "Bronze")),
+		prop(co, "tier", "Tier", sf.Dropdown, same("Gold", "Silver", "Bronze", "Platinum")), // Platinum: retired in Salesforce, still offered in HubSpot
 		prop(co, "products", "Products", sf.Checkboxes, same("Platform", "Analytics", "Integrations", "Support Plus")),
 		prop(co, "is_partner", "Is Partner", sf.Checkbox),
 		prop(co, "health_score", "Health Score", sf.Number),

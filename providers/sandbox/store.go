@@ -159,7 +159,24 @@ func load(ctx context.Context, q querier) (*sf.Snapshot, error) {
 			if err := r.Scan(&o.ID, &o.FirstName, &o.LastName, &o.Email); err != nil {
 				return err
 			}
+			o.Records = map[sf.Object]int{}
+			for _, obj := range sf.Objects() {
+				o.Records[obj] = 0
+			}
 			s.Owners = append(s.Owners, o)
+			return nil
+		}},
+		{"owner counts", `SELECT object, owner, n FROM owner_counts WHERE n > 0`, func(r *sql.Rows) error {
+			var o, owner string
+			var n int
+			if err := r.Scan(&o, &owner, &n); err != nil {
+				return err
+			}
+			for i := range s.Owners {
+				if s.Owners[i].ID == owner {
+					s.Owners[i].Records[sf.Object(o)] = n
+				}
+			}
 			return nil
 		}},
 		{"users", `SELECT id, first_name, last_name, email, user_type, active FROM salesforce_users`, func(r *sql.Rows) error {

@@ -4,12 +4,8 @@ object "companies" {
     rule             = "two_way"
   }
 
-  property "region_name" {
-    label = "Region name"
-    type  = "text"
-  }
-  mapping "region_name" { # ERROR: it maps to a dropdown or radio property
-    salesforce_field = "Region__c"
+  mapping "customer_since" { # ERROR: it maps to a number property
+    salesforce_field = "Seats__c"
     rule             = "always_use_salesforce"
   }
 

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/syncform/syncform/config"
+)
+
+// Output formats.
+const (
+	formatText = "text"
+	formatJSON = "json"
+)
+
+// validFormat checks a --format value against the ones a command supports.
+func validFormat(f string, supported ...string) error {
+	for _, s := range supported {
+		if f == s {
+			return nil
+		}
+	}
+	return usagef("--format %q: want one of %s", f, strings.Join(supported, ", "))
+}
+
+func hintFor(given string, candidates []string) string {
+	if s := config.Suggest(given, candidates); s != "" {
+		return fmt.Sprintf("; did you mean %q?", s)
+	}
+	return ""
+}
+
+// wrap folds text into lines of at most width characters.
+func wrap(text string, width int) string {
+	var b strings.Builder
+	n := 0
+	for _, w := range strings.Fields(text) {
+		if n > 0 && n+1+len(w) > width {
+			b.WriteByte('\n')
+			n = 0
+		} else if n > 0 {
+			b.WriteByte(' ')
+			n++
+		}
+		b.WriteString(w)
+		n += len(w)
+	}
+	return b.String()
+}

@@ -1,0 +1,6 @@
+object "companies" {
+  mapping "tier" { # WARNING: "tier" has options that Account.Tier__c does not accept: "Platinum"
+    salesforce_field = "Tier__c"
+    rule             = "two_way"
+  }
+}

@@ -1,0 +1,421 @@
+package sandbox
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+
+	sf "github.com/syncform/syncform"
+)
+
+// The sync engine: what a resync or an import does to linked pairs. A job and
+// its estimate run exactly this code (runner.batch); a flag decides whether
+// it writes.
+
+// Sides of a pair, as Edit and Impact samples name them.
+const (
+	SideHubSpot    = "hubspot"
+	SideSalesforce = "salesforce"
+)
+
+// companyLinkProperty is the standard contact mapping whose values are
+// references to linked records, not plain values: HubSpot holds the
+// associated company's record ID, Salesforce the Account's ID, and the
+// connector translates one into the other through the company pairs.
+const companyLinkProperty = "associatedcompanyid"
+
+// pairRow is one linked pair as the engine reads and writes it.
+type pairRow struct {
+	id            int64
+	sobject, sfID string
+	owner         string
+	hsRaw, sfRaw  string
+	hs, sf        fields
+}
+
+func scanPair(r *sql.Rows, p *pairRow) error {
+	if err := r.Scan(&p.id, &p.sobject, &p.sfID, &p.owner, &p.hsRaw, &p.sfRaw); err != nil {
+		return err
+	}
+	var err error
+	if p.hs, err = decodeSide(p.hs, p.hsRaw); err != nil {
+		return fmt.Errorf("HubSpot values of record %d: %w", p.id, err)
+	}
+	if p.sf, err = decodeSide(p.sf, p.sfRaw); err != nil {
+		return fmt.Errorf("Salesforce values of record %d: %w", p.id, err)
+	}
+	return nil
+}
+
+type stepKind int
+
+const (
+	plainStep stepKind = iota
+	ownerStep
+	linkStep
+)
+
+// syncStep is one mapping the engine syncs.
+type syncStep struct {
+	m    sf.Mapping
+	kind stepKind
+	// fields is the mapping's field on each Salesforce object of the pair
+	// that has it (MailingStreet on Contact); pairs of other objects skip it.
+	fields map[string]string
+	// formula: a calculated field, which nothing writes.
+	formula map[string]bool
+}
+
+// engine syncs one object's mappings in one direction.
+type engine struct {
+	object sf.Object
+	dir    sf.Direction
+	steps  []syncStep
+	owners ownerBook
+	links  bool
+}
+
+func newEngine(live *sf.Snapshot, o sf.Object, dir sf.Direction) *engine {
+	e := &engine{object: o, dir: dir, owners: ownerBook{owners: live.Owners, users: live.Users, queues: live.Queues}}
+	for _, m := range live.Mappings[o] { // sorted by property: the order samples follow
+		if m.Rule == sf.DontSync {
+			continue // how one stops a mapping: nothing moves, owner included
+		}
+		st := syncStep{m: m, fields: map[string]string{}, formula: map[string]bool{}}
+		switch {
+		case m.Property == sf.OwnerProperty && m.SalesforceField == sf.OwnerField:
+			st.kind = ownerStep
+		case o == sf.Contacts && m.Property == companyLinkProperty && m.SalesforceField == "AccountId":
+			st.kind = linkStep
+			e.links = true
+		}
+		for _, side := range live.Fields(o, m.SalesforceField) {
+			st.fields[side.SObject] = side.Field.Name
+			st.formula[side.SObject] = side.Field.Calculated
+		}
+		e.steps = append(e.steps, st)
+	}
+	return e
+}
+
+// change is one value a sync changes.
+type change struct {
+	side          string
+	field         string
+	before, after sf.FieldValue
+}
+
+// syncPair syncs every mapping of p, changing p's sides in place, and calls
+// visit for each value that changes.
+func (e *engine) syncPair(p *pairRow, refs *linkRefs, visit func(change)) {
+	for _, st := range e.steps {
+		field, ok := st.fields[p.sobject]
+		if !ok {
+			continue
+		}
+		hs, sv := p.hs.get(st.m.Property), p.sf.get(field)
+		var h2, s2 sf.FieldValue
+		switch st.kind {
+		case ownerStep:
+			h2, s2 = e.owners.sync(e.dir, hs, sv)
+		case linkStep:
+			h2, s2 = refs.sync(st.m.Rule, e.dir, hs, sv)
+		default:
+			h2, s2 = sf.SyncValue(st.m.Rule, e.dir, hs, sv)
+		}
+		if st.formula[p.sobject] {
+			s2 = sv // Salesforce computes a formula field; no sync writes it
+		}
+		if h2 != hs {
+			p.hs.set(st.m.Property, h2)
+			visit(change{side: SideHubSpot, field: st.m.Property, before: hs, after: h2})
+		}
+		if s2 != sv {
+			p.sf.set(field, s2)
+			visit(change{side: SideSalesforce, field: field, before: sv, after: s2})
+		}
+	}
+}
+
+// ---------------------------------------------------------------------------
+// Owners
+
+// ownerBook resolves owners between HubSpot and Salesforce as the connector
+// does.
+type ownerBook struct {
+	owners []sf.Owner
+	users  []sf.SalesforceUser
+	queues []sf.Queue
+}
+
+// sync is the owner mapping, which is two-way whatever rule it shows
+// (DOMAIN.md, "Owners"). The two sides hold different IDs, so each direction
+// translates the source's value into the target's terms and lets
+// SyncValue's two-way rule decide:
+//
+//   - to HubSpot, any Salesforce owner syncs in: as the HubSpot owner with
+//     the user's name and email or, when there is none, as the Salesforce ID
+//     itself (HubSpot imports the user as an owner);
+//   - to Salesforce, a HubSpot owner syncs out only as an active user with
+//     exactly its name and email (syncform.MatchOwner). When HubSpot's value
+//     would win but has no such user, it reverts instead: HubSpot takes the
+//     last Salesforce value as the other direction would, with its time, so
+//     the pair is stable.
+func (b ownerBook) sync(dir sf.Direction, hs, sv sf.FieldValue) (sf.FieldValue, sf.FieldValue) {
+	switch dir {
+	case sf.ToHubSpot:
+		h, _ := sf.SyncValue(sf.TwoWay, sf.ToHubSpot, hs, sf.FieldValue{V: b.hubspotOwner(sv.V), At: sv.At})
+		return h, sv
+	case sf.ToSalesforce:
+		if u, ok := b.salesforceUser(hs.V); ok {
+			_, s := sf.SyncValue(sf.TwoWay, sf.ToSalesforce, sf.FieldValue{V: string(u.ID), At: hs.At}, sv)
+			return hs, s
+		}
+		// Would HubSpot's value win? Asked of SyncValue with the raw value,
+		// which never equals a Salesforce ID unless it is one HubSpot
+		// imported, and then it is already the last Salesforce value.
+		if _, s := sf.SyncValue(sf.TwoWay, sf.ToSalesforce, hs, sv); s == sv {
+			return hs, sv
+		}
+		back := sf.FieldValue{V: b.hubspotOwner(sv.V), At: sv.At}
+		if back.V == hs.V {
+			return hs, sv
+		}
+		return back, sv
+	}
+	return hs, sv
+}
+
+// hubspotOwner is the HubSpot owner value a Salesforce owner becomes.
+func (b ownerBook) hubspotOwner(sfOwner string) string {
+	if sfOwner == "" {
+		return ""
+	}
+	id := sf.SalesforceID(sfOwner)
+	for _, u := range b.users {
+		if !u.ID.Equal(id) {
+			continue
+		}
+		for _, o := range b.owners {
+			if o.Name() == u.Name() && o.Email == u.Email {
+				return o.ID
+			}
+		}
+		return string(u.ID)
+	}
+	return sfOwner
+}
+
+// salesforceUser is the user a HubSpot owner value syncs out as, if any. A
+// value that is a Salesforce user's ID is an owner HubSpot imported from
+// that user, with the user's name and email.
+func (b ownerBook) salesforceUser(hsOwner string) (sf.SalesforceUser, bool) {
+	if hsOwner == "" {
+		return sf.SalesforceUser{}, false
+	}
+	for _, o := range b.owners {
+		if o.ID == hsOwner {
+			return sf.MatchOwner(o, b.users)
+		}
+	}
+	for _, u := range b.users {
+		if u.ID.Equal(sf.SalesforceID(hsOwner)) {
+			return sf.MatchOwner(sf.Owner{ID: hsOwner, FirstName: u.FirstName, LastName: u.LastName, Email: u.Email}, b.users)
+		}
+	}
+	return sf.SalesforceUser{}, false
+}
+
+// ---------------------------------------------------------------------------
+// Company links
+
+// linkRefs translates between company record IDs and Account IDs for one
+// batch of contacts, looked up in one query per side.
+type linkRefs struct {
+	account map[string]string // company record ID → Account ID
+	company map[string]string // Account ID (15 characters) → company record ID
+}
+
+func loadLinkRefs(ctx context.Context, q querier, batch []pairRow) (*linkRefs, error) {
+	refs := &linkRefs{account: map[string]string{}, company: map[string]string{}}
+	var ids []int64
+	var keys []string
+	for i := range batch {
+		if v := batch[i].hs.get(companyLinkProperty).V; v != "" {
+			if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+				ids = append(ids, n)
+			}
+		}
+		if v := batch[i].sf.get("AccountId").V; len(v) >= 15 {
+			keys = append(keys, v[:15])
+		}
+	}
+	scan := func(r *sql.Rows) error {
+		var id int64
+		var acc string
+		if err := r.Scan(&id, &acc); err != nil {
+			return err
+		}
+		refs.account[strconv.FormatInt(id, 10)] = acc
+		refs.company[sf.SalesforceID(acc).Short()] = strconv.FormatInt(id, 10)
+		return nil
+	}
+	if len(ids) > 0 {
+		if err := eachRowArgs(ctx, q, `SELECT hubspot_id, salesforce_id FROM linked_companies
+			WHERE hubspot_id IN (SELECT value FROM json_each(?))`, []any{int64List(ids)}, scan); err != nil {
+			return nil, storeErr("reading companies", err)
+		}
+	}
+	if len(keys) > 0 {
+		if err := eachRowArgs(ctx, q, `SELECT hubspot_id, salesforce_id FROM linked_companies
+			WHERE substr(salesforce_id, 1, 15) IN (SELECT value FROM json_each(?))`, []any{stringList(keys)}, scan); err != nil {
+			return nil, storeErr("reading companies", err)
+		}
+	}
+	return refs, nil
+}
+
+// sync is the company link mapping under rule: the source's reference
+// translated into the target's terms, then SyncValue. A reference to a
+// record that is not linked cannot be translated and moves nothing.
+func (r *linkRefs) sync(rule sf.SyncRule, dir sf.Direction, hs, sv sf.FieldValue) (sf.FieldValue, sf.FieldValue) {
+	switch dir {
+	case sf.ToHubSpot:
+		in := sf.FieldValue{At: sv.At}
+		if sv.V != "" {
+			var ok bool
+			if in.V, ok = r.company[sf.SalesforceID(sv.V).Short()]; !ok {
+				return hs, sv
+			}
+		}
+		h, _ := sf.SyncValue(rule, dir, hs, in)
+		return h, sv
+	case sf.ToSalesforce:
+		out := sf.FieldValue{At: hs.At}
+		if hs.V != "" {
+			var ok bool
+			if out.V, ok = r.account[hs.V]; !ok {
+				return hs, sv
+			}
+		}
+		_, s := sf.SyncValue(rule, dir, out, sv)
+		return hs, s
+	}
+	return hs, sv
+}
+
+func stringList(vs []string) string {
+	b := []byte{'['}
+	for i, v := range vs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, v)
+	}
+	return string(append(b, ']'))
+}
+
+// ---------------------------------------------------------------------------
+// Running
+
+// batchSize is how many records one job transaction syncs: large enough that
+// commits are a small part of the time, small enough that other writers wait
+// briefly for the lock and that progress moves often. A variable so tests can
+// run several batches over a few hundred records.
+var batchSize = 2000
+
+// runner carries one back-fill over its records, a batch at a time.
+type runner struct {
+	e      *engine
+	src    source
+	write  bool
+	imp    sf.Impact
+	rows   []pairRow
+	buf    []byte
+	record func(*pairRow) string // a sample's record label
+}
+
+// batch syncs up to limit records after the record ID after, in q. With
+// write set it stores what changed; otherwise it only counts. It returns the
+// cursor for the next batch, how many records it examined and values it
+// changed, and whether more may follow.
+func (r *runner) batch(ctx context.Context, q querier, after int64, limit int) (int64, int, int, bool, error) {
+	rows, last, more, err := r.src.page(ctx, q, after, limit, r.rows)
+	if err != nil {
+		return after, 0, 0, false, storeErr("reading records", err)
+	}
+	r.rows = rows
+	var refs *linkRefs
+	if r.e.links && len(rows) > 0 {
+		if refs, err = loadLinkRefs(ctx, q, rows); err != nil {
+			return after, 0, 0, false, err
+		}
+	}
+	var update *sql.Stmt
+	changed := 0
+	for i := range rows {
+		p := &rows[i]
+		hsChanged, sfChanged := false, false
+		r.e.syncPair(p, refs, func(c change) {
+			changed++
+			if c.side == SideHubSpot {
+				hsChanged = true
+				r.imp.HubSpotChanges++
+			} else {
+				sfChanged = true
+				r.imp.SalesforceChanges++
+			}
+			if c.before.V != "" && c.after.V != c.before.V {
+				r.imp.Overwrites++
+			}
+			if len(r.imp.Samples) < sf.MaxImpactSamples {
+				r.imp.Samples = append(r.imp.Samples, sf.SampleChange{Record: r.record(p), Side: c.side, Field: c.field,
+					Before: c.before.V, After: c.after.V})
+			}
+		})
+		r.imp.Examined++
+		if !r.write || !hsChanged && !sfChanged {
+			continue
+		}
+		if update == nil {
+			if update, err = prepare(ctx, q, `UPDATE `+recordTable(r.e.object)+
+				` SET owner = ?, hubspot = ?, salesforce = ? WHERE hubspot_id = ?`); err != nil {
+				return after, 0, 0, false, storeErr("writing records", err)
+			}
+			defer update.Close()
+		}
+		hsRaw, sfRaw := p.hsRaw, p.sfRaw
+		if hsChanged {
+			r.buf = encodeSide(r.buf[:0], p.hs)
+			hsRaw = string(r.buf)
+		}
+		if sfChanged {
+			r.buf = encodeSide(r.buf[:0], p.sf)
+			sfRaw = string(r.buf)
+		}
+		if _, err := update.ExecContext(ctx, p.hs.get(sf.OwnerProperty).V, hsRaw, sfRaw, p.id); err != nil {
+			return after, 0, 0, false, storeErr("writing records", err)
+		}
+	}
+	return last, len(rows), changed, more, nil
+}
+
+// prepare prepares a statement on q's transaction.
+func prepare(ctx context.Context, q querier, query string) (*sql.Stmt, error) {
+	tx, ok := q.(*sql.Tx)
+	if !ok {
+		return nil, fmt.Errorf("statement outside a transaction")
+	}
+	return tx.PrepareContext(ctx, query)
+}
+
+// recordLabel names a pair in samples: "company 20000042 / 001…".
+func recordLabel(o sf.Object) func(*pairRow) string {
+	noun := strings.TrimSuffix(string(o), "s")
+	if o == sf.Companies {
+		noun = "company"
+	}
+	return func(p *pairRow) string { return noun + " " + strconv.FormatInt(p.id, 10) + " / " + p.sfID }
+}

@@ -1,0 +1,534 @@
+package sandbox
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	sf "github.com/syncform/syncform"
+)
+
+// Back-fill jobs. A job's row in the jobs table is its status: the goroutine
+// running it updates the row in the same transaction as each batch of
+// records, so the row never claims work that did not commit, and any handle
+// or process reading the file can follow it.
+
+// plan is a validated back-fill, ready to run or estimate.
+type plan struct {
+	b   sf.Backfill
+	e   *engine
+	src source
+	// capped: a company resync, which syncs at most MaxCompanyResync
+	// records.
+	capped bool
+}
+
+// planBackfill checks b against the live settings as the connector would and
+// prepares it.
+func planBackfill(ctx context.Context, q querier, live *sf.Snapshot, b sf.Backfill) (*plan, error) {
+	if _, err := sf.ParseObject(string(b.Object)); err != nil {
+		return nil, sf.Rejectf("back-fill: unknown object %q", b.Object)
+	}
+	if !b.Object.AlwaysSynced() && !live.Sync[b.Object] {
+		return nil, sf.Rejectf("back-fill of %s: %s sync is off; turn it on first", b.Object, b.Object)
+	}
+	want := sf.ToSalesforce
+	if b.Method == sf.MethodImport {
+		want = sf.ToHubSpot
+	}
+	if b.Direction != want {
+		return nil, sf.Rejectf("back-fill of %s: a %s moves values %s, not %s", b.Object, b.Method, want, b.Direction)
+	}
+	if b.Offset < 0 || b.Limit < 0 || b.Limit == 0 && b.Offset > 0 {
+		return nil, sf.Rejectf("back-fill of %s: offset %d and limit %d; want a limit > 0 with any offset ≥ 0", b.Object, b.Offset, b.Limit)
+	}
+	if b.Limit > 0 && b.Method != sf.MethodSegment {
+		return nil, sf.Rejectf("back-fill of %s: only a segment back-fill takes an offset and a limit", b.Object)
+	}
+	p := &plan{b: b, e: newEngine(live, b.Object, b.Direction)}
+	switch b.Method {
+	case sf.MethodImport:
+		p.src = sourceOf(SegmentDef{Object: b.Object})
+	case sf.MethodSegment:
+		d, ok, err := readSegment(ctx, q, b.Segment)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, fmt.Errorf("back-fill of %s: segment %q: %w", b.Object, b.Segment, sf.ErrNotFound)
+		}
+		if d.Object != b.Object {
+			return nil, sf.Rejectf("back-fill of %s: segment %q is a segment of %s", b.Object, b.Segment, d.Object)
+		}
+		p.src, p.capped = sourceOf(d), b.Object == sf.Companies
+	case sf.MethodRecords:
+		if len(b.Records) == 0 {
+			return nil, sf.Rejectf("back-fill of %s: a record resync names no records", b.Object)
+		}
+		p.src, p.capped = recordsSource(b.Object, b.Records), b.Object == sf.Companies
+	default:
+		return nil, sf.Rejectf("back-fill of %s: unknown method %q", b.Object, b.Method)
+	}
+	return p, nil
+}
+
+// span is where the back-fill's records start (the record ID before the
+// first, 0 for the beginning) and how many there are: all of its source's,
+// or the window [Offset, Offset+Limit) of them.
+func (p *plan) span(ctx context.Context, q querier) (int64, int, error) {
+	total, err := p.src.count(ctx, q)
+	if err != nil || p.b.Limit == 0 {
+		return 0, total, err
+	}
+	n := min(max(total-p.b.Offset, 0), p.b.Limit)
+	var start int64
+	if p.b.Offset > 0 && n > 0 {
+		err = p.src.positions(ctx, q, p.b.Offset-1, 1, func(id int64) { start = id })
+	}
+	return start, n, err
+}
+
+// limit is how many of total records the back-fill syncs, and whether it
+// then fails as the connector does past its company resync limit.
+func (p *plan) limit(total int) (int, bool) {
+	if p.capped && total > sf.MaxCompanyResync {
+		return sf.MaxCompanyResync, true
+	}
+	return total, false
+}
+
+func (p *plan) runner(write bool) *runner {
+	return &runner{e: p.e, src: p.src, write: write, record: recordLabel(p.b.Object)}
+}
+
+// drive runs r over limit records of its source after the record ID start,
+// one batch per call of inTx, which supplies the transaction; after each
+// batch, progress runs in that same transaction. The estimate and the job
+// differ only in inTx, progress and r.write.
+func drive(ctx context.Context, r *runner, start int64, limit int, inTx func(func(querier) error) error,
+	progress func(q querier, n, changed int) error) error {
+	cursor, left := start, limit
+	for left > 0 {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		n, more := 0, false
+		err := inTx(func(q querier) error {
+			next, got, changed, m, err := r.batch(ctx, q, cursor, min(batchSize, left))
+			if err != nil {
+				return err
+			}
+			if err := progress(q, got, changed); err != nil {
+				return err
+			}
+			cursor, n, more = next, got, m
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		left -= n
+		if !more {
+			break
+		}
+	}
+	return nil
+}
+
+// EstimateBackfill is a dry run of b: the same code as the job, over the
+// current records in one read transaction, counting instead of writing.
+func (s *Sandbox) EstimateBackfill(ctx context.Context, b sf.Backfill) (sf.Impact, error) {
+	var imp sf.Impact
+	err := s.read(ctx, "estimating back-fill", func(tx *sql.Tx) error {
+		live, err := load(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if b.Mappings != nil {
+			// A preview of the settings a plan will make (see Backfill).
+			live.Mappings[b.Object] = b.Mappings
+			live.Sync[b.Object] = true
+		}
+		p, err := planBackfill(ctx, tx, live, b)
+		if err != nil {
+			return err
+		}
+		start, total, err := p.span(ctx, tx)
+		if err != nil {
+			return err
+		}
+		limit, _ := p.limit(total)
+		r := p.runner(false)
+		err = drive(ctx, r, start, limit, func(f func(querier) error) error { return f(tx) },
+			func(querier, int, int) error { return nil })
+		imp = r.imp
+		return err
+	})
+	return imp, err
+}
+
+// Errors a job ends with, as its row's error (context.Cause).
+var (
+	errClosed   = errors.New("interrupted: the sandbox was closed")
+	errCanceled = errors.New("interrupted: canceled")
+	errDied     = errors.New("interrupted: the process running the job stopped")
+	errPartial  = errors.New(sf.PartialResyncMessage)
+)
+
+// jobRun is a job this handle runs.
+type jobRun struct {
+	id     string
+	cancel context.CancelCauseFunc
+	done   chan struct{} // closed once the row holds the final state
+	notify chan struct{} // a new status is in last
+	mu     sync.Mutex
+	last   sf.Job
+}
+
+func (r *jobRun) publish(j sf.Job) {
+	r.mu.Lock()
+	r.last = j
+	r.mu.Unlock()
+	select {
+	case r.notify <- struct{}{}:
+	default:
+	}
+}
+
+func (r *jobRun) latest() sf.Job {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.last
+}
+
+// liveJobs holds the IDs of the jobs running in this process, whichever
+// handle runs them: a row that claims this process but is not here is a job
+// whose handle went away without finishing it (see sweepJobs).
+var liveJobs sync.Map
+
+// StartBackfill starts b as a job and returns at once. The job runs on a
+// goroutine of this handle, which Close stops. A back-fill the connector would
+// refuse (unknown segment, object sync off, …) is an error here, with no job.
+// With a Key some job already started under, in any handle or process, it
+// starts nothing and returns that job's status, whatever its state.
+func (s *Sandbox) StartBackfill(ctx context.Context, b sf.Backfill) (sf.Job, error) {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return sf.Job{}, errors.New("sandbox: closed")
+	}
+	s.jobs.Add(1)
+	s.mu.Unlock()
+	started := false
+	defer func() {
+		if !started {
+			s.jobs.Done()
+		}
+	}()
+
+	id := newJobID()
+	job := sf.Job{ID: id, Backfill: b, State: sf.JobRunning}
+	spec, err := json.Marshal(b)
+	if err != nil {
+		return sf.Job{}, err
+	}
+	liveJobs.Store(id, struct{}{}) // before the row exists, so no sweep takes it for dead
+	var p *plan
+	var existing string
+	err = s.write(ctx, "starting back-fill", func(tx *sql.Tx) (bool, error) {
+		if b.Key != "" {
+			// Checked and claimed in one write transaction: two callers
+			// with one key cannot both start a job.
+			err := eachRowArgs(ctx, tx, `SELECT id FROM jobs WHERE key = ?`, []any{b.Key}, func(r *sql.Rows) error {
+				return r.Scan(&existing)
+			})
+			if err != nil || existing != "" {
+				return false, storeErr("starting back-fill", err)
+			}
+		}
+		live, err := load(ctx, tx)
+		if err != nil {
+			return false, err
+		}
+		if p, err = planBackfill(ctx, tx, live, b); err != nil {
+			return false, err
+		}
+		now := time.Now().UnixMilli()
+		return true, execStmt(ctx, tx, "starting back-fill",
+			`INSERT INTO jobs (id, backfill, state, pid, host, started, heartbeat, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			id, string(spec), string(sf.JobRunning), os.Getpid(), hostname(), now, now, b.Key)
+	})
+	if err != nil || existing != "" {
+		liveJobs.Delete(id)
+		if err != nil {
+			return sf.Job{}, err
+		}
+		return s.Job(ctx, existing)
+	}
+	jctx, cancel := context.WithCancelCause(s.ctx)
+	run := &jobRun{id: id, cancel: cancel, done: make(chan struct{}), notify: make(chan struct{}, 1), last: job}
+	s.mu.Lock()
+	s.runs[id] = run
+	s.mu.Unlock()
+	started = true
+	go s.runJob(jctx, run, p)
+	return job, nil
+}
+
+// runJob runs a job to its end and records how it ended.
+func (s *Sandbox) runJob(ctx context.Context, run *jobRun, p *plan) {
+	defer s.jobs.Done()
+	defer run.cancel(nil)
+	job := run.latest()
+	err := s.execute(ctx, run, p, &job)
+	switch {
+	case err == nil:
+		job.State = sf.JobSucceeded // even if stopped just after its last batch
+	case ctx.Err() != nil:
+		job.State, job.Error = sf.JobFailed, context.Cause(ctx).Error()
+	default:
+		job.State, job.Error = sf.JobFailed, err.Error()
+	}
+	// The final state is written even when ctx is done (Close waits for it).
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*busyTimeoutMS*time.Millisecond)
+	defer cancel()
+	_ = s.write(fctx, "finishing back-fill", func(tx *sql.Tx) (bool, error) {
+		return true, execStmt(fctx, tx, "finishing back-fill",
+			`UPDATE jobs SET state = ?, error = ?, heartbeat = ? WHERE id = ?`,
+			string(job.State), job.Error, time.Now().UnixMilli(), job.ID)
+	})
+	s.mu.Lock()
+	delete(s.runs, run.id)
+	s.mu.Unlock()
+	liveJobs.Delete(run.id)
+	run.publish(job)
+	close(run.done)
+}
+
+func (s *Sandbox) execute(ctx context.Context, run *jobRun, p *plan, job *sf.Job) error {
+	var start int64
+	var total int
+	if err := s.read(ctx, "counting records", func(tx *sql.Tx) (err error) {
+		start, total, err = p.span(ctx, tx)
+		return err
+	}); err != nil {
+		return err
+	}
+	job.Total = total
+	if err := s.write(ctx, "back-fill progress", func(tx *sql.Tx) (bool, error) {
+		return true, execStmt(ctx, tx, "back-fill progress", `UPDATE jobs SET total = ?, heartbeat = ? WHERE id = ?`,
+			total, time.Now().UnixMilli(), job.ID)
+	}); err != nil {
+		return err
+	}
+	run.publish(*job)
+	limit, partial := p.limit(total)
+	next := *job
+	err := drive(ctx, p.runner(true), start, limit,
+		func(f func(querier) error) error {
+			next = *job
+			if err := s.write(ctx, "back-fill", func(tx *sql.Tx) (bool, error) { return true, f(tx) }); err != nil {
+				return err
+			}
+			// Reported once committed, as a reader of the row sees it.
+			*job = next
+			run.publish(next)
+			if testHookBatch != nil {
+				testHookBatch(ctx)
+			}
+			return nil
+		},
+		func(q querier, n, changed int) error {
+			next.Done += n
+			next.Changed += changed
+			return execStmt(ctx, q, "back-fill progress", `UPDATE jobs SET done = ?, changed = ?, heartbeat = ? WHERE id = ?`,
+				next.Done, next.Changed, time.Now().UnixMilli(), job.ID)
+		})
+	if err != nil {
+		return err
+	}
+	if partial {
+		return errPartial
+	}
+	return nil
+}
+
+// testHookBatch, when set, runs after each committed batch of a job: tests
+// use it to hold a job mid-way.
+var testHookBatch func(ctx context.Context)
+
+// Job reads a job's status from the file, so it works for jobs of any handle
+// or process. A missing job is an error wrapping syncform.ErrNotFound.
+func (s *Sandbox) Job(ctx context.Context, id string) (sf.Job, error) {
+	var j sf.Job
+	err := s.read(ctx, "reading job", func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id, backfill, state, done, total, changed, error FROM jobs WHERE id = ?`, id)
+		if err != nil {
+			return storeErr("reading job", err)
+		}
+		defer rows.Close()
+		if !rows.Next() {
+			if err := rows.Err(); err != nil {
+				return storeErr("reading job", err)
+			}
+			return fmt.Errorf("back-fill job %q: %w", id, sf.ErrNotFound)
+		}
+		var spec string
+		if err := rows.Scan(&j.ID, &spec, &j.State, &j.Done, &j.Total, &j.Changed, &j.Error); err != nil {
+			return storeErr("reading job", err)
+		}
+		if err := json.Unmarshal([]byte(spec), &j.Backfill); err != nil {
+			return fmt.Errorf("sandbox: job %s: %w", id, err)
+		}
+		return nil
+	})
+	return j, err
+}
+
+// RunBackfill starts b and waits for it, calling progress (when not nil)
+// with each status the job reports, the last one included. It returns the
+// final status, and an error when the job failed. When ctx ends first, the
+// job is stopped (it fails as interrupted) and ctx's error returned.
+func (s *Sandbox) RunBackfill(ctx context.Context, b sf.Backfill, progress func(sf.Job)) (sf.Job, error) {
+	job, err := s.StartBackfill(ctx, b)
+	if err != nil {
+		return job, err
+	}
+	s.mu.Lock()
+	run := s.runs[job.ID]
+	s.mu.Unlock()
+	result := func(j sf.Job) (sf.Job, error) {
+		if j.State == sf.JobFailed {
+			return j, fmt.Errorf("sandbox: back-fill %s failed: %s", j.ID, j.Error)
+		}
+		return j, nil
+	}
+	if run == nil {
+		// Not this handle's goroutine: a job already started under b.Key,
+		// maybe by another process, or one that has just finished. Follow
+		// its row.
+		for {
+			if progress != nil {
+				progress(job)
+			}
+			if job.State != sf.JobRunning {
+				return result(job)
+			}
+			select {
+			case <-ctx.Done():
+				return job, ctx.Err()
+			case <-time.After(followPoll):
+			}
+			if job, err = s.Job(ctx, job.ID); err != nil {
+				return job, err
+			}
+		}
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			run.cancel(errCanceled)
+			<-run.done
+			return run.latest(), ctx.Err()
+		case <-run.notify:
+			if progress != nil {
+				progress(run.latest())
+			}
+		case <-run.done:
+			// The final status, as the job wrote it: no read, which a
+			// concurrent Close could race.
+			j := run.latest()
+			if progress != nil {
+				progress(j)
+			}
+			return result(j)
+		}
+	}
+}
+
+// followPoll is how often RunBackfill reads the status of a job another
+// handle runs.
+const followPoll = 20 * time.Millisecond
+
+func newJobID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
+	return "job-" + hex.EncodeToString(b[:])
+}
+
+var hostname = sync.OnceValue(func() string {
+	h, _ := os.Hostname()
+	return h
+})
+
+// staleAfter is how old a running job's heartbeat may grow before the job is
+// taken for dead when its process cannot be asked (another host, or a PID a
+// new process may have reused). A live job beats at every batch, well under
+// a second apart.
+const staleAfter = 2 * time.Minute
+
+// sweepJobs marks failed, as interrupted, every job the file says is running
+// but whose process is gone: such a row would otherwise stay "running"
+// forever. A job of this process is gone when no handle runs it; one of
+// another process on this host when that process is dead or its heartbeat is
+// stale; one of another host when its heartbeat is stale.
+func sweepJobs(ctx context.Context, db *sql.DB) error {
+	type running struct {
+		id        string
+		pid       int
+		host      string
+		heartbeat int64
+	}
+	var found []running
+	err := eachRowArgs(ctx, db, `SELECT id, pid, host, heartbeat FROM jobs WHERE state = ?`, []any{string(sf.JobRunning)},
+		func(r *sql.Rows) error {
+			var j running
+			err := r.Scan(&j.id, &j.pid, &j.host, &j.heartbeat)
+			found = append(found, j)
+			return err
+		})
+	if err != nil || len(found) == 0 {
+		return storeErr("reading jobs", err)
+	}
+	now := time.Now().UnixMilli()
+	var dead []running
+	for _, j := range found {
+		stale := now-j.heartbeat > staleAfter.Milliseconds()
+		switch {
+		case j.host == hostname() && j.pid == os.Getpid():
+			if _, ok := liveJobs.Load(j.id); !ok {
+				dead = append(dead, j)
+			}
+		case j.host == hostname():
+			if stale || !processAlive(j.pid) {
+				dead = append(dead, j)
+			}
+		case stale:
+			dead = append(dead, j)
+		}
+	}
+	if len(dead) == 0 {
+		return nil
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return storeErr("updating jobs", err)
+	}
+	defer tx.Rollback()
+	for _, j := range dead {
+		// Only if nothing touched it since: a job that beat meanwhile lives.
+		if err := execStmt(ctx, tx, "updating jobs", `UPDATE jobs SET state = ?, error = ?
+			WHERE id = ? AND state = ? AND heartbeat = ?`,
+			string(sf.JobFailed), errDied.Error(), j.id, string(sf.JobRunning), j.heartbeat); err != nil {
+			return err
+		}
+	}
+	return storeErr("updating jobs", tx.Commit())
+}

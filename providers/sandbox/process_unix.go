@@ -1,0 +1,19 @@
+//go:build unix
+
+package sandbox
+
+import (
+	"errors"
+	"syscall"
+)
+
+// processAlive reports whether a process with that ID exists on this host.
+// Signal 0 checks without sending anything; EPERM means it exists but belongs
+// to another user.
+func processAlive(pid int) bool {
+	if pid <= 0 {
+		return false
+	}
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}

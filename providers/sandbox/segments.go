@@ -1,0 +1,384 @@
+package sandbox
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	sf "github.com/syncform/syncform"
+)
+
+// SegmentDef defines a segment (a HubSpot list) for CreateSegment.
+type SegmentDef struct {
+	Name   string
+	Object sf.Object
+	// Static segments hold Members, HubSpot record IDs of Object. Dynamic
+	// ones hold the records whose HubSpot property Property equals Value,
+	// or, with no Property, every record of Object; they are evaluated
+	// whenever they are read.
+	Static   bool
+	Members  []int64
+	Property string
+	Value    string
+}
+
+var _ sf.Backfiller = (*Sandbox)(nil)
+
+// CreateSegment creates a segment. Creating one that exists with the same
+// definition (and, for a static one, the same members) succeeds without
+// writing; any other existing segment of that name is rejected, as HubSpot
+// list names are unique.
+func (s *Sandbox) CreateSegment(ctx context.Context, d SegmentDef) (sf.Segment, error) {
+	var seg sf.Segment
+	err := s.write(ctx, "creating segment "+d.Name, func(tx *sql.Tx) (bool, error) {
+		live, err := load(ctx, tx)
+		if err != nil {
+			return false, err
+		}
+		if err := validSegment(live, &d); err != nil {
+			return false, err
+		}
+		if cur, ok, err := readSegment(ctx, tx, d.Name); err != nil {
+			return false, err
+		} else if ok {
+			same, err := sameSegment(ctx, tx, cur, d)
+			if err != nil {
+				return false, err
+			}
+			if !same {
+				return false, sf.Rejectf("segment %q already exists with a different definition", d.Name)
+			}
+			seg, err = segmentOf(ctx, tx, cur)
+			return false, err
+		}
+		if d.Static {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+recordTable(d.Object)+
+				` WHERE hubspot_id IN (SELECT value FROM json_each(?))`, int64List(d.Members)).Scan(&n); err != nil {
+				return false, storeErr("creating segment", err)
+			}
+			if n != len(d.Members) {
+				return false, fmt.Errorf("segment %q: %w: %d of its %d members are not %s records", d.Name, sf.ErrNotFound,
+					len(d.Members)-n, len(d.Members), d.Object)
+			}
+		}
+		if err := insertSegment(ctx, tx, d); err != nil {
+			return false, err
+		}
+		seg, err = segmentOf(ctx, tx, d)
+		return true, err
+	})
+	return seg, err
+}
+
+// validSegment checks a definition and normalizes its members (sorted,
+// without repeats).
+func validSegment(live *sf.Snapshot, d *SegmentDef) error {
+	if strings.TrimSpace(d.Name) == "" {
+		return sf.Rejectf("a segment needs a name")
+	}
+	if _, err := sf.ParseObject(string(d.Object)); err != nil {
+		return sf.Rejectf("segment %q: unknown object %q", d.Name, d.Object)
+	}
+	if d.Static {
+		if d.Property != "" || d.Value != "" {
+			return sf.Rejectf("segment %q: a static segment has members, not a filter", d.Name)
+		}
+		d.Members = slices.Compact(slices.Sorted(slices.Values(d.Members)))
+		return nil
+	}
+	if len(d.Members) > 0 {
+		return sf.Rejectf("segment %q: a dynamic segment has a filter, not members", d.Name)
+	}
+	if d.Property == "" && d.Value != "" {
+		return sf.Rejectf("segment %q: a filter value needs a property", d.Name)
+	}
+	if d.Property != "" {
+		if _, ok := live.Property(d.Object, d.Property); !ok {
+			return sf.Rejectf("segment %q: %s has no property %q", d.Name, d.Object, d.Property)
+		}
+	}
+	return nil
+}
+
+func insertSegment(ctx context.Context, q querier, d SegmentDef) error {
+	if err := execStmt(ctx, q, "writing segment",
+		`INSERT INTO hubspot_segments (name, object, static, property, value) VALUES (?, ?, ?, ?, ?)`,
+		d.Name, string(d.Object), b2i(d.Static), d.Property, d.Value); err != nil {
+		return err
+	}
+	if !d.Static || len(d.Members) == 0 {
+		return nil
+	}
+	return execStmt(ctx, q, "writing segment members",
+		`INSERT INTO hubspot_segment_members (segment, hubspot_id) SELECT ?, value FROM json_each(?)`,
+		d.Name, int64List(d.Members))
+}
+
+// int64List is ids as a JSON array, for json_each: one parameter however
+// many IDs, where IN (?, ?, …) would hit SQLite's parameter limit.
+func int64List(ids []int64) string {
+	b := make([]byte, 0, 2+len(ids)*9)
+	b = append(b, '[')
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, id, 10)
+	}
+	return string(append(b, ']'))
+}
+
+// readSegment reads a segment's definition (not a static one's members).
+func readSegment(ctx context.Context, q querier, name string) (SegmentDef, bool, error) {
+	var d SegmentDef
+	rows, err := q.QueryContext(ctx, `SELECT name, object, static, property, value FROM hubspot_segments WHERE name = ?`, name)
+	if err != nil {
+		return d, false, storeErr("reading segment", err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return d, false, storeErr("reading segment", rows.Err())
+	}
+	if err := rows.Scan(&d.Name, &d.Object, &d.Static, &d.Property, &d.Value); err != nil {
+		return d, false, storeErr("reading segment", err)
+	}
+	return d, true, nil
+}
+
+// sameSegment reports whether the existing segment cur is what d defines.
+func sameSegment(ctx context.Context, q querier, cur, d SegmentDef) (bool, error) {
+	if cur.Object != d.Object || cur.Static != d.Static || cur.Property != d.Property || cur.Value != d.Value {
+		return false, nil
+	}
+	if !d.Static {
+		return true, nil
+	}
+	var have []int64
+	err := eachRowArgs(ctx, q, `SELECT hubspot_id FROM hubspot_segment_members WHERE segment = ? ORDER BY hubspot_id`,
+		[]any{cur.Name}, func(r *sql.Rows) error {
+			var id int64
+			err := r.Scan(&id)
+			have = append(have, id)
+			return err
+		})
+	if err != nil {
+		return false, storeErr("reading segment", err)
+	}
+	return slices.Equal(have, d.Members), nil
+}
+
+func segmentOf(ctx context.Context, q querier, d SegmentDef) (sf.Segment, error) {
+	n, err := sourceOf(d).count(ctx, q)
+	if err != nil {
+		return sf.Segment{}, err
+	}
+	return sf.Segment{Name: d.Name, Object: d.Object, Static: d.Static, Size: n}, nil
+}
+
+// loadSegments reads every segment, each size counted now.
+func loadSegments(ctx context.Context, q querier) ([]sf.Segment, error) {
+	var defs []SegmentDef
+	err := eachRow(ctx, q, `SELECT name, object, static, property, value FROM hubspot_segments`, func(r *sql.Rows) error {
+		var d SegmentDef
+		err := r.Scan(&d.Name, &d.Object, &d.Static, &d.Property, &d.Value)
+		defs = append(defs, d)
+		return err
+	})
+	if err != nil {
+		return nil, storeErr("reading segments", err)
+	}
+	out := make([]sf.Segment, 0, len(defs))
+	for _, d := range defs {
+		seg, err := segmentOf(ctx, q, d)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, seg)
+	}
+	return out, nil
+}
+
+// Segment returns the segment named name, its size counted now. A missing
+// segment is an error wrapping syncform.ErrNotFound.
+func (s *Sandbox) Segment(ctx context.Context, name string) (sf.Segment, error) {
+	var seg sf.Segment
+	err := s.read(ctx, "reading segment "+name, func(tx *sql.Tx) error {
+		d, ok, err := readSegment(ctx, tx, name)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("segment %q: %w", name, sf.ErrNotFound)
+		}
+		seg, err = segmentOf(ctx, tx, d)
+		return err
+	})
+	return seg, err
+}
+
+// CreateBatchSegment creates the static segment name of the members of from
+// at positions [offset, offset+limit) in HubSpot record ID order (fewer, or
+// none, past its end). An existing segment with exactly those members is
+// fine; a different one is rejected.
+func (s *Sandbox) CreateBatchSegment(ctx context.Context, name, from string, offset, limit int) (sf.Segment, error) {
+	if offset < 0 || limit <= 0 {
+		return sf.Segment{}, sf.Rejectf("batch segment %q: offset %d and limit %d; want offset ≥ 0 and limit > 0", name, offset, limit)
+	}
+	var d SegmentDef
+	err := s.read(ctx, "creating segment "+name, func(tx *sql.Tx) error {
+		src, ok, err := readSegment(ctx, tx, from)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("segment %q: %w", from, sf.ErrNotFound)
+		}
+		d = SegmentDef{Name: name, Object: src.Object, Static: true, Members: []int64{}}
+		return sourceOf(src).positions(ctx, tx, offset, limit, func(id int64) { d.Members = append(d.Members, id) })
+	})
+	if err != nil {
+		return sf.Segment{}, err
+	}
+	return s.CreateSegment(ctx, d)
+}
+
+// DeleteSegment deletes a segment; a missing one is not an error.
+func (s *Sandbox) DeleteSegment(ctx context.Context, name string) error {
+	return s.write(ctx, "deleting segment "+name, func(tx *sql.Tx) (bool, error) {
+		res, err := tx.ExecContext(ctx, `DELETE FROM hubspot_segments WHERE name = ?`, name)
+		if err != nil {
+			return false, storeErr("deleting segment", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return false, nil
+		}
+		return true, execStmt(ctx, tx, "deleting segment", `DELETE FROM hubspot_segment_members WHERE segment = ?`, name)
+	})
+}
+
+// ---------------------------------------------------------------------------
+// Sources: the records a segment, a list of IDs or a whole object covers, in
+// HubSpot record ID order, read a page at a time.
+
+type source struct {
+	object sf.Object
+	// from and where select the records (aliased l); args are where's.
+	// key is the record ID column pages are ordered and cut by: a static
+	// segment's own, so SQLite walks its members in order.
+	from  string
+	where string
+	args  []any
+	key   string
+	// ids, when set, are the records (sorted, unique): pages take the IDs
+	// after the cursor rather than a WHERE on it, so a long list is never
+	// rescanned.
+	ids []int64
+}
+
+func sourceOf(d SegmentDef) source {
+	t := recordTable(d.Object) + " l"
+	switch {
+	case d.Static:
+		return source{object: d.Object, from: `hubspot_segment_members m JOIN ` + t + ` ON l.hubspot_id = m.hubspot_id`,
+			where: `m.segment = ?`, args: []any{d.Name}, key: "m.hubspot_id"}
+	case d.Property != "":
+		return source{object: d.Object, from: t,
+			where: `coalesce(json_extract(l.hubspot, ?), '') = ?`, args: []any{jsonPath(d.Property), d.Value}, key: "l.hubspot_id"}
+	}
+	return source{object: d.Object, from: t, where: `1`, key: "l.hubspot_id"}
+}
+
+// recordsSource covers the listed records of o.
+func recordsSource(o sf.Object, ids []int64) source {
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	return source{object: o, from: recordTable(o) + " l", where: `l.hubspot_id IN (SELECT value FROM json_each(?))`,
+		args: []any{int64List(ids)}, ids: ids, key: "l.hubspot_id"}
+}
+
+// jsonPath addresses a field's value in a side's JSON.
+func jsonPath(field string) string {
+	return `$."` + strings.ReplaceAll(field, `"`, `\"`) + `"[0]`
+}
+
+func (s source) count(ctx context.Context, q querier) (int, error) {
+	var n int
+	err := eachRowArgs(ctx, q, `SELECT count(*) FROM `+s.from+` WHERE `+s.where, s.args, func(r *sql.Rows) error {
+		return r.Scan(&n)
+	})
+	return n, storeErr("counting records", err)
+}
+
+func (s source) positions(ctx context.Context, q querier, offset, limit int, fn func(int64)) error {
+	args := append(slices.Clone(s.args), limit, offset)
+	err := eachRowArgs(ctx, q, `SELECT `+s.key+` FROM `+s.from+` WHERE `+s.where+
+		` ORDER BY `+s.key+` LIMIT ? OFFSET ?`, args, func(r *sql.Rows) error {
+		var id int64
+		if err := r.Scan(&id); err != nil {
+			return err
+		}
+		fn(id)
+		return nil
+	})
+	return storeErr("reading segment members", err)
+}
+
+const pairColumns = `l.hubspot_id, l.sobject, l.salesforce_id, l.owner, l.hubspot, l.salesforce`
+
+// page reads up to limit records after the record ID after. It returns the
+// cursor for the next page and whether there may be more.
+func (s source) page(ctx context.Context, q querier, after int64, limit int, dst []pairRow) ([]pairRow, int64, bool, error) {
+	dst = dst[:0]
+	query := `SELECT ` + pairColumns + ` FROM ` + s.from + ` WHERE ` + s.where + ` AND ` + s.key + ` > ? ORDER BY ` + s.key + ` LIMIT ?`
+	args := append(slices.Clone(s.args), after, limit)
+	var chunkEnd int64
+	more := false
+	if s.ids != nil {
+		i, _ := slices.BinarySearch(s.ids, after+1)
+		chunk := s.ids[i:min(len(s.ids), i+limit)]
+		if len(chunk) == 0 {
+			return dst, after, false, nil
+		}
+		chunkEnd, more = chunk[len(chunk)-1], i+len(chunk) < len(s.ids)
+		query = `SELECT ` + pairColumns + ` FROM ` + s.from + ` WHERE l.hubspot_id IN (SELECT value FROM json_each(?)) ORDER BY l.hubspot_id`
+		args = []any{int64List(chunk)}
+	}
+	err := eachRowArgs(ctx, q, query, args, func(r *sql.Rows) error {
+		// Reuse the previous page's rows, and with them the capacity of
+		// their decoded sides: a page decodes thousands.
+		if len(dst) < cap(dst) {
+			dst = dst[:len(dst)+1]
+		} else {
+			dst = append(dst, pairRow{})
+		}
+		return scanPair(r, &dst[len(dst)-1])
+	})
+	if err != nil {
+		return nil, after, false, err
+	}
+	if s.ids != nil {
+		return dst, chunkEnd, more, nil
+	}
+	last := after
+	if len(dst) > 0 {
+		last = dst[len(dst)-1].id
+	}
+	return dst, last, len(dst) == limit, nil
+}
+
+func eachRowArgs(ctx context.Context, q querier, query string, args []any, scan func(*sql.Rows) error) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
