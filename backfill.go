@@ -108,9 +108,10 @@ type Segment struct {
 }
 
 // Backfiller is the part of a provider that moves existing values. Contract:
-//   - EstimateBackfill is a dry run of exactly the computation the job
-//     performs on the current data: its Impact equals what the job changes
-//     if nothing else writes in between. It never writes.
+//   - EstimateBackfills is a dry run of the jobs in order, each seeing what
+//     the ones before it would change (an import and a resync of one object
+//     interact): each Impact equals what that job changes when the jobs run
+//     in that order and nothing else writes in between. It changes nothing.
 //   - StartBackfill starts the job and returns at once; Job reports its
 //     progress. With a Key that already started a job, it returns that job
 //     (whatever its state) and starts nothing. A job that covers more companies than MaxCompanyResync
@@ -121,7 +122,7 @@ type Segment struct {
 //     in record-ID order; creating one that exists with the same members is
 //     not an error. DeleteSegment of a missing segment is not an error.
 type Backfiller interface {
-	EstimateBackfill(ctx context.Context, b Backfill) (Impact, error)
+	EstimateBackfills(ctx context.Context, bs []Backfill) ([]Impact, error)
 	StartBackfill(ctx context.Context, b Backfill) (Job, error)
 	Job(ctx context.Context, id string) (Job, error)
 	Segment(ctx context.Context, name string) (Segment, error)

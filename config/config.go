@@ -67,10 +67,14 @@ type SalesforceConnection struct {
 	Token       syncform.Secret
 }
 
-// ConnectorConnection says where connector settings are read from.
+// ConnectorConnection says where connector settings are read from, and
+// whether they can be changed by API at all.
 type ConnectorConnection struct {
 	MappingsCSV string
 	Endpoint    string
+	// Manual: the connector's settings are changed by hand (a runbook), as
+	// on a portal without a connector-settings API.
+	Manual bool
 }
 
 // Object is one object block.

@@ -24,7 +24,7 @@ var (
 	salesforceSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 		{Name: "instance_url", Required: true}, {Name: "token", Required: true}}}
 	connectorSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
-		{Name: "mappings_csv"}, {Name: "endpoint"}}}
+		{Name: "mappings_csv"}, {Name: "endpoint"}, {Name: "manual"}}}
 	objectSchema = &hcl.BodySchema{
 		Attributes: []hcl.AttributeSchema{{Name: "sync"}, {Name: "prune"}},
 		Blocks: []hcl.BlockHeaderSchema{
@@ -132,6 +132,9 @@ func (l *loader) connector(b *hcl.Block, ctx *hcl.EvalContext, prev *ConnectorCo
 	}
 	if a, ok := content.Attributes["endpoint"]; ok {
 		c.Endpoint, _ = l.str(a, ctx)
+	}
+	if a, ok := content.Attributes["manual"]; ok {
+		c.Manual, _ = l.boolean(a, ctx)
 	}
 	return c
 }

@@ -33,35 +33,45 @@ func (e *BackfillError) Error() string {
 	return fmt.Sprintf("back-fill %s, batch %d of %d: %s", e.Address, e.Batch+1, e.Batches, e.Message)
 }
 
-// Estimate fills the Impact of every back-fill the provider can run, with a
-// dry run of each batch.
+// Estimate fills the Impact of every back-fill the provider can run. The
+// jobs are estimated together, in the order apply runs them, since one
+// object's import and resync interact.
 func Estimate(ctx context.Context, p syncform.Provider, plan *planner.Result) error {
 	bf, ok := p.(syncform.Backfiller)
 	if !ok {
 		return nil
 	}
+	var jobs []syncform.Backfill
+	var owner []*planner.Backfill
 	for i := range plan.Actions {
 		a := &plan.Actions[i]
 		if a.Backfill == nil || a.Mode != syncform.ModeAuto {
 			continue
 		}
-		total := &syncform.Impact{}
-		for _, job := range a.Backfill.Jobs() {
-			im, err := bf.EstimateBackfill(ctx, job)
-			if err != nil {
-				return fmt.Errorf("estimating %s: %w", a.Address, err)
-			}
-			total.Examined += im.Examined
-			total.HubSpotChanges += im.HubSpotChanges
-			total.SalesforceChanges += im.SalesforceChanges
-			total.Overwrites += im.Overwrites
-			for _, s := range im.Samples {
-				if len(total.Samples) < syncform.MaxImpactSamples {
-					total.Samples = append(total.Samples, s)
-				}
+		a.Backfill.Impact = &syncform.Impact{}
+		for _, j := range a.Backfill.Jobs() {
+			jobs = append(jobs, j)
+			owner = append(owner, a.Backfill)
+		}
+	}
+	if len(jobs) == 0 {
+		return nil
+	}
+	imps, err := bf.EstimateBackfills(ctx, jobs)
+	if err != nil {
+		return fmt.Errorf("estimating the back-fill: %w", err)
+	}
+	for i, im := range imps {
+		total := owner[i].Impact
+		total.Examined += im.Examined
+		total.HubSpotChanges += im.HubSpotChanges
+		total.SalesforceChanges += im.SalesforceChanges
+		total.Overwrites += im.Overwrites
+		for _, s := range im.Samples {
+			if len(total.Samples) < syncform.MaxImpactSamples {
+				total.Samples = append(total.Samples, s)
 			}
 		}
-		a.Backfill.Impact = total
 	}
 	return nil
 }

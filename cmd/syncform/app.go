@@ -147,7 +147,14 @@ func (a *app) writeDiagnostics(cfg *config.Config, diags hcl.Diagnostics) {
 func (a *app) connect(ctx context.Context, cfg *config.Config) (syncform.Provider, error) {
 	switch cfg.Connection.Provider {
 	case config.ProviderSandbox:
-		return sandbox.Open(ctx, a.sandboxPath(cfg))
+		sb, err := sandbox.Open(ctx, a.sandboxPath(cfg))
+		if err != nil {
+			return nil, err
+		}
+		if c := cfg.Connection.Connector; c != nil && c.Manual {
+			return sandbox.NewManual(sb), nil
+		}
+		return sb, nil
 	default:
 		return nil, fmt.Errorf("the %q provider is not available in this build; use provider = %q", cfg.Connection.Provider, config.ProviderSandbox)
 	}

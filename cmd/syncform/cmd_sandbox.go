@@ -39,6 +39,7 @@ func (a *app) sandboxCommand() *cobra.Command {
 type seedOptions struct {
 	varFlags
 	sandbox.SeedOptions
+	customFields int
 }
 
 func (a *app) sandboxSeedCommand() *cobra.Command {
@@ -51,14 +52,27 @@ func (a *app) sandboxSeedCommand() *cobra.Command {
 			"properties, sync toggles) are kept.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if o.Contacts < 0 || o.Companies < 0 || o.Deals < 0 {
-				return usagef("record counts cannot be negative")
+			if o.Contacts < 0 || o.Companies < 0 || o.Deals < 0 || o.customFields < 0 {
+				return usagef("counts cannot be negative")
 			}
 			cfg, err := a.loadOrReport(o.varFlags)
 			if err != nil {
 				return err
 			}
 			path := a.sandboxPath(cfg)
+			if o.customFields > 0 {
+				sb, err := sandbox.Open(cmd.Context(), path)
+				if err != nil {
+					return err
+				}
+				err = sb.AddCustomFields(cmd.Context(), o.customFields)
+				sb.Close()
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stdout, "Added custom text fields %s to %s on Lead, Contact, Account and Opportunity.\n",
+					sandbox.CustomFieldName(1), sandbox.CustomFieldName(o.customFields))
+			}
 			if err := sandbox.Seed(cmd.Context(), path, o.SeedOptions); err != nil {
 				return err
 			}
@@ -72,5 +86,6 @@ func (a *app) sandboxSeedCommand() *cobra.Command {
 	cmd.Flags().IntVar(&o.Companies, "companies", 50, "linked company records (up to 1,000,000)")
 	cmd.Flags().IntVar(&o.Deals, "deals", 30, "linked deal records")
 	cmd.Flags().Int64Var(&o.Seed, "seed", 1, "the generator's seed: the same seed gives the same data")
+	cmd.Flags().IntVar(&o.customFields, "custom-fields", 0, "first add this many custom text fields (Extra_001__c …) to the Salesforce objects, as an admin would")
 	return cmd
 }

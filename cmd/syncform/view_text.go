@@ -283,7 +283,16 @@ func (v *textView) applied(r *reconciler.Result) {
 	}
 	fmt.Fprintln(v.out, "\nThese changes must be made by hand; the next plan verifies them:")
 	for i, a := range r.Runbook {
-		fmt.Fprintf(v.out, "  %d. %s %s\n", i+1, a.Change.Op, a.Address)
+		d := v.details(a)
+		what := a.Address
+		if len(d) > 0 {
+			what += ": " + strings.Join(d, "; ")
+		}
+		op := string(a.Change.Op)
+		if a.Backfill != nil {
+			op = "run"
+		}
+		fmt.Fprintf(v.out, "  %d. %s %s\n", i+1, op, what)
 	}
 }
 

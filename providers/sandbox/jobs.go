@@ -142,36 +142,51 @@ func drive(ctx context.Context, r *runner, start int64, limit int, inTx func(fun
 	return nil
 }
 
-// EstimateBackfill is a dry run of b: the same code as the job, over the
-// current records in one read transaction, counting instead of writing.
+// EstimateBackfill is EstimateBackfills of one back-fill.
 func (s *Sandbox) EstimateBackfill(ctx context.Context, b sf.Backfill) (sf.Impact, error) {
-	var imp sf.Impact
-	err := s.read(ctx, "estimating back-fill", func(tx *sql.Tx) error {
-		live, err := load(ctx, tx)
-		if err != nil {
-			return err
+	imps, err := s.EstimateBackfills(ctx, []sf.Backfill{b})
+	if err != nil {
+		return sf.Impact{}, err
+	}
+	return imps[0], nil
+}
+
+// EstimateBackfills is a dry run of the back-fills in order: the jobs' own
+// code, writing inside one transaction that is rolled back, so each sees
+// what the ones before it would change and nothing is kept.
+func (s *Sandbox) EstimateBackfills(ctx context.Context, bs []sf.Backfill) ([]sf.Impact, error) {
+	out := make([]sf.Impact, len(bs))
+	err := s.write(ctx, "estimating back-fill", func(tx *sql.Tx) (bool, error) {
+		for i, b := range bs {
+			live, err := load(ctx, tx)
+			if err != nil {
+				return false, err
+			}
+			if b.Mappings != nil {
+				// A preview of the settings a plan will make (see Backfill).
+				live.Mappings[b.Object] = b.Mappings
+				live.Sync[b.Object] = true
+			}
+			p, err := planBackfill(ctx, tx, live, b)
+			if err != nil {
+				return false, err
+			}
+			start, total, err := p.span(ctx, tx)
+			if err != nil {
+				return false, err
+			}
+			limit, _ := p.limit(total)
+			r := p.runner(true)
+			err = drive(ctx, r, start, limit, func(f func(querier) error) error { return f(tx) },
+				func(querier, int, int) error { return nil })
+			if err != nil {
+				return false, err
+			}
+			out[i] = r.imp
 		}
-		if b.Mappings != nil {
-			// A preview of the settings a plan will make (see Backfill).
-			live.Mappings[b.Object] = b.Mappings
-			live.Sync[b.Object] = true
-		}
-		p, err := planBackfill(ctx, tx, live, b)
-		if err != nil {
-			return err
-		}
-		start, total, err := p.span(ctx, tx)
-		if err != nil {
-			return err
-		}
-		limit, _ := p.limit(total)
-		r := p.runner(false)
-		err = drive(ctx, r, start, limit, func(f func(querier) error) error { return f(tx) },
-			func(querier, int, int) error { return nil })
-		imp = r.imp
-		return err
+		return false, nil // never commit: an estimate changes nothing
 	})
-	return imp, err
+	return out, err
 }
 
 // Errors a job ends with, as its row's error (context.Cause).
@@ -367,29 +382,44 @@ var testHookBatch func(ctx context.Context)
 // Job reads a job's status from the file, so it works for jobs of any handle
 // or process. A missing job is an error wrapping syncform.ErrNotFound.
 func (s *Sandbox) Job(ctx context.Context, id string) (sf.Job, error) {
-	var j sf.Job
-	err := s.read(ctx, "reading job", func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id, backfill, state, done, total, changed, error FROM jobs WHERE id = ?`, id)
+	jobs, err := s.listJobs(ctx, `WHERE id = ?`, id)
+	if err != nil {
+		return sf.Job{}, err
+	}
+	if len(jobs) == 0 {
+		return sf.Job{}, fmt.Errorf("back-fill job %q: %w", id, sf.ErrNotFound)
+	}
+	return jobs[0], nil
+}
+
+// Jobs lists every back-fill job the sandbox has run or is running, oldest
+// first: the connector's job history.
+func (s *Sandbox) Jobs(ctx context.Context) ([]sf.Job, error) {
+	return s.listJobs(ctx, `ORDER BY started, rowid`)
+}
+
+func (s *Sandbox) listJobs(ctx context.Context, where string, args ...any) ([]sf.Job, error) {
+	var out []sf.Job
+	err := s.read(ctx, "reading jobs", func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id, backfill, state, done, total, changed, error FROM jobs `+where, args...)
 		if err != nil {
-			return storeErr("reading job", err)
+			return storeErr("reading jobs", err)
 		}
 		defer rows.Close()
-		if !rows.Next() {
-			if err := rows.Err(); err != nil {
-				return storeErr("reading job", err)
+		for rows.Next() {
+			var j sf.Job
+			var spec string
+			if err := rows.Scan(&j.ID, &spec, &j.State, &j.Done, &j.Total, &j.Changed, &j.Error); err != nil {
+				return storeErr("reading jobs", err)
 			}
-			return fmt.Errorf("back-fill job %q: %w", id, sf.ErrNotFound)
+			if err := json.Unmarshal([]byte(spec), &j.Backfill); err != nil {
+				return fmt.Errorf("sandbox: job %s: %w", j.ID, err)
+			}
+			out = append(out, j)
 		}
-		var spec string
-		if err := rows.Scan(&j.ID, &spec, &j.State, &j.Done, &j.Total, &j.Changed, &j.Error); err != nil {
-			return storeErr("reading job", err)
-		}
-		if err := json.Unmarshal([]byte(spec), &j.Backfill); err != nil {
-			return fmt.Errorf("sandbox: job %s: %w", id, err)
-		}
-		return nil
+		return storeErr("reading jobs", rows.Err())
 	})
-	return j, err
+	return out, err
 }
 
 // RunBackfill starts b and waits for it, calling progress (when not nil)
