@@ -19,11 +19,15 @@ import (
 //   - Records reads the records among ids that exist in the Salesforce
 //     object sobject, with the named fields; IDs of records that do not
 //     exist are left out, which is not an error. It never writes.
+//   - Values reads the distinct non-empty values the object's linked
+//     records hold in one field on one side (for contacts' Salesforce side,
+//     on Lead and Contact), sorted. It never writes.
 //   - Every method honours ctx cancellation and is safe to call from one
 //     goroutine at a time; Close releases the connection.
 type Provider interface {
 	Snapshot(ctx context.Context) (*Snapshot, error)
 	Records(ctx context.Context, sobject string, ids []SalesforceID, fields []string) ([]SalesforceRecord, error)
+	Values(ctx context.Context, o Object, side Side, field string) ([]string, error)
 	Apply(ctx context.Context, c Change) error
 	Close() error
 }
@@ -36,6 +40,18 @@ const (
 	ResourceProperty Resource = "property" // a HubSpot property
 	ResourceMapping  Resource = "mapping"  // a field mapping and its rule
 	ResourceBackfill Resource = "backfill" // a resync or import job
+	// ResourceOptions is a property's option list: Change.Property carries
+	// the whole property with the new options (a PATCH of a property's
+	// options replaces the whole list).
+	ResourceOptions Resource = "options"
+)
+
+// Side is one of the two systems a linked record lives in.
+type Side string
+
+const (
+	HubSpotSide    Side = "hubspot"
+	SalesforceSide Side = "salesforce"
 )
 
 // Op is what a Change does to its resource.
@@ -75,6 +91,8 @@ func (c Change) Address() string {
 		return ObjectAddress(c.Object)
 	case ResourceProperty:
 		return PropertyAddress(c.Object, c.Name)
+	case ResourceOptions:
+		return PropertyAddress(c.Object, c.Name) + ".options"
 	}
 	return MappingAddress(c.Object, c.Name)
 }

@@ -27,6 +27,10 @@ type Snapshot struct {
 	Manual []Resource `json:"manual,omitempty"`
 	// Segments are the HubSpot segments (lists) back-fills can resync.
 	Segments []Segment `json:"segments,omitempty"`
+	// Values holds, for the fields the plan needs them of, the distinct
+	// values linked records hold (see ValuesKey). Filled by the reader of
+	// live state, not by Snapshot; a field not looked up is absent.
+	Values map[string][]string `json:"values,omitempty"`
 	// Records holds Salesforce records looked up because the configuration
 	// names them (the IDs of reference labels), by SObject. Records not found
 	// are absent. Filled by the reader of live state, not by Snapshot.
@@ -48,6 +52,18 @@ func (s *Snapshot) Record(sobject string, id SalesforceID) (SalesforceRecord, bo
 		}
 	}
 	return SalesforceRecord{}, false
+}
+
+// ValuesKey is the key of Values for a field of o's records on one side.
+func ValuesKey(o Object, side Side, field string) string {
+	return string(o) + "/" + string(side) + "/" + field
+}
+
+// HeldValues returns the values o's records hold in field on side, and
+// whether they were looked up.
+func (s *Snapshot) HeldValues(o Object, side Side, field string) ([]string, bool) {
+	v, ok := s.Values[ValuesKey(o, side, field)]
+	return v, ok
 }
 
 // Segment returns the segment of that name.

@@ -162,7 +162,7 @@ func (p *planning) mappingsAfter(o syncform.Object) []syncform.Mapping {
 	}
 	for _, a := range p.plan.Actions {
 		c := a.Change
-		if c.Object != o || c.Resource != syncform.ResourceMapping {
+		if c.Object != o || c.Resource != syncform.ResourceMapping || a.Backfill != nil {
 			continue
 		}
 		if c.Op == syncform.OpDelete {

@@ -112,6 +112,15 @@ func (p *planning) property(d *config.Property) {
 	if live.SameSettings(want) {
 		return
 	}
+	if live.Type != want.Type {
+		if held, _ := p.live.HeldValues(want.Object, syncform.HubSpotSide, want.Name); len(held) > 0 {
+			p.report(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Type change of a property that holds values",
+				Detail: fmt.Sprintf("%s records hold %d distinct values of %q (for example %q); HubSpot refuses to change its type from %s to %s because they might not fit. Keep the type, or create a new property and map that instead.",
+					want.Object, len(held), want.Name, held[0], live.Type, want.Type),
+				Subject: d.TypeRange.Ptr()})
+			return
+		}
+	}
 	after := live // options have their own lifecycle: keep the live ones
 	after.Label, after.Type, after.Group, after.Description = want.Label, want.Type, want.Group, want.Description
 	before := live
@@ -172,6 +181,7 @@ func (p *planning) mappings(ob *config.Object, syncOn bool) {
 			continue
 		}
 		p.mapping(ob, m)
+		p.options(ob, m)
 	}
 	p.checkLimit(ob, count)
 }

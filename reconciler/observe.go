@@ -12,27 +12,82 @@ import (
 	"github.com/syncform/syncform/planner"
 )
 
-// Observe reads the live state a plan of cfg needs: the provider's snapshot,
-// and the Salesforce records the configuration names by ID (reference
-// labels), so the planner can tell which exist without doing I/O itself.
-// Every object a label could point at is looked up, even when no ID is
-// found, so the planner knows the lookup happened.
+// Observe reads the live state a plan of cfg needs: the provider's
+// snapshot, then only what the configuration makes relevant, so the planner
+// can decide without doing I/O itself:
+//   - the values records hold in the properties whose options a mapping
+//     manages (an option still in use is hidden, not deleted) or whose type
+//     a property block changes (refused while records hold values), and in
+//     the reference fields whose labels come from records (labels_from);
+//   - the Salesforce records that labels name or that records reference,
+//     with Name and the labels_from field. Every object an ID could point at
+//     is looked up, even when nothing is found, so the planner knows the
+//     lookup happened.
 func Observe(ctx context.Context, p syncform.Provider, cfg *config.Config) (*syncform.Snapshot, error) {
 	snap, err := p.Snapshot(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("reading the live connection: %w", err)
 	}
+	snap.Values = map[string][]string{}
+	values := func(o syncform.Object, side syncform.Side, field string) ([]string, error) {
+		key := syncform.ValuesKey(o, side, field)
+		if v, ok := snap.Values[key]; ok {
+			return v, nil
+		}
+		v, err := p.Values(ctx, o, side, field)
+		if err != nil {
+			return nil, fmt.Errorf("reading the values of %s %s: %w", o, field, err)
+		}
+		snap.Values[key] = v
+		return v, nil
+	}
 	wanted := map[string][]syncform.SalesforceID{}
+	fields := map[string]map[string]bool{}
+	want := func(raw, labelsFrom string) {
+		id, err := syncform.ParseSalesforceID(raw)
+		if err != nil {
+			return // the planner reports a bad label key; a bad value is not ours
+		}
+		so, ok := snap.SObjectByPrefix(id.KeyPrefix())
+		if !ok {
+			return
+		}
+		wanted[so.Name] = append(wanted[so.Name], id)
+		if fields[so.Name] == nil {
+			fields[so.Name] = map[string]bool{"Name": true}
+		}
+		if labelsFrom != "" {
+			fields[so.Name][labelsFrom] = true
+		}
+	}
 	for _, ob := range cfg.Objects {
+		for _, pr := range ob.Properties {
+			if live, ok := snap.Property(ob.Object, pr.Name); ok && live.Type != pr.Type {
+				if _, err := values(ob.Object, syncform.HubSpotSide, pr.Name); err != nil {
+					return nil, err
+				}
+			}
+		}
 		for _, m := range ob.Mappings {
 			for _, l := range m.Labels {
-				id, err := syncform.ParseSalesforceID(l.ID)
-				if err != nil {
-					continue // the planner reports it
-				}
-				if so, ok := snap.SObjectByPrefix(id.KeyPrefix()); ok {
-					wanted[so.Name] = append(wanted[so.Name], id)
-				}
+				want(l.ID, m.LabelsFrom)
+			}
+			if len(m.Labels) == 0 && m.LabelsFrom == "" && m.Options == "" {
+				continue
+			}
+			held, err := values(ob.Object, syncform.HubSpotSide, m.Property)
+			if err != nil {
+				return nil, err
+			}
+			if m.LabelsFrom == "" || m.SalesforceField == "" {
+				continue
+			}
+			referenced, err := values(ob.Object, syncform.SalesforceSide, m.SalesforceField)
+			if err != nil {
+				return nil, err
+			}
+			for _, v := range append(held, referenced...) {
+				want(v, m.LabelsFrom)
 			}
 		}
 	}
@@ -42,9 +97,14 @@ func Observe(ctx context.Context, p syncform.Provider, cfg *config.Config) (*syn
 	}
 	sort.Strings(names)
 	for _, sobject := range names {
-		recs, err := p.Records(ctx, sobject, wanted[sobject], []string{"Name"})
+		fs := make([]string, 0, len(fields[sobject]))
+		for f := range fields[sobject] {
+			fs = append(fs, f)
+		}
+		sort.Strings(fs)
+		recs, err := p.Records(ctx, sobject, wanted[sobject], fs)
 		if err != nil {
-			return nil, fmt.Errorf("looking up %s records named in the configuration: %w", sobject, err)
+			return nil, fmt.Errorf("looking up %s records the configuration names: %w", sobject, err)
 		}
 		if snap.Records == nil {
 			snap.Records = map[string][]syncform.SalesforceRecord{}

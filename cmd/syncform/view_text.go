@@ -117,6 +117,12 @@ func (v *textView) details(a planner.Action) []string {
 	case c.Resource == syncform.ResourceSync && c.Sync != nil:
 		before := a.Before != nil && a.Before.Sync != nil && *a.Before.Sync
 		return []string{fmt.Sprintf("sync: %s → %s", onOff(before), onOff(*c.Sync))}
+	case c.Resource == syncform.ResourceOptions && c.Property != nil:
+		var before []syncform.Option
+		if a.Before != nil && a.Before.Property != nil {
+			before = a.Before.Property.Options
+		}
+		return v.optionDetails(before, c.Property.Options)
 	case c.Resource == syncform.ResourceProperty && c.Property != nil:
 		var before *syncform.Property
 		if a.Before != nil {
@@ -158,6 +164,57 @@ func backfillDetails(b *planner.Backfill) []string {
 			im.SalesforceChanges, im.Overwrites, plural(im.Overwrites, "value", "values")))
 		for _, s := range im.Samples {
 			lines = append(lines, fmt.Sprintf("  %s: %s %s %q → %q", s.Record, s.Side, s.Field, s.Before, s.After))
+		}
+	}
+	return lines
+}
+
+// longOptionList is the size past which an option change is also shown as a
+// line diff of the list.
+const longOptionList = 8
+
+// optionDetails shows an option list change compactly: counts, and for long
+// lists a line diff; short lists are shown whole.
+func (v *textView) optionDetails(before, after []syncform.Option) []string {
+	c := planner.CompareOptions(before, after)
+	var counts []string
+	for _, x := range []struct {
+		n    int
+		what string
+	}{{c.Added, "added"}, {c.Relabelled, "relabelled"}, {c.Hidden, "hidden (records hold them)"}, {c.Shown, "shown again"}, {c.Removed, "removed"}} {
+		if x.n > 0 {
+			counts = append(counts, fmt.Sprintf("%d %s", x.n, x.what))
+		}
+	}
+	lines := []string{fmt.Sprintf("options: %s (%d in all)", strings.Join(counts, ", "), len(after))}
+	render := func(opts []syncform.Option) string {
+		var b strings.Builder
+		for _, o := range opts {
+			hidden := ""
+			if o.Hidden {
+				hidden = " (hidden)"
+			}
+			fmt.Fprintf(&b, "%s = %q%s\n", o.Value, o.Label, hidden)
+		}
+		return b.String()
+	}
+	if len(before) == 0 || len(after) <= longOptionList && len(before) <= longOptionList {
+		if len(after) <= longOptionList {
+			for _, l := range strings.Split(strings.TrimSuffix(render(after), "\n"), "\n") {
+				lines = append(lines, "  "+l)
+			}
+		}
+		return lines
+	}
+	dmp := diffmatchpatch.New()
+	a, b, index := dmp.DiffLinesToChars(render(before), render(after))
+	for _, d := range dmp.DiffCharsToLines(dmp.DiffMain(a, b, false), index) {
+		sign := map[diffmatchpatch.Operation]string{diffmatchpatch.DiffInsert: "+ ", diffmatchpatch.DiffDelete: "- "}[d.Type]
+		if sign == "" {
+			continue
+		}
+		for _, l := range strings.Split(strings.TrimSuffix(d.Text, "\n"), "\n") {
+			lines = append(lines, "  "+sign+l)
 		}
 	}
 	return lines

@@ -39,6 +39,16 @@ func decide(live *sf.Snapshot, c sf.Change) (write, error) {
 		case sf.OpDelete:
 			return deletePropertyChange(live, c)
 		}
+	case sf.ResourceOptions:
+		name, err := changeName(c, c.Property != nil, func() (sf.Object, string) { return c.Property.Object, c.Property.Name })
+		if err != nil {
+			return nil, err
+		}
+		c.Name = name
+		if c.Op != sf.OpUpdate {
+			return nil, sf.Rejectf("%s: options are only ever replaced (update), not %s", c.Address(), c.Op)
+		}
+		return updateOptionsChange(live, c)
 	case sf.ResourceMapping:
 		name, err := changeName(c, c.Mapping != nil, func() (sf.Object, string) { return c.Mapping.Object, c.Mapping.Property })
 		if err != nil {
@@ -230,6 +240,43 @@ func updatePropertyChange(live *sf.Snapshot, c sf.Change) (write, error) {
 				}
 			}
 		}
+	}
+	if p.Type != cur.Type {
+		// HubSpot refuses to change the type of a property whose records
+		// hold values: they might not fit the new type.
+		return func(ctx context.Context, q querier) error {
+			held, err := heldValues(ctx, q, c.Object, sf.HubSpotSide, c.Name)
+			if err != nil {
+				return err
+			}
+			if len(held) > 0 {
+				return sf.Rejectf("%s: records hold values of %q (%d distinct, e.g. %q); its type cannot change from %s to %s",
+					addr, c.Name, len(held), held[0], cur.Type, p.Type)
+			}
+			return updateProperty(ctx, q, p)
+		}, nil
+	}
+	return func(ctx context.Context, q querier) error { return updateProperty(ctx, q, p) }, nil
+}
+
+// updateOptionsChange replaces a property's option list, as HubSpot's PATCH
+// of a property's options does.
+func updateOptionsChange(live *sf.Snapshot, c sf.Change) (write, error) {
+	addr := c.Address()
+	cur, ok := live.Property(c.Object, c.Name)
+	if !ok {
+		return nil, fmt.Errorf("%s: %w: %s has no property %q", addr, sf.ErrNotFound, c.Object, c.Name)
+	}
+	if sameOptions(cur.Options, c.Property.Options) {
+		return nil, nil
+	}
+	if cur.OwnerReference {
+		return nil, sf.Rejectf("%s: %q takes its options from HubSpot's users", addr, c.Name)
+	}
+	p := cur
+	p.Options = c.Property.Options
+	if err := validProperty(addr, p); err != nil {
+		return nil, err
 	}
 	return func(ctx context.Context, q querier) error { return updateProperty(ctx, q, p) }, nil
 }

@@ -50,3 +50,8 @@ func (m Manual) Apply(ctx context.Context, c sf.Change) error {
 
 // Close closes the sandbox.
 func (m Manual) Close() error { return m.s.Close() }
+
+// Values is the sandbox's.
+func (m Manual) Values(ctx context.Context, o sf.Object, side sf.Side, field string) ([]string, error) {
+	return m.s.Values(ctx, o, side, field)
+}
