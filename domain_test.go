@@ -58,8 +58,16 @@ func TestOpens(t *testing.T) {
 		{"", TwoWay, []Direction{ToSalesforce, ToHubSpot}},
 		{"", AlwaysUseSalesforce, []Direction{ToHubSpot}},
 		{"", DontSync, nil},
+		{TwoWay, TwoWay, nil},
 		{AlwaysUseSalesforce, TwoWay, []Direction{ToSalesforce}},
-		{PreferSalesforceUnlessBlank, TwoWay, nil},
+		// Newer HubSpot values now overwrite non-empty Salesforce ones.
+		{PreferSalesforceUnlessBlank, TwoWay, []Direction{ToSalesforce}},
+		// HubSpot now fills a Salesforce field that was cleared later; and
+		// older non-empty Salesforce values now win in HubSpot.
+		{TwoWay, PreferSalesforceUnlessBlank, []Direction{ToSalesforce, ToHubSpot}},
+		{TwoWay, AlwaysUseSalesforce, []Direction{ToHubSpot}},
+		{PreferSalesforceUnlessBlank, AlwaysUseSalesforce, nil},
+		{AlwaysUseSalesforce, PreferSalesforceUnlessBlank, []Direction{ToSalesforce}},
 		{DontSync, PreferSalesforceUnlessBlank, []Direction{ToSalesforce, ToHubSpot}},
 		{TwoWay, DontSync, nil},
 	}

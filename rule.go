@@ -47,15 +47,28 @@ const (
 	ToHubSpot    Direction = "to_hubspot"
 )
 
-// Opens returns the directions that rule `to` lets values flow in and rule
-// `from` did not: each needs existing values back-filled, because a mapping or
-// rule change only affects future syncs. A new mapping has from = "".
+// Opens returns the directions in which rule `to` lets some value flow that
+// rule `from` did not: each needs existing values back-filled, because a
+// mapping or rule change only affects future syncs. A new mapping has
+// from = "". Working through DOMAIN.md's table:
+//   - to Salesforce, prefer_salesforce_unless_blank passes a value into an
+//     empty field and two_way passes the newer value; neither contains the
+//     other, so any change into either opens the direction.
+//   - to HubSpot, prefer_salesforce_unless_blank and always_use_salesforce
+//     flow alike (a non-empty or newly cleared Salesforce value wins), and
+//     two_way's flow (only the newer value) is part of theirs; so a change
+//     to two_way, or between the two Salesforce-wins rules, opens nothing,
+//     while a change from two_way to either does (older non-empty
+//     Salesforce values now win).
 func Opens(from, to SyncRule) []Direction {
+	if from == to {
+		return nil
+	}
 	var d []Direction
-	if to.ToSalesforce() && !from.ToSalesforce() {
+	if to.ToSalesforce() {
 		d = append(d, ToSalesforce)
 	}
-	if to.ToHubSpot() && !from.ToHubSpot() {
+	if to.ToHubSpot() && !(from.ToHubSpot() && (to == TwoWay || from != TwoWay)) {
 		d = append(d, ToHubSpot)
 	}
 	return d

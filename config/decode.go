@@ -65,14 +65,20 @@ func (l *loader) connection(blocks hcl.Blocks, ctx *hcl.EvalContext) Connection 
 				c.Sandbox = v
 			}
 		}
+		first := map[string]hcl.Range{}
 		for _, sb := range content.Blocks {
+			if r, dup := first[sb.Type]; dup {
+				l.add(duplicate("block", sb.Type, r, sb.DefRange))
+				continue
+			}
+			first[sb.Type] = sb.DefRange
 			switch sb.Type {
 			case "hubspot":
-				c.HubSpot = l.hubspot(sb, ctx, c.HubSpot)
+				c.HubSpot = l.hubspot(sb, ctx)
 			case "salesforce":
-				c.Salesforce = l.salesforce(sb, ctx, c.Salesforce)
+				c.Salesforce = l.salesforce(sb, ctx)
 			case "connector":
-				c.Connector = l.connector(sb, ctx, c.Connector)
+				c.Connector = l.connector(sb, ctx)
 			}
 		}
 	}
@@ -83,11 +89,7 @@ func (l *loader) connection(blocks hcl.Blocks, ctx *hcl.EvalContext) Connection 
 	return c
 }
 
-func (l *loader) hubspot(b *hcl.Block, ctx *hcl.EvalContext, prev *HubSpotConnection) *HubSpotConnection {
-	if prev != nil {
-		l.add(duplicate("block", "hubspot", b.DefRange, b.DefRange))
-		return prev
-	}
+func (l *loader) hubspot(b *hcl.Block, ctx *hcl.EvalContext) *HubSpotConnection {
 	content, diags := b.Body.Content(hubspotSchema)
 	l.add(diags...)
 	h := &HubSpotConnection{}
@@ -102,11 +104,7 @@ func (l *loader) hubspot(b *hcl.Block, ctx *hcl.EvalContext, prev *HubSpotConnec
 	return h
 }
 
-func (l *loader) salesforce(b *hcl.Block, ctx *hcl.EvalContext, prev *SalesforceConnection) *SalesforceConnection {
-	if prev != nil {
-		l.add(duplicate("block", "salesforce", b.DefRange, b.DefRange))
-		return prev
-	}
+func (l *loader) salesforce(b *hcl.Block, ctx *hcl.EvalContext) *SalesforceConnection {
 	content, diags := b.Body.Content(salesforceSchema)
 	l.add(diags...)
 	s := &SalesforceConnection{}
@@ -119,11 +117,7 @@ func (l *loader) salesforce(b *hcl.Block, ctx *hcl.EvalContext, prev *Salesforce
 	return s
 }
 
-func (l *loader) connector(b *hcl.Block, ctx *hcl.EvalContext, prev *ConnectorConnection) *ConnectorConnection {
-	if prev != nil {
-		l.add(duplicate("block", "connector", b.DefRange, b.DefRange))
-		return prev
-	}
+func (l *loader) connector(b *hcl.Block, ctx *hcl.EvalContext) *ConnectorConnection {
 	content, diags := b.Body.Content(connectorSchema)
 	l.add(diags...)
 	c := &ConnectorConnection{}
@@ -329,6 +323,11 @@ func (l *loader) labels(a *hcl.Attribute, ctx *hcl.EvalContext) []Label {
 		return nil
 	}
 	for k, lv := range v.AsValueMap() {
+		if lv.IsNull() {
+			l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Missing value",
+				Detail: fmt.Sprintf("The label of %q is null; every ID needs a label.", k), Subject: a.Expr.Range().Ptr()})
+			continue
+		}
 		out = append(out, Label{ID: k, Label: lv.AsString(), Range: a.Expr.Range()})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
@@ -349,6 +348,11 @@ func (l *loader) resync(b *hcl.Block, ctx *hcl.EvalContext) *Resync {
 	if a, ok := content.Attributes["records"]; ok {
 		if v, ok := l.value(a.Expr, ctx, cty.List(cty.Number)); ok && !v.IsNull() {
 			for _, n := range v.AsValueSlice() {
+				if n.IsNull() {
+					l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid record ID",
+						Detail: "records lists HubSpot record IDs; null is not one.", Subject: a.Expr.Range().Ptr()})
+					break
+				}
 				id, acc := n.AsBigFloat().Int64()
 				if acc != big.Exact || id <= 0 {
 					l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid record ID",
@@ -373,7 +377,7 @@ func (l *loader) resync(b *hcl.Block, ctx *hcl.EvalContext) *Resync {
 			}
 		}
 	}
-	if r.ToSalesforce == ResyncRecords && len(r.Records) == 0 {
+	if _, given := content.Attributes["records"]; r.ToSalesforce == ResyncRecords && !given {
 		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Missing records",
 			Detail: "to_salesforce = \"records\" resyncs named records: list their HubSpot IDs with records = [...].", Subject: b.DefRange.Ptr()})
 	}
@@ -395,8 +399,8 @@ func (l *loader) value(expr hcl.Expression, ctx *hcl.EvalContext, want cty.Type)
 			Subject: expr.Range().Ptr()})
 		return cty.NilVal, false
 	}
-	if !v.IsKnown() {
-		return cty.NilVal, false // an earlier error made it unknown; already reported
+	if !v.IsWhollyKnown() {
+		return cty.NilVal, false // an earlier error (an unset variable) made it unknown; already reported
 	}
 	out, err := convert.Convert(v, want)
 	if err != nil {

@@ -16,13 +16,13 @@ const sensitiveMark = "sensitive"
 
 // evalContext is the scope of every expression: var.*, local.* and the
 // function table.
-func evalContext(vars, locals map[string]cty.Value, opts Options) *hcl.EvalContext {
+func evalContext(vars, locals map[string]cty.Value, opts Options, read map[string]bool) *hcl.EvalContext {
 	return &hcl.EvalContext{
 		Variables: map[string]cty.Value{
 			"var":   objectOf(vars),
 			"local": objectOf(locals),
 		},
-		Functions: functions(opts),
+		Functions: functions(opts, read),
 	}
 }
 
@@ -35,7 +35,7 @@ func objectOf(m map[string]cty.Value) cty.Value {
 
 // functions is go-cty's standard library, under the names HCL users know from
 // other tools, plus env.
-func functions(opts Options) map[string]function.Function {
+func functions(opts Options, read map[string]bool) map[string]function.Function {
 	return map[string]function.Function{
 		"abs": stdlib.AbsoluteFunc, "ceil": stdlib.CeilFunc, "floor": stdlib.FloorFunc,
 		"max": stdlib.MaxFunc, "min": stdlib.MinFunc, "parseint": stdlib.ParseIntFunc,
@@ -60,7 +60,7 @@ func functions(opts Options) map[string]function.Function {
 		"tomap":      convertFunc(cty.Map(cty.DynamicPseudoType)),
 		"startswith": stringPredicate("prefix", strings.HasPrefix),
 		"endswith":   stringPredicate("suffix", strings.HasSuffix),
-		"env":        envFunc(opts),
+		"env":        envFunc(opts, read),
 	}
 }
 
@@ -68,8 +68,11 @@ func convertFunc(t cty.Type) function.Function { return stdlib.MakeToFunc(t) }
 
 // envFunc reads an environment variable. Its value is marked sensitive, and a
 // missing variable is an error rather than an empty string, so a typo in a
-// token's name is caught before anything is sent.
-func envFunc(opts Options) function.Function {
+// token's name is caught before anything is sent. Every value it returns is
+// remembered in read, so that Load can scrub it from any diagnostic: marks
+// keep a secret out of values, but a function's error message (tonumber,
+// regex) may quote its argument.
+func envFunc(opts Options, read map[string]bool) function.Function {
 	return function.New(&function.Spec{
 		Description: "Returns the value of an environment variable, as a secret.",
 		Params:      []function.Parameter{{Name: "name", Type: cty.String}},
@@ -79,6 +82,9 @@ func envFunc(opts Options) function.Function {
 			v, ok := opts.lookupEnv(name)
 			if !ok {
 				return cty.NilVal, fmt.Errorf("the environment variable %q is not set", name)
+			}
+			if v != "" {
+				read[v] = true
 			}
 			return cty.StringVal(v).Mark(sensitiveMark), nil
 		},

@@ -9,6 +9,8 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
+
+	"github.com/syncform/syncform"
 )
 
 // Options are the inputs of a load that do not come from the files.
@@ -47,6 +49,8 @@ type loader struct {
 	parser *hclparse.Parser
 	opts   Options
 	diags  hcl.Diagnostics
+	// secrets are the values env() returned, scrubbed from diagnostics.
+	secrets map[string]bool
 }
 
 func (l *loader) add(d ...*hcl.Diagnostic) { l.diags = append(l.diags, d...) }
@@ -65,7 +69,7 @@ func Load(dir string, opts Options) (*Config, hcl.Diagnostics) {
 // LoadFiles is Load for an explicit list of files; dir is the directory
 // relative paths in the configuration (the sandbox file) are resolved from.
 func LoadFiles(dir string, files []string, opts Options) (*Config, hcl.Diagnostics) {
-	l := &loader{parser: hclparse.NewParser(), opts: opts}
+	l := &loader{parser: hclparse.NewParser(), opts: opts, secrets: map[string]bool{}}
 	cfg := &Config{Dir: dir}
 	defer func() { cfg.Files = l.parser.Files() }()
 
@@ -89,7 +93,7 @@ func LoadFiles(dir string, files []string, opts Options) (*Config, hcl.Diagnosti
 
 	vars := l.variables(blocks.OfType("variable"))
 	locals := l.locals(blocks.OfType("locals"), vars)
-	ctx := evalContext(vars, locals, l.opts)
+	ctx := evalContext(vars, locals, l.opts, l.secrets)
 	inputsFailed := l.diags.HasErrors()
 
 	cfg.Connection = l.connection(blocks.OfType("connection"), ctx)
@@ -99,6 +103,7 @@ func LoadFiles(dir string, files []string, opts Options) (*Config, hcl.Diagnosti
 	if inputsFailed {
 		l.diags = dropUnknownCascades(l.diags)
 	}
+	scrub(l.diags, l.secrets)
 	sortDiagnostics(l.diags)
 	return cfg, l.diags
 }
@@ -175,3 +180,14 @@ func dropUnknownCascades(diags hcl.Diagnostics) hcl.Diagnostics {
 
 // Where renders a range's start as people read it: file:line.
 func Where(r hcl.Range) string { return fmt.Sprintf("%s:%d", r.Filename, r.Start.Line) }
+
+// scrub replaces every secret env() returned, wherever a diagnostic's text
+// quotes it, with the placeholder secrets print as.
+func scrub(diags hcl.Diagnostics, secrets map[string]bool) {
+	for v := range secrets {
+		for _, d := range diags {
+			d.Summary = strings.ReplaceAll(d.Summary, v, syncform.Redacted)
+			d.Detail = strings.ReplaceAll(d.Detail, v, syncform.Redacted)
+		}
+	}
+}

@@ -132,6 +132,14 @@ object "contacts" {
     rule             = upper(env("TOKEN"))
     labels           = { (env("TOKEN")) = "x" }
   }
+  mapping "fax" {
+    salesforce_field = tonumber(env("TOKEN"))
+    rule             = regex("[0-9]+", env("TOKEN"))
+  }
+  mapping "mobile" {
+    salesforce_field = parseint(env("TOKEN"), 10)
+    rule             = "two_way"
+  }
 }
 connection {
   provider = "hubspot"

@@ -217,7 +217,7 @@ func (l *loader) locals(blocks hcl.Blocks, vars map[string]cty.Value) map[string
 				waiting = append(waiting, n)
 				continue
 			}
-			v, diags := attrs[n].Expr.Value(evalContext(vars, values, l.opts))
+			v, diags := attrs[n].Expr.Value(evalContext(vars, values, l.opts, l.secrets))
 			l.add(diags...)
 			if diags.HasErrors() {
 				v = cty.DynamicVal

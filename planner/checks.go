@@ -206,20 +206,29 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// ownersUnmatched warns for every HubSpot owner whose changes cannot reach
-// Salesforce: no active user of exactly the same name and email.
+// ownersUnmatched warns, in one finding, of every HubSpot owner whose
+// changes cannot reach Salesforce: no active user of exactly the same name
+// and email. It names each, why it does not match, and what it owns.
 func (p *planning) ownersUnmatched() {
 	subject, ok := p.ownerSubject()
 	if !ok {
 		return
 	}
+	var lines []string
 	for _, o := range p.live.Owners {
 		if _, matched := syncform.MatchOwner(o, p.live.Users); matched {
 			continue
 		}
-		p.report(finding("owner-unmatched", subject, "HubSpot owner %s <%s> (%s) owns %s; %s.",
-			o.Name(), o.Email, o.ID, ownedRecords(o), p.whyUnmatched(o)))
+		lines = append(lines, fmt.Sprintf("- %s <%s> (%s) owns %s; %s.", o.Name(), o.Email, o.ID, ownedRecords(o), p.whyUnmatched(o)))
 	}
+	if len(lines) == 0 {
+		return
+	}
+	head := fmt.Sprintf("%d HubSpot owners have no matching Salesforce user:", len(lines))
+	if len(lines) == 1 {
+		head = "1 HubSpot owner has no matching Salesforce user:"
+	}
+	p.report(finding("owner-unmatched", subject, "%s\n%s\n", head, strings.Join(lines, "\n")))
 }
 
 // ownerSubject is where owner findings point: the first declared owner

@@ -15,9 +15,10 @@ import (
 // error must not be applied. Objects the configuration does not declare are
 // left alone entirely.
 func Plan(desired *config.Config, live *syncform.Snapshot) (*Result, hcl.Diagnostics) {
-	p := &planning{desired: desired, live: live, plan: &Result{}}
+	p := &planning{desired: desired, live: live, plan: &Result{After: map[syncform.Object][]syncform.Mapping{}}}
 	for _, ob := range desired.Objects {
 		p.object(ob)
+		p.plan.After[ob.Object] = p.mappingsAfter(ob.Object)
 	}
 	sort.SliceStable(p.plan.Actions, func(i, j int) bool {
 		a, b := p.plan.Actions[i], p.plan.Actions[j]

@@ -110,6 +110,7 @@ func findingsOf(t *testing.T, slug string) []string {
 	var out []string
 	for _, d := range planner.DiagnosticsJSON(diags, res.Notes) {
 		particular := strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(d.Detail, " ["+slug+"]"), r.Explain))
+		particular = strings.ReplaceAll(particular, "\n- ", "\n  - ")
 		out = append(out, fmt.Sprintf("%s, line %d: %s", d.Severity, d.Range.Start.Line, particular))
 	}
 	return out

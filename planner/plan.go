@@ -15,6 +15,9 @@ type Result struct {
 	Unmanaged []syncform.Mapping `json:"unmanaged,omitempty"`
 	// Notes are informational findings (manual steps).
 	Notes []Note `json:"notes,omitempty"`
+	// After holds each declared object's mappings as they will be once the
+	// plan is applied: what its back-fills will sync.
+	After map[syncform.Object][]syncform.Mapping `json:"-"`
 }
 
 // Action is one planned change.

@@ -82,10 +82,11 @@ object "contacts" {
 		"create contacts.mapping.utm_source",      // creates, by object order
 		"create companies.mapping.region",
 		"create deals.mapping.discount",
-		" contacts.backfill.to_hubspot",    // back-fills last: the new and
-		" contacts.backfill.to_salesforce", // re-pointed mappings open both
-		" companies.backfill.to_hubspot",   // directions, region only to
-		" deals.backfill.to_hubspot",       // HubSpot
+		" contacts.backfill.to_hubspot",     // back-fills last: the new and
+		" contacts.backfill.to_salesforce",  // re-pointed mappings open both
+		" companies.backfill.to_hubspot",    // directions, region only to
+		" companies.backfill.to_salesforce", // HubSpot; name's change to two_way opens Salesforce
+		" deals.backfill.to_hubspot",
 		" deals.backfill.to_salesforce",
 	}
 	if diff := cmp.Diff(want, actions(r)); diff != "" {
@@ -103,7 +104,7 @@ object "contacts" {
 		}
 	}
 	s := r.Summary()
-	if s.Create != 4 || s.Update != 2 || s.Delete != 2 || s.Backfill != 5 {
+	if s.Create != 4 || s.Update != 2 || s.Delete != 2 || s.Backfill != 6 {
 		t.Errorf("summary = %+v", s)
 	}
 }

@@ -156,6 +156,9 @@ func applySettings(diags hcl.Diagnostics, settings []config.RuleSetting) hcl.Dia
 		case !r.Tunable() && s.Severity != string(SeverityError):
 			out = append(out, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Rule cannot be relaxed",
 				Detail: fmt.Sprintf("%q is an error: breaking it breaks the connector, so it cannot be set to %q.", s.Slug, s.Severity), Subject: s.Range.Ptr()})
+		case r.Severity == SeverityInfo && s.Severity != string(SeverityOff):
+			out = append(out, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Informational rule",
+				Detail: fmt.Sprintf("%q tells of steps a person must take; it can only be turned \"off\", not set to %q.", s.Slug, s.Severity), Subject: s.Range.Ptr()})
 		default:
 			sev[s.Slug] = s.Severity
 		}

@@ -49,6 +49,9 @@ type Result struct {
 	Applied []planner.Action
 	// Backfilled are the addresses of the back-fills that finished.
 	Backfilled []string
+	// Abandoned are journalled back-fills dropped because none of their
+	// mappings lets values flow their way any more.
+	Abandoned []string
 	// Runbook are the manual actions, in order, for a person to do.
 	Runbook []planner.Action
 }
@@ -90,13 +93,9 @@ func Apply(ctx context.Context, p syncform.Provider, plan *planner.Result, opts 
 		if err != nil {
 			return res, err
 		}
-		held := map[string]bool{}
-		for _, e := range outstanding {
-			held[e.Address] = true
-		}
 		var fresh []planner.Action
 		for _, a := range backfills {
-			if !held[a.Address] {
+			if !coveredByAny(outstanding, a) {
 				fresh = append(fresh, a)
 			}
 		}
@@ -131,7 +130,7 @@ func Apply(ctx context.Context, p syncform.Provider, plan *planner.Result, opts 
 		res.Applied = append(res.Applied, a)
 	}
 	if opts.Journal != nil && canBackfill {
-		if err := runBackfills(ctx, bf, opts, res); err != nil {
+		if err := runBackfills(ctx, p, bf, opts, res); err != nil {
 			return res, err
 		}
 	}

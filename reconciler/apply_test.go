@@ -3,6 +3,8 @@ package reconciler_test
 import (
 	"context"
 	"errors"
+
+	"github.com/google/go-cmp/cmp"
 	"os"
 	"path/filepath"
 	"testing"
@@ -160,9 +162,9 @@ func TestFailureThenConverge(t *testing.T) {
 	}
 }
 
-// TestSecondApplyWritesNothing applies a plan, then applies the same (now
-// stale) plan again: every provider write is idempotent, so the live state
-// is unchanged, and a fresh plan is empty.
+// TestSecondApplyWritesNothing applies, then plans and applies again as the
+// CLI does: the second plan is empty, and the second apply changes no
+// setting and starts no job.
 func TestSecondApplyWritesNothing(t *testing.T) {
 	cfg, sb := setup(t)
 	plan := planOf(t, cfg, sb, sb)
@@ -170,15 +172,22 @@ func TestSecondApplyWritesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	before, _ := sb.Snapshot(context.Background())
-	if _, err := reconciler.Apply(context.Background(), sb, plan, opts(sb)); err != nil {
-		t.Fatalf("re-applying an applied plan: %v", err)
+	jobs, _ := sb.Jobs(context.Background())
+	again := planOf(t, cfg, sb, sb)
+	if !again.Empty() {
+		t.Fatalf("plan after apply: %+v", again.Actions)
+	}
+	res, err := reconciler.Apply(context.Background(), sb, again, opts(sb))
+	if err != nil {
+		t.Fatal(err)
 	}
 	after, _ := sb.Snapshot(context.Background())
-	if len(before.Mappings[syncform.Companies]) != len(after.Mappings[syncform.Companies]) {
-		t.Error("the second apply changed the live state")
+	jobsAfter, _ := sb.Jobs(context.Background())
+	if len(res.Applied) != 0 || len(res.Backfilled) != 0 || len(jobsAfter) != len(jobs) {
+		t.Errorf("second apply: %d changes, %d back-fills, jobs %d → %d", len(res.Applied), len(res.Backfilled), len(jobs), len(jobsAfter))
 	}
-	if p := planOf(t, cfg, sb, sb); !p.Empty() {
-		t.Errorf("plan after apply: %+v", p.Actions)
+	if diff := cmp.Diff(before, after); diff != "" {
+		t.Errorf("the second apply changed the live state (-before +after):\n%s", diff)
 	}
 }
 

@@ -85,46 +85,114 @@ func Outstanding(ctx context.Context, j *state.DB, connection string) ([]planner
 	}
 	out := make([]planner.Action, 0, len(entries))
 	for _, e := range entries {
-		b := e.Backfill
-		if len(b.Batches) > 0 {
-			b.Batches = b.Batches[e.NextBatch:]
-		}
-		b.Impact = nil
-		out = append(out, planner.Action{Address: e.Address, Backfill: &b, Reason: ReasonOutstanding, Mode: syncform.ModeAuto})
+		out = append(out, resumeAction(e))
 	}
 	return out, nil
 }
 
-// mergeOutstanding puts the journal's outstanding back-fills first in the
-// plan and drops planned back-fills they already cover: one job per object
-// and direction syncs every live mapping of the object, so a back-fill
-// journalled by an interrupted apply stands for a new one of the same
-// address. This is what keeps a back-fill from running twice.
-func mergeOutstanding(plan *planner.Result, outstanding []planner.Action) {
-	covered := map[string]bool{}
-	for _, a := range outstanding {
-		covered[a.Address] = true
+func resumeAction(e state.Entry) planner.Action {
+	b := e.Backfill
+	if len(b.Batches) > 0 {
+		b.Batches = b.Batches[e.NextBatch:]
 	}
-	kept := append([]planner.Action{}, outstanding...)
+	b.Impact = nil
+	return planner.Action{Address: e.Address, Backfill: &b, Reason: ReasonOutstanding, Mode: syncform.ModeAuto}
+}
+
+// covers reports whether a journalled back-fill stands for a planned one:
+// same object and direction, not started yet, and syncing at least the
+// planned one's properties. (A job syncs every live mapping of its object,
+// but a back-fill that already ran some batches has passed records by.)
+// This is what keeps an interrupted apply's back-fill from running twice
+// without ever dropping one that is still needed.
+func covers(e state.Entry, a planner.Action) bool {
+	if a.Backfill == nil || e.Address != a.Address || e.NextBatch > 0 || e.JobKey != "" {
+		return false
+	}
+	have := map[string]bool{}
+	for _, p := range e.Backfill.Job.Properties {
+		have[p] = true
+	}
+	for _, p := range a.Backfill.Job.Properties {
+		if !have[p] {
+			return false
+		}
+	}
+	return true
+}
+
+// mergeOutstanding adds the journal's outstanding back-fills to a plan,
+// after its changes and before its new back-fills (the order apply runs
+// them in), and drops the new back-fills they cover. Resumed back-fills are
+// previewed with the mappings the plan leaves.
+func mergeOutstanding(plan *planner.Result, entries []state.Entry) {
+	var changes, resumed, fresh []planner.Action
+	for _, e := range entries {
+		a := resumeAction(e)
+		if after, ok := plan.After[e.Backfill.Job.Object]; ok {
+			a.Backfill.Job.Mappings = after
+		}
+		resumed = append(resumed, a)
+	}
 	for _, a := range plan.Actions {
-		if a.Backfill != nil && covered[a.Address] {
+		switch {
+		case a.Backfill == nil:
+			changes = append(changes, a)
+		case !coveredByAny(entries, a):
+			fresh = append(fresh, a)
+		}
+	}
+	plan.Actions = append(append(changes, resumed...), fresh...)
+}
+
+func coveredByAny(entries []state.Entry, a planner.Action) bool {
+	for _, e := range entries {
+		if covers(e, a) {
+			return true
+		}
+	}
+	return false
+}
+
+// stillMapped reports whether one of the properties an entry back-fills is
+// still mapped with a rule that lets values flow in its direction.
+func stillMapped(live *syncform.Snapshot, e state.Entry) bool {
+	j := e.Backfill.Job
+	for _, prop := range j.Properties {
+		m, ok := live.Mapping(j.Object, prop)
+		if !ok {
 			continue
 		}
-		kept = append(kept, a)
+		if j.Direction == syncform.ToHubSpot && m.Rule.ToHubSpot() || j.Direction == syncform.ToSalesforce && m.Rule.ToSalesforce() {
+			return true
+		}
 	}
-	plan.Actions = kept
+	return false
 }
 
 // runBackfills runs every outstanding back-fill of the connection, oldest
 // first, each batch exactly once: a batch's key is journalled before its job
 // starts and the job is found by that key after a crash, and a batch is
 // marked finished only when its job succeeded.
-func runBackfills(ctx context.Context, bf syncform.Backfiller, opts Options, res *Result) error {
+func runBackfills(ctx context.Context, p syncform.Provider, bf syncform.Backfiller, opts Options, res *Result) error {
 	entries, err := opts.Journal.Outstanding(ctx, opts.Connection)
-	if err != nil {
+	if err != nil || len(entries) == 0 {
 		return err
 	}
+	live, err := p.Snapshot(ctx)
+	if err != nil {
+		return fmt.Errorf("reading the live mappings before back-filling: %w", err)
+	}
 	for _, e := range entries {
+		if !stillMapped(live, e) {
+			// The configuration changed since the back-fill was journalled:
+			// nothing it was for flows that way any more.
+			if err := opts.Journal.Fail(ctx, e.ID, "abandoned: none of its mappings lets values flow that way any more"); err != nil {
+				return err
+			}
+			res.Abandoned = append(res.Abandoned, e.Address)
+			continue
+		}
 		for batch := e.NextBatch; batch < e.Batches(); batch++ {
 			if err := runBatch(ctx, bf, opts, &e, batch); err != nil {
 				return err
@@ -142,7 +210,11 @@ func runBatch(ctx context.Context, bf syncform.Backfiller, opts Options, e *stat
 		st, err := bf.Job(ctx, e.JobID)
 		if err == nil && st.State == syncform.JobFailed {
 			// The batch's job failed (or was interrupted): run it again
-			// under a new key. A resync is idempotent in effect.
+			// under a new key, without the old key's temporary segment. A
+			// resync is idempotent in effect.
+			if err := bf.DeleteSegment(ctx, batchSegment(e.JobKey)); err != nil {
+				return fmt.Errorf("removing the temporary segment of a failed batch: %w", err)
+			}
 			if err := j.Retry(ctx, e.ID, st.Error); err != nil {
 				return err
 			}
@@ -159,7 +231,7 @@ func runBatch(ctx context.Context, bf syncform.Backfiller, opts Options, e *stat
 	if len(e.Backfill.Batches) > 0 && job.Method == syncform.MethodSegment {
 		// The connector resyncs segments, not windows: make the batch a
 		// temporary segment of its own, removed when the batch is done.
-		temp = "syncform batch " + e.JobKey
+		temp = batchSegment(e.JobKey)
 		if _, err := bf.CreateBatchSegment(ctx, temp, job.Segment, job.Offset, job.Limit); err != nil {
 			return fmt.Errorf("making the segment of %s batch %d: %w", e.Address, batch+1, err)
 		}
@@ -179,6 +251,14 @@ func runBatch(ctx context.Context, bf syncform.Backfiller, opts Options, e *stat
 		return err
 	}
 	if st.State == syncform.JobFailed {
+		if temp != "" {
+			if err := bf.DeleteSegment(ctx, temp); err != nil {
+				return fmt.Errorf("removing the temporary segment %q: %w", temp, err)
+			}
+		}
+		if err := j.Retry(ctx, e.ID, st.Error); err != nil {
+			return err
+		}
 		return &BackfillError{Address: e.Address, Batch: batch, Batches: e.Batches(), Message: st.Error}
 	}
 	if temp != "" {
@@ -224,6 +304,11 @@ func wait(ctx context.Context, bf syncform.Backfiller, st syncform.Job, opts Opt
 		st = next
 	}
 }
+
+// BatchSegmentPrefix starts the name of every temporary batch segment.
+const BatchSegmentPrefix = "syncform batch "
+
+func batchSegment(key string) string { return BatchSegmentPrefix + key }
 
 // newKey is a batch's idempotency key: random, so keys never repeat across
 // state databases.

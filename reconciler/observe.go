@@ -129,11 +129,11 @@ func PlanLive(ctx context.Context, p syncform.Provider, cfg *config.Config, opts
 		return live, nil, diags, nil
 	}
 	if opts.Journal != nil {
-		outstanding, err := Outstanding(ctx, opts.Journal, opts.Connection)
+		entries, err := opts.Journal.Outstanding(ctx, opts.Connection)
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		mergeOutstanding(plan, outstanding)
+		mergeOutstanding(plan, entries)
 	}
 	if err := Estimate(ctx, p, plan); err != nil {
 		return nil, nil, nil, err

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
@@ -64,7 +65,7 @@ func run(ctx context.Context, a *app, args []string) int {
 	root.SetErr(a.stderr)
 	err := root.ExecuteContext(ctx)
 	var ue *usageError
-	if errors.As(err, &ue) {
+	if errors.As(err, &ue) || err != nil && strings.HasPrefix(err.Error(), "unknown command") {
 		fmt.Fprintf(a.stderr, "Error: %v\nRun \"syncform --help\" for usage.\n", err)
 		return exitError
 	}
@@ -239,10 +240,21 @@ func (a *app) planAll(ctx context.Context, v varFlags) (*planned, error) {
 	return p, nil
 }
 
+// noLimit is --max-overwrites' default: no limit.
+const noLimit = -1
+
+// validMaxOverwrites checks a --max-overwrites value.
+func validMaxOverwrites(n int) error {
+	if n < noLimit {
+		return usagef("--max-overwrites %d: want a number of values, 0 or more", n)
+	}
+	return nil
+}
+
 // checkOverwrites fails when the plan's back-fills would overwrite more
-// non-empty values than max allows (max < 0: no limit).
+// non-empty values than max allows (noLimit: no limit).
 func checkOverwrites(plan *planner.Result, max int) error {
-	if max < 0 {
+	if max == noLimit {
 		return nil
 	}
 	n := 0

@@ -26,11 +26,16 @@ func (a *app) applyCommand() *cobra.Command {
 		Long: "apply plans, shows the plan, asks for confirmation, and carries the plan out.\n" +
 			"Unattended (no terminal on stdin) it refuses to run without --auto-approve.",
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return a.runApply(cmd.Context(), o) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := validMaxOverwrites(o.maxOverwrites); err != nil {
+				return err
+			}
+			return a.runApply(cmd.Context(), o)
+		},
 	}
 	o.register(cmd)
 	cmd.Flags().BoolVar(&o.autoApprove, "auto-approve", false, "apply without asking for confirmation")
-	cmd.Flags().IntVar(&o.maxOverwrites, "max-overwrites", -1, "refuse to apply when the back-fill would overwrite more than this many non-empty values")
+	cmd.Flags().IntVar(&o.maxOverwrites, "max-overwrites", noLimit, "refuse to apply when the back-fill would overwrite more than this many non-empty values")
 	return cmd
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -56,22 +57,33 @@ func (a *app) initCommand() *cobra.Command {
 }
 
 func (a *app) runInit(dir string) error {
+	abs, _ := filepath.Abs(dir)
 	existing, err := config.ConfigFiles(dir)
 	if err != nil {
 		return err
 	}
 	if len(existing) > 0 {
-		return fmt.Errorf("%s already holds configuration (%s); init writes only into a directory without *.hcl files", dir, filepath.Base(existing[0]))
+		return fmt.Errorf("%s already holds configuration (%s); init writes only into a directory without *.hcl files", abs, filepath.Base(existing[0]))
 	}
 	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(starterConfig), 0o644); err != nil {
 		return err
 	}
+	// Keep syncform's local files out of git, in the .gitignore there is
+	// or a new one.
 	gi := filepath.Join(dir, ".gitignore")
-	if _, err := os.Stat(gi); os.IsNotExist(err) {
-		if err := os.WriteFile(gi, []byte(starterGitignore), 0o644); err != nil {
-			return err
+	old, err := os.ReadFile(gi)
+	switch {
+	case os.IsNotExist(err):
+		err = os.WriteFile(gi, []byte(starterGitignore), 0o644)
+		fmt.Fprintln(a.stdout, "Wrote main.hcl and .gitignore. Next: syncform plan")
+	case err == nil && !strings.Contains(string(old), ".syncform/"):
+		if len(old) > 0 && !strings.HasSuffix(string(old), "\n") {
+			old = append(old, '\n')
 		}
+		err = os.WriteFile(gi, append(old, []byte(starterGitignore)...), 0o644)
+		fmt.Fprintln(a.stdout, "Wrote main.hcl and added .syncform/ to .gitignore. Next: syncform plan")
+	case err == nil:
+		fmt.Fprintln(a.stdout, "Wrote main.hcl. Next: syncform plan")
 	}
-	fmt.Fprintln(a.stdout, "Wrote main.hcl and .gitignore. Next: syncform plan")
-	return nil
+	return err
 }

@@ -25,13 +25,16 @@ func (a *app) planCommand() *cobra.Command {
 			if err := validFormat(o.format, formatText, formatJSON); err != nil {
 				return err
 			}
+			if err := validMaxOverwrites(o.maxOverwrites); err != nil {
+				return err
+			}
 			return a.runPlan(cmd.Context(), o)
 		},
 	}
 	o.register(cmd)
 	cmd.Flags().BoolVar(&o.detailedExitCode, "detailed-exitcode", false, "exit 2 when the plan has changes, 0 when it has none")
 	cmd.Flags().StringVar(&o.format, "format", formatText, "output format: text or json")
-	cmd.Flags().IntVar(&o.maxOverwrites, "max-overwrites", -1, "fail when the back-fill would overwrite more than this many non-empty values")
+	cmd.Flags().IntVar(&o.maxOverwrites, "max-overwrites", noLimit, "fail when the back-fill would overwrite more than this many non-empty values")
 	return cmd
 }
 

@@ -53,7 +53,10 @@ func (a *app) runRules(o rulesOptions, args []string) error {
 	if len(args) == 1 {
 		r := rules[0]
 		fmt.Fprintf(a.stdout, "%s (%s): %s\n\n%s\n", r.Slug, r.Severity, r.Summary, wrap(r.Explain, 80))
-		if r.Tunable() {
+		switch {
+		case r.Severity == planner.SeverityInfo:
+			fmt.Fprintf(a.stdout, "\nA rules block can hide its notes: rules { %s = \"off\" }\n", r.Slug)
+		case r.Tunable():
 			fmt.Fprintf(a.stdout, "\nA rules block can change its warnings: rules { %s = \"off\" | \"warning\" | \"error\" }\n", r.Slug)
 		}
 		return nil

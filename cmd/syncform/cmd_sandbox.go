@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/syncform/syncform/providers/sandbox"
+	"github.com/syncform/syncform/reconciler/state"
 )
 
 func (a *app) sandboxCommand() *cobra.Command {
@@ -28,7 +29,18 @@ func (a *app) sandboxCommand() *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(a.stdout, "Sandbox %s reset to a newly connected portal.\n", path)
-			return nil
+			// Back-fills journalled for the old sandbox are for records that
+			// no longer exist.
+			j, err := state.Open(cmd.Context(), a.statePath(cfg))
+			if err != nil {
+				return err
+			}
+			defer j.Close()
+			n, err := j.Abandon(cmd.Context(), a.connectionID(cfg), "abandoned: the sandbox was reset")
+			if n > 0 {
+				fmt.Fprintf(a.stdout, "Abandoned %d outstanding %s of the old sandbox.\n", n, plural(n, "back-fill", "back-fills"))
+			}
+			return err
 		},
 	}
 	v.register(reset)

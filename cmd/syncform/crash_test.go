@@ -14,11 +14,18 @@ import (
 	"github.com/syncform/syncform/providers/sandbox"
 )
 
-// TestKillBetweenMappingAndBackfill kills apply with SIGKILL right after it
-// created a mapping, before that mapping's back-fill finished, and runs
-// apply again: the back-fill runs to completion exactly once (one successful
-// job per direction), and every pair then holds what two_way requires.
+// TestKillBetweenMappingAndBackfill kills apply with SIGKILL after it created
+// a mapping and before that mapping's back-fill finished (right after the
+// creation, and in the middle of the first job), and runs apply again: the
+// back-fill runs to completion exactly once (one successful job per
+// direction), and every pair then holds what two_way requires.
 func TestKillBetweenMappingAndBackfill(t *testing.T) {
+	for _, at := range []string{"create companies.mapping.seats: done", "companies.backfill.to_hubspot: started"} {
+		t.Run(at, func(t *testing.T) { killAndResume(t, at) })
+	}
+}
+
+func killAndResume(t *testing.T, killAt string) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	db := filepath.Join(dir, ".syncform", "sandbox.db")
@@ -43,7 +50,7 @@ object "companies" {
 	sc := bufio.NewScanner(stderr)
 	killed := false
 	for sc.Scan() {
-		if strings.Contains(sc.Text(), "create companies.mapping.seats: done") {
+		if strings.Contains(sc.Text(), killAt) {
 			cmd.Process.Signal(syscall.SIGKILL)
 			killed = true
 			break

@@ -7,7 +7,7 @@ import (
 	"io"
 )
 
-// Exit codes. Every command returns one of these; docs/exit-codes.md lists them.
+// Exit codes. Every command returns one of these; the README lists them.
 const (
 	exitOK          = 0
 	exitError       = 1 // a diagnostic, a failed apply, a bad flag, anything else

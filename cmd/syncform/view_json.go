@@ -4,8 +4,8 @@ import (
 	"github.com/syncform/syncform/planner"
 )
 
-// jsonFormatVersion versions the JSON plan document; docs/plan-json.md
-// describes it.
+// jsonFormatVersion versions the JSON plan document. It is 0.x: the
+// document may still change before it is documented as stable.
 const jsonFormatVersion = "0.1"
 
 // planDocument is plan --format json: the same plan value the text view

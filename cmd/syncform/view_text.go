@@ -335,6 +335,9 @@ func (v *textView) applied(r *reconciler.Result) {
 		fmt.Fprintf(v.out, ", %d %s finished", n, plural(n, "back-fill", "back-fills"))
 	}
 	fmt.Fprintln(v.out, ".")
+	for _, addr := range r.Abandoned {
+		fmt.Fprintf(v.out, "Abandoned the journalled back-fill %s: none of its mappings lets values flow that way any more.\n", addr)
+	}
 	if len(r.Runbook) == 0 {
 		return
 	}

@@ -219,6 +219,18 @@ func (s *DB) Retry(ctx context.Context, id int64, reason string) error {
 	return s.update(ctx, id, `job_key = '', job_id = '', error = ?`, reason)
 }
 
+// Abandon marks every outstanding entry of a connection failed, with the
+// reason: when the live system they were for is gone (a sandbox reset).
+func (s *DB) Abandon(ctx context.Context, connection, reason string) (int, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE backfills SET state = ?, error = ?, updated_at = ? WHERE connection = ? AND state = ?`,
+		Failed, reason, s.stamp(), connection, Pending)
+	if err != nil {
+		return 0, fmt.Errorf("abandoning back-fills: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
+
 // Fail marks an entry failed for good: it is no longer outstanding.
 func (s *DB) Fail(ctx context.Context, id int64, reason string) error {
 	return s.update(ctx, id, `state = 'failed', error = ?`, reason)

@@ -9,7 +9,7 @@ object "companies" {
   }
   mapping "name" {
     salesforce_field = "Name"
-    rule             = "two_way" # from prefer_salesforce_unless_blank: opens nothing new
+    rule             = "two_way" # from prefer_salesforce_unless_blank: newer HubSpot values now reach Salesforce (resynced)
   }
 
   resync { # WARNING: "health_score" newly lets values flow from Salesforce to HubSpot # WARNING: "seats" newly lets values flow from Salesforce to HubSpot

@@ -1,5 +1,5 @@
 object "companies" {
-  mapping "hubspot_owner_id" { # WARNING: Sarah Johnson is inactive # WARNING: James Chen has the email james.chen@acme.example # WARNING: Olivia Brown <olivia.brown@acme.example> (52841007) owns
+  mapping "hubspot_owner_id" { # WARNING: 3 HubSpot owners have no matching Salesforce user
     salesforce_field = "OwnerId"
     rule             = "two_way"
   }
