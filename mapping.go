@@ -13,6 +13,15 @@ type Mapping struct {
 	Standard bool `json:"standard,omitempty"`
 }
 
+// Kind is "standard" for one of the connector's default mappings, else
+// "custom".
+func (m Mapping) Kind() string {
+	if m.Standard {
+		return "standard"
+	}
+	return "custom"
+}
+
 // Address is the mapping's address in plans and messages.
 func (m Mapping) Address() string { return MappingAddress(m.Object, m.Property) }
 

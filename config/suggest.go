@@ -40,6 +40,12 @@ func didYouMean(given string, candidates []string) string {
 	return " Valid values: " + strings.Join(quoted, ", ") + "."
 }
 
-// Suggest is suggest for other packages (the planner names the nearest
-// property or field).
-func Suggest(given string, candidates []string) string { return suggest(given, candidates) }
+// DidYouMean is the sentence that names the candidate nearest to given, or
+// "" when none is close: for open-ended names (properties, fields,
+// variables, rules), where listing every valid one would not help.
+func DidYouMean(given string, candidates []string) string {
+	if s := suggest(given, candidates); s != "" {
+		return fmt.Sprintf(" Did you mean %q?", s)
+	}
+	return ""
+}

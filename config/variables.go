@@ -90,7 +90,7 @@ func (l *loader) variables(blocks hcl.Blocks) map[string]cty.Value {
 		d, ok := decls[name]
 		if !ok {
 			l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Value for undeclared variable",
-				Detail: fmt.Sprintf("--var sets %q, but no variable of that name is declared.%s", name, suggestion(name, names))})
+				Detail: fmt.Sprintf("--var sets %q, but no variable of that name is declared.%s", name, DidYouMean(name, names))})
 			continue
 		}
 		values[name] = l.rawVar(d, raw, "--var "+name)
@@ -110,14 +110,6 @@ func (l *loader) variables(blocks hcl.Blocks) map[string]cty.Value {
 		values[n] = d.def
 	}
 	return values
-}
-
-// suggestion is didYouMean for open-ended names: silent when nothing is close.
-func suggestion(given string, candidates []string) string {
-	if s := suggest(given, candidates); s != "" {
-		return fmt.Sprintf(" Did you mean %q?", s)
-	}
-	return ""
 }
 
 // rawVar converts a value given on the command line or in the environment:
@@ -177,7 +169,7 @@ func (l *loader) varFile(path string, decls map[string]*variableDecl, names []st
 		d, ok := decls[k]
 		if !ok {
 			l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Value for undeclared variable",
-				Detail: fmt.Sprintf("This file sets %q, but no variable of that name is declared.%s", k, suggestion(k, names)), Subject: a.NameRange.Ptr()})
+				Detail: fmt.Sprintf("This file sets %q, but no variable of that name is declared.%s", k, DidYouMean(k, names)), Subject: a.NameRange.Ptr()})
 			continue
 		}
 		v, diags := a.Expr.Value(nil)

@@ -121,7 +121,7 @@ func (p *planning) segment(ob *config.Object, bf *Backfill, subject hcl.Range) b
 		}
 		p.report(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Unknown segment",
 			Detail: fmt.Sprintf("The back-fill to Salesforce resyncs the segment %q, which does not exist.%s Name an existing segment of %s in the resync block, or set to_salesforce = \"none\".",
-				name, hint(name, names), ob.Object),
+				name, config.DidYouMean(name, names), ob.Object),
 			Subject: rng.Ptr()})
 		return false
 	}

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -29,12 +30,12 @@ func (p *planning) checkMapping(ob *config.Object, m *config.Mapping, syncOn boo
 	fields := p.live.Fields(o, m.SalesforceField)
 	if len(fields) == 0 {
 		p.report(finding("unknown-field", m.FieldRange, "%s has no field %q.%s", strings.Join(o.SalesforceObjects(), " or "), m.SalesforceField,
-			hint(m.SalesforceField, p.fieldNames(o))))
+			config.DidYouMean(m.SalesforceField, p.fieldNames(o))))
 		ok = false
 	}
 	propType, known := p.propertyType(ob, m.Property)
 	if !known {
-		p.report(finding("unknown-property", m.DeclRange, "HubSpot %s have no property %q.%s", o, m.Property, hint(m.Property, p.propertyNames(ob))))
+		p.report(finding("unknown-property", m.DeclRange, "HubSpot %s have no property %q.%s", o, m.Property, config.DidYouMean(m.Property, p.propertyNames(ob))))
 		return false
 	}
 	if live, exists := p.live.Property(o, m.Property); exists && live.OwnerReference && !live.HubSpotDefined {
@@ -135,7 +136,7 @@ func (p *planning) checkLabels(m *config.Mapping, ref syncform.FieldSide) {
 		}
 		seen[id] = l
 		so, known := p.live.SObjectByPrefix(id.KeyPrefix())
-		if !known || !contains(ref.Field.ReferenceTo, so.Name) {
+		if !known || !slices.Contains(ref.Field.ReferenceTo, so.Name) {
 			target := "an unknown object"
 			if known {
 				target = so.Name
@@ -195,15 +196,6 @@ func directionWords(d syncform.Direction) string {
 		return "from Salesforce to HubSpot"
 	}
 	return "from HubSpot to Salesforce"
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // ownersUnmatched warns, in one finding, of every HubSpot owner whose
@@ -303,20 +295,11 @@ func (p *planning) checkStandard(std syncform.StandardMapping, m *config.Mapping
 	case isOwner(m.Property) && m.Rule != syncform.TwoWay:
 		p.report(finding("owner-two-way", m.RuleRange, "The owner mapping is declared with %s.", m.Rule))
 		return false
-	case len(std.AllowedRules) > 0 && !allowed(m.Rule, std.AllowedRules):
+	case len(std.AllowedRules) > 0 && !slices.Contains(std.AllowedRules, m.Rule):
 		p.report(finding("email-rule", m.RuleRange, "%q is declared with %s.", m.Property, m.Rule))
 		return false
 	}
 	return true
-}
-
-func allowed(r syncform.SyncRule, rules []syncform.SyncRule) bool {
-	for _, x := range rules {
-		if x == r {
-			return true
-		}
-	}
-	return false
 }
 
 // checkLimit reports an object that would hold too many mappings after the
@@ -364,13 +347,6 @@ func (p *planning) fieldNames(o syncform.Object) []string {
 		}
 	}
 	return names
-}
-
-func hint(given string, candidates []string) string {
-	if s := config.Suggest(given, candidates); s != "" {
-		return fmt.Sprintf(" Did you mean %q?", s)
-	}
-	return ""
 }
 
 func describeTypes(ts []syncform.FieldType) string {

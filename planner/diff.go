@@ -178,20 +178,13 @@ func (p *planning) mappings(ob *config.Object, syncOn bool) {
 	for _, m := range valid {
 		count++
 		if other, ok := kept[m.SalesforceField]; ok {
-			p.report(finding("field-mapped-twice", m.FieldRange, "%s is already mapped to the live %s mapping %q.", m.SalesforceField, kind(other), other.Property))
+			p.report(finding("field-mapped-twice", m.FieldRange, "%s is already mapped to the live %s mapping %q.", m.SalesforceField, other.Kind(), other.Property))
 			continue
 		}
 		p.mapping(ob, m)
 		p.options(ob, m)
 	}
 	p.checkLimit(ob, count)
-}
-
-func kind(m syncform.Mapping) string {
-	if m.Standard {
-		return "standard"
-	}
-	return "custom"
 }
 
 // mapping plans one valid declared mapping against its live counterpart.

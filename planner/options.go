@@ -80,7 +80,7 @@ func (p *planning) labelOptions(m *config.Mapping, ref syncform.FieldSide) ([]sy
 				for _, f := range so.Fields {
 					names = append(names, f.Name)
 				}
-				p.report(finding("unknown-field", m.LabelsFromRange, "%s has no field %q to take labels from.%s", target, m.LabelsFrom, hint(m.LabelsFrom, names)))
+				p.report(finding("unknown-field", m.LabelsFromRange, "%s has no field %q to take labels from.%s", target, m.LabelsFrom, config.DidYouMean(m.LabelsFrom, names)))
 				return nil, false
 			}
 		}

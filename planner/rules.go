@@ -89,6 +89,15 @@ var catalog = []Rule{
 // Rules returns the catalog in a stable order.
 func Rules() []Rule { return append([]Rule(nil), catalog...) }
 
+// Slugs lists the catalog's slugs.
+func Slugs() []string {
+	out := make([]string, len(catalog))
+	for i, r := range catalog {
+		out[i] = r.Slug
+	}
+	return out
+}
+
 // LookupRule returns the rule of a slug.
 func LookupRule(slug string) (Rule, bool) {
 	for _, r := range catalog {
@@ -143,16 +152,8 @@ func applySettings(diags hcl.Diagnostics, settings []config.RuleSetting) hcl.Dia
 		r, ok := LookupRule(s.Slug)
 		switch {
 		case !ok:
-			var slugs []string
-			for _, r := range catalog {
-				slugs = append(slugs, r.Slug)
-			}
-			hint := ""
-			if near := config.Suggest(s.Slug, slugs); near != "" {
-				hint = fmt.Sprintf(" Did you mean %q?", near)
-			}
 			out = append(out, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Unknown rule",
-				Detail: fmt.Sprintf("There is no rule %q.%s Run \"syncform rules\" for the list.", s.Slug, hint), Subject: s.Range.Ptr()})
+				Detail: fmt.Sprintf("There is no rule %q.%s Run \"syncform rules\" for the list.", s.Slug, config.DidYouMean(s.Slug, Slugs())), Subject: s.Range.Ptr()})
 		case !r.Tunable() && s.Severity != string(SeverityError):
 			out = append(out, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Rule cannot be relaxed",
 				Detail: fmt.Sprintf("%q is an error: breaking it breaks the connector, so it cannot be set to %q.", s.Slug, s.Severity), Subject: s.Range.Ptr()})

@@ -105,6 +105,9 @@ func TestApplyConfirmation(t *testing.T) {
 	}
 }
 
+// TestInterruptedExitCode: a command whose context is cancelled (SIGINT)
+// stops with exit code 130. (Cancellation in the middle of an apply is the
+// reconciler's TestProgressAndCancel.)
 func TestInterruptedExitCode(t *testing.T) {
 	quickstart(t)
 	a, _, errb := testApp("", false)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/syncform/syncform/config"
 	"github.com/syncform/syncform/planner"
 )
 
@@ -39,11 +40,7 @@ func (a *app) runRules(o rulesOptions, args []string) error {
 	if len(args) == 1 {
 		r, ok := planner.LookupRule(args[0])
 		if !ok {
-			var slugs []string
-			for _, r := range rules {
-				slugs = append(slugs, r.Slug)
-			}
-			return usagef("there is no rule %q%s", args[0], hintFor(args[0], slugs))
+			return usagef("there is no rule %q.%s", args[0], config.DidYouMean(args[0], planner.Slugs()))
 		}
 		rules = []planner.Rule{r}
 	}

@@ -1,10 +1,7 @@
 package main
 
 import (
-	"fmt"
 	"strings"
-
-	"github.com/syncform/syncform/config"
 )
 
 // Output formats.
@@ -21,13 +18,6 @@ func validFormat(f string, supported ...string) error {
 		}
 	}
 	return usagef("--format %q: want one of %s", f, strings.Join(supported, ", "))
-}
-
-func hintFor(given string, candidates []string) string {
-	if s := config.Suggest(given, candidates); s != "" {
-		return fmt.Sprintf("; did you mean %q?", s)
-	}
-	return ""
 }
 
 // wrap folds text into lines of at most width characters.

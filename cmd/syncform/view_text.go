@@ -368,17 +368,10 @@ func (v *textView) inspect(s *syncform.Snapshot) {
 	fmt.Fprintln(tw, "OBJECT\tHUBSPOT PROPERTY\tSALESFORCE FIELD\tRULE\tKIND")
 	for _, o := range syncform.Objects() {
 		for _, m := range s.Mappings[o] {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", o, m.Property, m.SalesforceField, m.Rule, kindOf(m))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", o, m.Property, m.SalesforceField, m.Rule, m.Kind())
 		}
 	}
 	tw.Flush()
-}
-
-func kindOf(m syncform.Mapping) string {
-	if m.Standard {
-		return "standard"
-	}
-	return "custom"
 }
 
 func onOff(b bool) string {
