@@ -2,16 +2,13 @@ package examples
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/syncform/syncform"
-	"github.com/syncform/syncform/config"
+	"github.com/syncform/syncform/internal/testutil"
 	"github.com/syncform/syncform/planner"
 	"github.com/syncform/syncform/providers/sandbox"
 	"github.com/syncform/syncform/reconciler"
-	"github.com/syncform/syncform/reconciler/state"
 )
 
 // TestReferenceLabels applies examples/reference-labels to a new sandbox:
@@ -21,22 +18,9 @@ import (
 // Salesforce then shows as exactly one added option in the next plan.
 func TestReferenceLabels(t *testing.T) {
 	ctx := context.Background()
-	cfg, diags := config.Load("reference-labels", config.Options{Env: os.LookupEnv})
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
-	tmp := t.TempDir()
-	sb, err := sandbox.Open(ctx, filepath.Join(tmp, "sandbox.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
-	j, err := state.Open(ctx, filepath.Join(tmp, "state.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer j.Close()
-	opts := reconciler.Options{Journal: j, Connection: "example"}
+	cfg := testutil.Load(t, "reference-labels")
+	env := testutil.New(t, nil)
+	sb, opts := env.Sandbox, env.Options()
 
 	_, plan, diags, err := reconciler.PlanLive(ctx, sb, cfg, opts)
 	if err != nil || diags.HasErrors() {

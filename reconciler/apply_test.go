@@ -5,16 +5,14 @@ import (
 	"errors"
 
 	"github.com/google/go-cmp/cmp"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/syncform/syncform"
 	"github.com/syncform/syncform/config"
+	"github.com/syncform/syncform/internal/testutil"
 	"github.com/syncform/syncform/planner"
 	"github.com/syncform/syncform/providers/sandbox"
 	"github.com/syncform/syncform/reconciler"
-	"github.com/syncform/syncform/reconciler/state"
 )
 
 const desired = `
@@ -71,26 +69,9 @@ func setup(t *testing.T) (*config.Config, *sandbox.Sandbox) {
 
 func setupJournal(t *testing.T) (*config.Config, *sandbox.Sandbox, reconciler.Options) {
 	t.Helper()
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(desired), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cfg, diags := config.Load(dir, config.Options{})
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
-	sb, err := sandbox.Open(context.Background(), filepath.Join(dir, "sandbox.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sb.Close() })
-	j, err := state.Open(context.Background(), filepath.Join(dir, "state.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { j.Close() })
-	journals[sb] = reconciler.Options{Journal: j, Connection: "test"}
-	return cfg, sb, journals[sb]
+	env := testutil.New(t, nil)
+	journals[env.Sandbox] = env.Options()
+	return env.Config(desired), env.Sandbox, journals[env.Sandbox]
 }
 
 // journals holds each test sandbox's journal options.

@@ -2,15 +2,12 @@ package reconciler_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/syncform/syncform"
-	"github.com/syncform/syncform/config"
+	"github.com/syncform/syncform/internal/testutil"
 	"github.com/syncform/syncform/providers/sandbox"
 	"github.com/syncform/syncform/reconciler"
-	"github.com/syncform/syncform/reconciler/state"
 )
 
 // TestBackfillFollowsTheRules creates mappings with each rule that moves
@@ -20,12 +17,9 @@ import (
 // the jobs changed.
 func TestBackfillFollowsTheRules(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	path := filepath.Join(dir, "sandbox.db")
-	if err := sandbox.Seed(ctx, path, sandbox.SeedOptions{Contacts: 400, Companies: 600, Deals: 100, Seed: 7}); err != nil {
-		t.Fatal(err)
-	}
-	src := `
+	env := testutil.New(t, &sandbox.SeedOptions{Contacts: 400, Companies: 600, Deals: 100, Seed: 7})
+	sb := env.Sandbox
+	cfg := env.Config(`
 object "companies" {
   mapping "seats" {
     salesforce_field = "Seats__c"
@@ -46,28 +40,13 @@ object "companies" {
     batch_size    = 250 # three batches of this sandbox's 600 companies
   }
 }
-`
-	os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(src), 0o644)
-	cfg, diags := config.Load(dir, config.Options{})
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
-	sb, err := sandbox.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
-	j, err := state.Open(ctx, filepath.Join(dir, "state.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer j.Close()
+`)
 
 	rules := map[string]syncform.SyncRule{"seats": syncform.TwoWay, "health_score": syncform.PreferSalesforceUnlessBlank, "notes": syncform.AlwaysUseSalesforce}
 	fields := map[string]string{"seats": "Seats__c", "health_score": "Health_Score__c", "notes": "Notes__c"}
 	before := pairs(t, sb)
 
-	opts := reconciler.Options{Journal: j, Connection: "test"}
+	opts := env.Options()
 	_, plan, diags, err := reconciler.PlanLive(ctx, sb, cfg, opts)
 	if err != nil || diags.HasErrors() {
 		t.Fatal(err, diags)

@@ -3,16 +3,14 @@ package reconciler_test
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/syncform/syncform"
 	"github.com/syncform/syncform/config"
+	"github.com/syncform/syncform/internal/testutil"
 	"github.com/syncform/syncform/providers/sandbox"
 	"github.com/syncform/syncform/reconciler"
-	"github.com/syncform/syncform/reconciler/state"
 )
 
 // failStart is the sandbox with the nth StartBackfill failing, as a dropped
@@ -36,13 +34,10 @@ func (f *failStart) StartBackfill(ctx context.Context, b syncform.Backfill) (syn
 // every record, and leave no temporary segment behind.
 func TestResumedBackfillDoesNotSwallowANewOne(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	path := filepath.Join(dir, "sandbox.db")
-	if err := sandbox.Seed(ctx, path, sandbox.SeedOptions{Contacts: 10, Companies: 600, Deals: 10, Seed: 5}); err != nil {
-		t.Fatal(err)
-	}
+	env := testutil.New(t, &sandbox.SeedOptions{Contacts: 10, Companies: 600, Deals: 10, Seed: 5})
+	sb := env.Sandbox
 	write := func(mappings string) *config.Config {
-		os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(`object "companies" {`+mappings+`
+		return env.Config(`object "companies" {` + mappings + `
   resync {
     to_hubspot = "none"
     batch_size = 250
@@ -50,12 +45,7 @@ func TestResumedBackfillDoesNotSwallowANewOne(t *testing.T) {
 }
 rules {
   no-backfill = "off"
-}`), 0o644)
-		cfg, diags := config.Load(dir, config.Options{})
-		if diags.HasErrors() {
-			t.Fatal(diags)
-		}
-		return cfg
+}`)
 	}
 	seats := `
   mapping "seats" {
@@ -67,17 +57,7 @@ rules {
     salesforce_field = "Health_Score__c"
     rule             = "prefer_salesforce_unless_blank"
   }`
-	sb, err := sandbox.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
-	j, err := state.Open(ctx, filepath.Join(dir, "state.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer j.Close()
-	opts := reconciler.Options{Journal: j, Connection: "test"}
+	opts := env.Options()
 
 	cfg := write(seats)
 	f := &failStart{Sandbox: sb, n: 2}
