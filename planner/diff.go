@@ -52,7 +52,7 @@ type planning struct {
 }
 
 func (p *planning) add(ph phase, subject hcl.Range, a Action) {
-	a.phase, a.Range = ph, subject
+	a.phase, a.Range, a.Source = ph, subject, jsonRange(&subject)
 	if a.Backfill != nil {
 		a.Address = BackfillAddress(a.Backfill.Job.Object, a.Backfill.Job.Direction)
 		a.Mode = p.live.ModeFor(syncform.ResourceBackfill)

@@ -31,9 +31,11 @@ type Action struct {
 	// Backfill is set on back-fill actions, which change no setting: Change
 	// is then empty.
 	Backfill *Backfill `json:"backfill,omitempty"`
-	// Range is the configuration that asks for the action.
-	Range hcl.Range `json:"range"`
-	phase phase
+	// Range is the configuration that asks for the action; Source is the
+	// same in the document's JSON form.
+	Range  hcl.Range  `json:"-"`
+	Source *JSONRange `json:"source,omitempty"`
+	phase  phase
 }
 
 // Value is the live value of one resource: exactly one field is set.

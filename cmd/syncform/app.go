@@ -103,6 +103,7 @@ func (a *app) rootCommand() *cobra.Command {
 		a.inspectCommand(),
 		a.versionCommand(),
 		a.rulesCommand(),
+		a.showCommand(),
 		a.sandboxCommand(),
 	)
 	return root
@@ -219,17 +220,10 @@ func (a *app) planAll(ctx context.Context, v varFlags) (*planned, error) {
 	if diags.HasErrors() {
 		return p, nil
 	}
-	prov, err := a.connect(ctx, cfg)
-	if err != nil {
+	if err := a.open(ctx, p); err != nil {
 		return nil, err
 	}
-	p.provider = prov
-	if p.journal, err = state.Open(ctx, a.statePath(cfg)); err != nil {
-		p.close()
-		return nil, err
-	}
-	p.connection = a.connectionID(cfg)
-	live, plan, pdiags, err := reconciler.PlanLive(ctx, prov, cfg, reconciler.Options{Journal: p.journal, Connection: p.connection})
+	live, plan, pdiags, err := reconciler.PlanLive(ctx, p.provider, cfg, reconciler.Options{Journal: p.journal, Connection: p.connection})
 	if err != nil {
 		p.close()
 		return nil, err
@@ -249,6 +243,35 @@ func validMaxOverwrites(n int) error {
 		return usagef("--max-overwrites %d: want a number of values, 0 or more", n)
 	}
 	return nil
+}
+
+// open connects to the configuration's live connection and its journal.
+func (a *app) open(ctx context.Context, p *planned) error {
+	prov, err := a.connect(ctx, p.cfg)
+	if err != nil {
+		return err
+	}
+	p.provider = prov
+	if p.journal, err = state.Open(ctx, a.statePath(p.cfg)); err != nil {
+		p.close()
+		return err
+	}
+	p.connection = a.connectionID(p.cfg)
+	return nil
+}
+
+// openConnection loads the configuration (for its connection block only)
+// and opens the connection and journal, without planning.
+func (a *app) openConnection(ctx context.Context, v varFlags) (*planned, error) {
+	cfg, err := a.loadOrReport(v)
+	if err != nil {
+		return nil, err
+	}
+	p := &planned{cfg: cfg}
+	if err := a.open(ctx, p); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // checkOverwrites fails when the plan's back-fills would overwrite more

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/syncform/syncform/planner"
 	"github.com/syncform/syncform/reconciler"
 )
 
@@ -21,14 +22,20 @@ type applyOptions struct {
 func (a *app) applyCommand() *cobra.Command {
 	var o applyOptions
 	cmd := &cobra.Command{
-		Use:   "apply",
+		Use:   "apply [PLANFILE]",
 		Short: "Change the live connection to match the configuration",
 		Long: "apply plans, shows the plan, asks for confirmation, and carries the plan out.\n" +
-			"Unattended (no terminal on stdin) it refuses to run without --auto-approve.",
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+			"Unattended (no terminal on stdin) it refuses to run without --auto-approve.\n\n" +
+			"apply PLANFILE carries out exactly a plan saved by plan --out, which was\n" +
+			"approved when it was reviewed: it refuses a plan whose live settings have\n" +
+			"changed since (stale), writing nothing.",
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := validMaxOverwrites(o.maxOverwrites); err != nil {
 				return err
+			}
+			if len(args) == 1 {
+				return a.runApplySaved(cmd.Context(), o, args[0])
 			}
 			return a.runApply(cmd.Context(), o)
 		},
@@ -75,7 +82,12 @@ func (a *app) runApply(ctx context.Context, o applyOptions) error {
 			return errors.New("apply cancelled")
 		}
 	}
-	res, err := reconciler.Apply(ctx, p.provider, p.plan, reconciler.Options{
+	return a.carryOut(ctx, p, p.plan, view)
+}
+
+// carryOut applies a plan, journalling back-fills, and reports.
+func (a *app) carryOut(ctx context.Context, p *planned, plan *planner.Result, view *textView) error {
+	res, err := reconciler.Apply(ctx, p.provider, plan, reconciler.Options{
 		Progress: view.progress, Journal: p.journal, Connection: p.connection,
 	})
 	if res != nil {
@@ -85,6 +97,40 @@ func (a *app) runApply(ctx context.Context, o applyOptions) error {
 		return fmt.Errorf("%w\nThe actions before it were applied; fix the cause and run apply again: it will carry out only what is left", err)
 	}
 	return nil
+}
+
+// runApplySaved carries out exactly a saved plan, after checking that it was
+// made for this connection and that the live settings have not moved since.
+func (a *app) runApplySaved(ctx context.Context, o applyOptions, path string) error {
+	doc, err := loadPlan(path)
+	if err != nil {
+		return err
+	}
+	p, err := a.openConnection(ctx, o.varFlags)
+	if err != nil {
+		return err
+	}
+	defer p.close()
+	if doc.Connection.ID != p.connection {
+		return fmt.Errorf("%s was planned for %s, not for this configuration's connection %s", path, doc.Connection.ID, p.connection)
+	}
+	live, err := p.provider.Snapshot(ctx)
+	if err != nil {
+		return fmt.Errorf("reading the live connection: %w", err)
+	}
+	if err := doc.Stale(live); err != nil {
+		return fmt.Errorf("%s: %w; nothing was written", path, err)
+	}
+	plan := doc.Result()
+	view := a.textView()
+	view.plan(plan)
+	if plan.Empty() {
+		return nil
+	}
+	if err := checkOverwrites(plan, o.maxOverwrites); err != nil {
+		return err
+	}
+	return a.carryOut(ctx, p, plan, view)
 }
 
 // confirm asks on the terminal and reports whether the answer was "yes".

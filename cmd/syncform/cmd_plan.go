@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/spf13/cobra"
 )
@@ -11,6 +12,7 @@ type planOptions struct {
 	detailedExitCode bool
 	format           string
 	maxOverwrites    int
+	out              string
 }
 
 func (a *app) planCommand() *cobra.Command {
@@ -22,7 +24,7 @@ func (a *app) planCommand() *cobra.Command {
 			"would make it match the configuration. It changes nothing.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := validFormat(o.format, formatText, formatJSON); err != nil {
+			if err := validFormat(o.format, formatText, formatJSON, formatMarkdown); err != nil {
 				return err
 			}
 			if err := validMaxOverwrites(o.maxOverwrites); err != nil {
@@ -33,7 +35,8 @@ func (a *app) planCommand() *cobra.Command {
 	}
 	o.register(cmd)
 	cmd.Flags().BoolVar(&o.detailedExitCode, "detailed-exitcode", false, "exit 2 when the plan has changes, 0 when it has none")
-	cmd.Flags().StringVar(&o.format, "format", formatText, "output format: text or json")
+	cmd.Flags().StringVar(&o.format, "format", formatText, "output format: text, json, or markdown (a pull-request comment)")
+	cmd.Flags().StringVar(&o.out, "out", "", "save the plan to this file, for apply FILE")
 	cmd.Flags().IntVar(&o.maxOverwrites, "max-overwrites", noLimit, "fail when the back-fill would overwrite more than this many non-empty values")
 	return cmd
 }
@@ -44,11 +47,16 @@ func (a *app) runPlan(ctx context.Context, o planOptions) error {
 		return err
 	}
 	defer p.close()
-	if o.format == formatJSON {
-		if err := writeJSON(a.stdout, planJSON(p)); err != nil {
+	switch o.format {
+	case formatJSON:
+		if err := writeJSON(a.stdout, a.document(p)); err != nil {
 			return err
 		}
-	} else {
+	case formatMarkdown:
+		if err := a.markdown(a.document(p)); err != nil {
+			return err
+		}
+	default:
 		a.writeDiagnostics(p.cfg, p.diags)
 		if p.plan != nil {
 			a.textView().notes(p.plan.Notes)
@@ -60,6 +68,12 @@ func (a *app) runPlan(ctx context.Context, o planOptions) error {
 	}
 	if err := checkOverwrites(p.plan, o.maxOverwrites); err != nil {
 		return err
+	}
+	if o.out != "" {
+		if err := savePlan(o.out, a.document(p)); err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stderr, "Saved the plan to %s. Apply exactly it with: syncform apply %s\n", o.out, o.out)
 	}
 	if o.detailedExitCode && !p.plan.Empty() {
 		return errChanges

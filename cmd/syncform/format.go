@@ -6,8 +6,9 @@ import (
 
 // Output formats.
 const (
-	formatText = "text"
-	formatJSON = "json"
+	formatText     = "text"
+	formatJSON     = "json"
+	formatMarkdown = "markdown"
 )
 
 // validFormat checks a --format value against the ones a command supports.

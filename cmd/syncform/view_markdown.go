@@ -1,0 +1,244 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/syncform/syncform"
+	"github.com/syncform/syncform/planner"
+)
+
+// Markdown limits: a GitHub comment holds at most 65,536 characters; a
+// section with more rows than collapseAt folds into <details>.
+const (
+	markdownLimit = 65536
+	collapseAt    = 10
+)
+
+// markdownMarker begins every plan comment: a pipeline finds its earlier
+// comment for the same connection by it and updates it in place. The
+// connection is hashed so no local path reaches a pull request.
+func markdownMarker(doc planner.Document) string {
+	sum := sha256.Sum256([]byte(doc.Connection.ID))
+	return "<!-- syncform:plan connection=" + hex.EncodeToString(sum[:6]) + " -->"
+}
+
+// markdown writes the document as a pull-request comment.
+func (a *app) markdown(doc planner.Document) error {
+	out := renderMarkdown(doc, true)
+	if len(out) > markdownLimit-512 {
+		out = renderMarkdown(doc, false) // too long: the summary and diagnostics only
+	}
+	if len(out) > markdownLimit-512 {
+		out = out[:markdownLimit-512] + "\n\n… (cut: the plan is longer than a comment holds)\n"
+	}
+	_, err := io.WriteString(a.stdout, out)
+	return err
+}
+
+// renderMarkdown renders doc; detailed adds the changes and the back-fill
+// tables.
+func renderMarkdown(doc planner.Document, detailed bool) string {
+	var b strings.Builder
+	b.WriteString(markdownMarker(doc) + "\n")
+	b.WriteString("## syncform plan\n\n")
+	errs, warns := 0, 0
+	for _, d := range doc.Diagnostics {
+		switch d.Severity {
+		case "error":
+			errs++
+		case "warning":
+			warns++
+		}
+	}
+	s := doc.Summary
+	switch {
+	case !doc.Valid:
+		fmt.Fprintf(&b, "**The configuration has %d %s: nothing can be applied.**\n\n", errs, plural(errs, "error", "errors"))
+	case len(doc.Changes) == 0:
+		b.WriteString("**No changes.** The live connection matches the configuration.\n\n")
+	default:
+		fmt.Fprintf(&b, "**%d to create, %d to update, %d to delete, %d to back-fill**", s.Create, s.Update, s.Delete, s.Backfill)
+		if s.Manual > 0 {
+			fmt.Fprintf(&b, " · %d manual", s.Manual)
+		}
+		b.WriteString("\n\n")
+	}
+	if len(doc.Changes) > 0 {
+		b.WriteString("| object | create | update | delete | back-fill | manual |\n|---|---:|---:|---:|---:|---:|\n")
+		for _, o := range syncform.Objects() {
+			var c planner.Summary
+			for _, a := range doc.Changes {
+				if objectOf(a) != o {
+					continue
+				}
+				count(&c, a)
+			}
+			if c != (planner.Summary{}) {
+				fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %d |\n", o, c.Create, c.Update, c.Delete, c.Backfill, c.Manual)
+			}
+		}
+		fmt.Fprintf(&b, "| **total** | **%d** | **%d** | **%d** | **%d** | **%d** |\n\n", s.Create, s.Update, s.Delete, s.Backfill, s.Manual)
+	}
+	if detailed {
+		changesMarkdown(&b, doc)
+		backfillMarkdown(&b, doc)
+	} else if len(doc.Changes) > 0 {
+		b.WriteString("_The changes are too many to list here; see the plan in the job's log (`syncform show plan.json`)._\n\n")
+	}
+	if len(doc.Drift) > 0 {
+		fmt.Fprintf(&b, "### Drift\n\nChanged outside the configuration since the last apply; apply changes them back:\n\n")
+		for _, addr := range doc.Drift {
+			fmt.Fprintf(&b, "- `%s`\n", addr)
+		}
+		b.WriteString("\n")
+	}
+	diagnosticsMarkdown(&b, doc, errs, warns)
+	if len(doc.Unmanaged) > 0 {
+		fmt.Fprintf(&b, "<details><summary>%d unmanaged custom %s (not declared; <code>prune = true</code> deletes them)</summary>\n\n", len(doc.Unmanaged), plural(len(doc.Unmanaged), "mapping", "mappings"))
+		for _, addr := range doc.Unmanaged {
+			fmt.Fprintf(&b, "- `%s`\n", addr)
+		}
+		b.WriteString("\n</details>\n\n")
+	}
+	fmt.Fprintf(&b, "<sub>syncform %s · plan format %s</sub>\n", doc.SyncformVersion, doc.FormatVersion)
+	return b.String()
+}
+
+func objectOf(a planner.Action) syncform.Object {
+	if a.Backfill != nil {
+		return a.Backfill.Job.Object
+	}
+	return a.Change.Object
+}
+
+func count(c *planner.Summary, a planner.Action) {
+	switch {
+	case a.Backfill != nil:
+		c.Backfill++
+	case a.Change.Op == syncform.OpCreate:
+		c.Create++
+	case a.Change.Op == syncform.OpUpdate:
+		c.Update++
+	case a.Change.Op == syncform.OpDelete:
+		c.Delete++
+	}
+	if a.Mode == syncform.ModeManual {
+		c.Manual++
+	}
+}
+
+// changesMarkdown lists the setting changes by object, folding long lists.
+func changesMarkdown(b *strings.Builder, doc planner.Document) {
+	v := &textView{}
+	for _, o := range syncform.Objects() {
+		var rows []string
+		for _, a := range doc.Changes {
+			if a.Backfill != nil || a.Change.Object != o {
+				continue
+			}
+			sign, _ := symbol(a.Change.Op)
+			what := strings.Join(v.details(a), "; ")
+			mode := ""
+			if a.Mode == syncform.ModeManual {
+				mode = " (manual)"
+			}
+			rows = append(rows, fmt.Sprintf("| `%s` | `%s`%s | %s | %s |", sign, a.Address, mode, cell(what), cell(string(a.Reason))))
+		}
+		if len(rows) == 0 {
+			continue
+		}
+		fmt.Fprintf(b, "### %s\n\n", o)
+		table := "| | address | change | why |\n|---|---|---|---|\n" + strings.Join(rows, "\n") + "\n"
+		if len(rows) > collapseAt {
+			fmt.Fprintf(b, "<details><summary>%d changes</summary>\n\n%s\n</details>\n\n", len(rows), table)
+		} else {
+			b.WriteString(table + "\n")
+		}
+	}
+}
+
+// backfillMarkdown shows every back-fill's impact, with samples folded.
+func backfillMarkdown(b *strings.Builder, doc planner.Document) {
+	var rows, samples []string
+	for _, a := range doc.Changes {
+		if a.Backfill == nil {
+			continue
+		}
+		j := a.Backfill.Job
+		how := string(j.Method)
+		if j.Segment != "" {
+			how += fmt.Sprintf(" of “%s”", j.Segment)
+		}
+		if n := len(a.Backfill.Batches); n > 0 {
+			how += fmt.Sprintf(", %d batches", n)
+		}
+		im := a.Backfill.Impact
+		if im == nil {
+			rows = append(rows, fmt.Sprintf("| `%s` | %s | %s | – | – | – |", a.Address, cell(how), cell(strings.Join(j.Properties, ", "))))
+			continue
+		}
+		rows = append(rows, fmt.Sprintf("| `%s` | %s | %s | %d | %d / %d | %d |", a.Address, cell(how), cell(strings.Join(j.Properties, ", ")),
+			im.Examined, im.HubSpotChanges, im.SalesforceChanges, im.Overwrites))
+		for _, s := range im.Samples {
+			samples = append(samples, fmt.Sprintf("| `%s` | %s | %s `%s` | %s | %s |", a.Address, cell(s.Record), s.Side, s.Field, cell(quoteMD(s.Before)), cell(quoteMD(s.After))))
+		}
+	}
+	if len(rows) == 0 {
+		return
+	}
+	b.WriteString("### Back-fill\n\n| back-fill | how | for | records | values changed (HubSpot / Salesforce) | non-empty values overwritten |\n|---|---|---|---:|---:|---:|\n")
+	b.WriteString(strings.Join(rows, "\n") + "\n\n")
+	if len(samples) > 0 {
+		fmt.Fprintf(b, "<details><summary>Sample changes</summary>\n\n| back-fill | record | value | before | after |\n|---|---|---|---|---|\n%s\n\n</details>\n\n", strings.Join(samples, "\n"))
+	}
+}
+
+// diagnosticsMarkdown lists findings, errors first, with their rule and
+// place; long lists fold.
+func diagnosticsMarkdown(b *strings.Builder, doc planner.Document, errs, warns int) {
+	if len(doc.Diagnostics) == 0 {
+		return
+	}
+	icon := map[string]string{"error": "❌ **Error**", "warning": "⚠️ **Warning**", "info": "ℹ️ **Note**"}
+	var lines []string
+	for _, sev := range []string{"error", "warning", "info"} {
+		for _, d := range doc.Diagnostics {
+			if d.Severity != sev {
+				continue
+			}
+			where := ""
+			if d.Range != nil {
+				where = fmt.Sprintf(" (`%s:%d`)", d.Range.Filename, d.Range.Start.Line)
+			}
+			rule := ""
+			if d.Rule != "" {
+				rule = fmt.Sprintf(" `%s`", d.Rule)
+			}
+			lines = append(lines, fmt.Sprintf("- %s%s: %s%s\n  <details><summary>details</summary>\n\n  %s\n\n  </details>",
+				icon[sev], rule, cell(d.Summary), where, strings.ReplaceAll(d.Detail, "\n", "\n  ")))
+		}
+	}
+	fmt.Fprintf(b, "### Diagnostics: %d %s, %d %s\n\n", errs, plural(errs, "error", "errors"), warns, plural(warns, "warning", "warnings"))
+	body := strings.Join(lines, "\n") + "\n\n"
+	if len(lines) > collapseAt {
+		fmt.Fprintf(b, "<details><summary>%d findings</summary>\n\n%s</details>\n\n", len(lines), body)
+		return
+	}
+	b.WriteString(body)
+}
+
+// cell makes text safe inside a table cell.
+func cell(s string) string {
+	return strings.NewReplacer("|", "\\|", "\n", " ").Replace(s)
+}
+
+func quoteMD(s string) string {
+	if s == "" {
+		return "_(empty)_"
+	}
+	return "`" + strings.ReplaceAll(s, "`", "'") + "`"
+}
