@@ -85,6 +85,10 @@ func Fingerprint(live *syncform.Snapshot) Fingerprints {
 	return Fingerprints{HubSpot: digest(hs), Salesforce: digest(sf)}
 }
 
+// ChangeDigest identifies the value a change sets, to recognise the same
+// change planned again.
+func ChangeDigest(c syncform.Change) string { return digest(c) }
+
 // digest is the SHA-256 of v's JSON (encoding/json sorts map keys, so equal
 // values digest equally).
 func digest(v any) string {

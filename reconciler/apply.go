@@ -128,6 +128,11 @@ func Apply(ctx context.Context, p syncform.Provider, plan *planner.Result, opts 
 			return res, &ActionError{Action: a, Err: err}
 		}
 		res.Applied = append(res.Applied, a)
+		if opts.Journal != nil {
+			if err := opts.Journal.RecordApplied(ctx, opts.Connection, a.Address, planner.ChangeDigest(a.Change)); err != nil {
+				return res, err
+			}
+		}
 	}
 	if opts.Journal != nil && canBackfill {
 		if err := runBackfills(ctx, p, bf, opts, res); err != nil {

@@ -134,9 +134,26 @@ func PlanLive(ctx context.Context, p syncform.Provider, cfg *config.Config, opts
 			return nil, nil, nil, err
 		}
 		mergeOutstanding(plan, entries)
+		applied, err := opts.Journal.Applied(ctx, opts.Connection)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		markDrift(plan, applied)
 	}
 	if err := Estimate(ctx, p, plan); err != nil {
 		return nil, nil, nil, err
 	}
 	return live, plan, diags, nil
+}
+
+// markDrift gives the reason drift to every change that would set a value
+// an earlier apply already set: the configuration still asks for it, so the
+// live value was changed outside the configuration.
+func markDrift(plan *planner.Result, applied map[string]string) {
+	for i := range plan.Actions {
+		a := &plan.Actions[i]
+		if a.Backfill == nil && applied[a.Address] == planner.ChangeDigest(a.Change) {
+			a.Reason = planner.ReasonDrift
+		}
+	}
 }

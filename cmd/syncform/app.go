@@ -105,6 +105,9 @@ func (a *app) rootCommand() *cobra.Command {
 		a.rulesCommand(),
 		a.showCommand(),
 		a.sandboxCommand(),
+		a.fmtCommand(),
+		a.importCommand(),
+		a.exportCommand(),
 	)
 	return root
 }
@@ -214,7 +217,7 @@ func (a *app) connectionID(cfg *config.Config) string {
 // of the configuration or of the rules, come back in planned.diags for the
 // caller to render; err is a failure to reach or read the live system. The
 // caller closes the result.
-func (a *app) planAll(ctx context.Context, v varFlags) (*planned, error) {
+func (a *app) planAll(ctx context.Context, v varFlags, targets []string) (*planned, error) {
 	cfg, diags := a.load(v)
 	p := &planned{cfg: cfg, diags: diags}
 	if diags.HasErrors() {
@@ -227,6 +230,9 @@ func (a *app) planAll(ctx context.Context, v varFlags) (*planned, error) {
 	if err != nil {
 		p.close()
 		return nil, err
+	}
+	if plan != nil {
+		plan.Target(targets)
 	}
 	p.live, p.plan = live, plan
 	p.diags = append(p.diags, pdiags...)

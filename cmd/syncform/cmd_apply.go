@@ -17,6 +17,7 @@ type applyOptions struct {
 	varFlags
 	autoApprove   bool
 	maxOverwrites int
+	targets       []string
 }
 
 func (a *app) applyCommand() *cobra.Command {
@@ -42,6 +43,7 @@ func (a *app) applyCommand() *cobra.Command {
 	}
 	o.register(cmd)
 	cmd.Flags().BoolVar(&o.autoApprove, "auto-approve", false, "apply without asking for confirmation")
+	cmd.Flags().StringArrayVar(&o.targets, "target", nil, "apply only this address and what it needs (repeatable)")
 	cmd.Flags().IntVar(&o.maxOverwrites, "max-overwrites", noLimit, "refuse to apply when the back-fill would overwrite more than this many non-empty values")
 	return cmd
 }
@@ -55,7 +57,7 @@ func (a *app) runApply(ctx context.Context, o applyOptions) error {
 	if !o.autoApprove && !a.stdinTTY {
 		return errUnattended
 	}
-	p, err := a.planAll(ctx, o.varFlags)
+	p, err := a.planAll(ctx, o.varFlags, o.targets)
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ type planOptions struct {
 	format           string
 	maxOverwrites    int
 	out              string
+	targets          []string
 }
 
 func (a *app) planCommand() *cobra.Command {
@@ -37,12 +38,13 @@ func (a *app) planCommand() *cobra.Command {
 	cmd.Flags().BoolVar(&o.detailedExitCode, "detailed-exitcode", false, "exit 2 when the plan has changes, 0 when it has none")
 	cmd.Flags().StringVar(&o.format, "format", formatText, "output format: text, json, or markdown (a pull-request comment)")
 	cmd.Flags().StringVar(&o.out, "out", "", "save the plan to this file, for apply FILE")
+	cmd.Flags().StringArrayVar(&o.targets, "target", nil, "plan only this address and what it needs, e.g. companies.mapping.region (repeatable)")
 	cmd.Flags().IntVar(&o.maxOverwrites, "max-overwrites", noLimit, "fail when the back-fill would overwrite more than this many non-empty values")
 	return cmd
 }
 
 func (a *app) runPlan(ctx context.Context, o planOptions) error {
-	p, err := a.planAll(ctx, o.varFlags)
+	p, err := a.planAll(ctx, o.varFlags, o.targets)
 	if err != nil {
 		return err
 	}

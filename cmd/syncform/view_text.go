@@ -84,6 +84,16 @@ func (v *textView) plan(p *planner.Result) {
 	}
 	fmt.Fprintln(w)
 	v.unmanaged(p)
+	drift := 0
+	for _, a := range p.Actions {
+		if a.Reason == planner.ReasonDrift {
+			drift++
+		}
+	}
+	if drift > 0 {
+		fmt.Fprintf(w, "Drift: %d %s changed outside the configuration since the last apply; apply changes %s back.\n\n",
+			drift, plural(drift, "setting was", "settings were"), plural(drift, "it", "them"))
+	}
 	s := p.Summary()
 	line := fmt.Sprintf("Plan: %d to create, %d to update, %d to delete.", s.Create, s.Update, s.Delete)
 	if s.Backfill > 0 {

@@ -41,6 +41,16 @@ CREATE TABLE IF NOT EXISTS backfills (
 	updated_at  TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS backfills_outstanding ON backfills (connection, state);
+-- The digest of the value each address was last set to by an apply: a live
+-- value that differs while the configuration still asks for this one was
+-- changed outside the configuration (drift).
+CREATE TABLE IF NOT EXISTS applied (
+	connection TEXT NOT NULL,
+	address    TEXT NOT NULL,
+	digest     TEXT NOT NULL,
+	applied_at TEXT NOT NULL,
+	PRIMARY KEY (connection, address)
+);
 `
 
 // Entry states.
@@ -246,4 +256,33 @@ func (s *DB) update(ctx context.Context, id int64, set string, args ...any) erro
 		return fmt.Errorf("back-fill %d is not in the journal", id)
 	}
 	return nil
+}
+
+// RecordApplied remembers the digest of the value an apply set address to.
+func (s *DB) RecordApplied(ctx context.Context, connection, address, digest string) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO applied (connection, address, digest, applied_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (connection, address) DO UPDATE SET digest = excluded.digest, applied_at = excluded.applied_at`,
+		connection, address, digest, s.stamp())
+	if err != nil {
+		return fmt.Errorf("recording the applied value of %s: %w", address, err)
+	}
+	return nil
+}
+
+// Applied returns the digest of the value each address was last set to.
+func (s *DB) Applied(ctx context.Context, connection string) (map[string]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT address, digest FROM applied WHERE connection = ?`, connection)
+	if err != nil {
+		return nil, fmt.Errorf("reading applied values: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var a, d string
+		if err := rows.Scan(&a, &d); err != nil {
+			return nil, err
+		}
+		out[a] = d
+	}
+	return out, rows.Err()
 }

@@ -1,0 +1,60 @@
+package planner_test
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestTarget(t *testing.T) {
+	src := `
+object "deals" {
+  sync = true
+  mapping "discount" {
+    salesforce_field = "Discount__c"
+    rule             = "two_way"
+  }
+}
+object "companies" {
+  prune = true
+  property "region" {
+    label = "Region"
+    type  = "dropdown"
+  }
+  mapping "region" {
+    salesforce_field = "Region__c"
+    rule             = "always_use_salesforce"
+    labels           = { "a0B8d00000Reg01" = "EMEA" }
+  }
+  mapping "seats" {
+    salesforce_field = "Seats__c"
+    rule             = "two_way"
+  }
+}
+`
+	tests := []struct {
+		targets []string
+		want    []string
+	}{
+		{[]string{"companies.mapping.region"}, []string{
+			"create companies.property.region", // what the mapping needs
+			"create companies.mapping.region",
+			"update companies.property.region.options",
+			" companies.backfill.to_hubspot", // its back-fill (which also syncs seats, as the connector does)
+		}},
+		{[]string{"deals"}, []string{"update deals.sync", "create deals.mapping.discount", " deals.backfill.to_hubspot", " deals.backfill.to_salesforce"}},
+		{[]string{"deals.mapping.discount"}, []string{"update deals.sync", "create deals.mapping.discount", " deals.backfill.to_hubspot", " deals.backfill.to_salesforce"}},
+		{[]string{"companies.mapping.legacy_segment"}, []string{"delete companies.mapping.legacy_segment"}},
+		{[]string{"contacts"}, nil},
+	}
+	for _, tt := range tests {
+		r, diags := plan(t, src, live(t))
+		if diags.HasErrors() {
+			t.Fatal(diags)
+		}
+		r.Target(tt.targets)
+		if diff := cmp.Diff(tt.want, actions(r)); diff != "" {
+			t.Errorf("--target %v (-want +got):\n%s", tt.targets, diff)
+		}
+	}
+}
