@@ -1,0 +1,90 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/spf13/cobra"
+
+	"github.com/syncform/syncform/config"
+)
+
+func (a *app) fmtCommand() *cobra.Command {
+	var check bool
+	cmd := &cobra.Command{
+		Use:   "fmt",
+		Short: "Rewrite the configuration files in canonical style",
+		Long: "fmt rewrites every configuration file of the directory (*.hcl, variable files\n" +
+			"included) in canonical HCL style and prints the names of the files it changed.\n" +
+			"A file with syntax errors is reported and left alone. With --check it changes\n" +
+			"nothing: it lists the files that are not formatted and exits 1 if there are any.",
+		Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error { return a.runFmt(".", check) },
+	}
+	cmd.Flags().BoolVar(&check, "check", false, "change nothing; list the files that are not formatted and exit 1 if there are any")
+	return cmd
+}
+
+func (a *app) runFmt(dir string, check bool) error {
+	files, err := formatTargets(dir)
+	if err != nil {
+		return err
+	}
+	unformatted, broken := 0, false
+	for _, name := range files {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		out, diags := config.Format(name, src)
+		if diags.HasErrors() {
+			w := hcl.NewDiagnosticTextWriter(a.stderr, map[string]*hcl.File{name: {Bytes: src}}, 100, a.color())
+			_ = w.WriteDiagnostics(diags)
+			broken = true
+			continue
+		}
+		if bytes.Equal(out, src) {
+			continue
+		}
+		if !check {
+			if err := replaceFile(name, out, 0o644, true); err != nil {
+				return err
+			}
+		}
+		fmt.Fprintln(a.stdout, name)
+		unformatted++
+	}
+	if check && unformatted > 0 {
+		return fmt.Errorf("%d %s not formatted; run syncform fmt", unformatted, plural(unformatted, "file is", "files are"))
+	}
+	if broken {
+		return errReported
+	}
+	return nil
+}
+
+// formatTargets lists the files fmt formats: the configuration files and
+// the variable files of dir, sorted by name.
+func formatTargets(dir string) ([]string, error) {
+	files, err := config.ConfigFiles(dir)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		n := e.Name()
+		if !e.IsDir() && strings.HasSuffix(n, config.VarFileSuffix) && !strings.HasPrefix(n, ".") {
+			files = append(files, filepath.Join(dir, n))
+		}
+	}
+	sort.Strings(files)
+	return files, nil
+}
