@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 
@@ -55,8 +56,11 @@ type Fingerprints struct {
 // Fingerprint digests the settings a plan depends on: on the HubSpot side the
 // connector's toggles and mappings, the properties, the owners and the
 // segments; on the Salesforce side the describes, users and queues. Records
-// and their counts are left out: they change all day, and a plan of settings
-// does not go stale because a record did.
+// in general are left out: they change all day, and a plan of settings does
+// not go stale because a record did. But the values a plan looked at to
+// decide (the options records hold, the records labels name) are in: a
+// saved plan that would hide or remove options goes stale when records start
+// holding one.
 func Fingerprint(live *syncform.Snapshot) Fingerprints {
 	type owner struct{ ID, First, Last, Email string }
 	type segment struct {
@@ -70,7 +74,8 @@ func Fingerprint(live *syncform.Snapshot) Fingerprints {
 		Properties map[syncform.Object][]syncform.Property
 		Owners     []owner
 		Segments   []segment
-	}{Sync: live.Sync, Mappings: live.Mappings, Properties: live.Properties}
+		Values     map[string][]string
+	}{Sync: live.Sync, Mappings: live.Mappings, Properties: live.Properties, Values: sideValues(live, syncform.HubSpotSide)}
 	for _, o := range live.Owners {
 		hs.Owners = append(hs.Owners, owner{o.ID, o.FirstName, o.LastName, o.Email})
 	}
@@ -81,13 +86,26 @@ func Fingerprint(live *syncform.Snapshot) Fingerprints {
 		SObjects map[string]syncform.SObject
 		Users    []syncform.SalesforceUser
 		Queues   []syncform.Queue
-	}{live.SObjects, live.Users, live.Queues}
+		Values   map[string][]string
+		Records  map[string][]syncform.SalesforceRecord
+	}{live.SObjects, live.Users, live.Queues, sideValues(live, syncform.SalesforceSide), live.Records}
 	return Fingerprints{HubSpot: digest(hs), Salesforce: digest(sf)}
 }
 
 // ChangeDigest identifies the value a change sets, to recognise the same
 // change planned again.
 func ChangeDigest(c syncform.Change) string { return digest(c) }
+
+// sideValues are the looked-up values of one side.
+func sideValues(live *syncform.Snapshot, side syncform.Side) map[string][]string {
+	out := map[string][]string{}
+	for k, v := range live.Values {
+		if strings.Contains(k, "/"+string(side)+"/") {
+			out[k] = v
+		}
+	}
+	return out
+}
 
 // digest is the SHA-256 of v's JSON (encoding/json sorts map keys, so equal
 // values digest equally).
@@ -100,8 +118,8 @@ func digest(v any) string {
 	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
-// NewDocument builds the document of a plan (nil when diagnostics hold an
-// error) against live.
+// NewDocument builds the document of a plan against live; plan is nil when
+// the diagnostics hold an error, and the document then has no changes.
 func NewDocument(version string, conn Connection, live *syncform.Snapshot, plan *Result, diags hcl.Diagnostics) Document {
 	doc := Document{
 		FormatVersion: FormatVersion, SyncformVersion: version, Connection: conn,
@@ -177,12 +195,8 @@ func ReadDocument(b []byte) (*Document, error) {
 }
 
 func major(v string) string {
-	for i, c := range v {
-		if c == '.' {
-			return v[:i]
-		}
-	}
-	return v
+	m, _, _ := strings.Cut(v, ".")
+	return m
 }
 
 // ReasonDrift: the live setting was changed outside the configuration since

@@ -3,6 +3,7 @@ package planner
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 
@@ -28,16 +29,20 @@ func (p *planning) options(ob *config.Object, m *config.Mapping) {
 	switch {
 	case m.Options == config.OptionsFromSalesforce:
 		subject = m.OptionsRange
-		f := fields[0].Field
-		if f.Type != syncform.SFPicklist && f.Type != syncform.SFMultiPicklist {
-			p.report(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Options from a field that is not a picklist",
-				Detail:  fmt.Sprintf("options = %q copies a picklist's values, but %s.%s is a %s field. Remove options.", config.OptionsFromSalesforce, fields[0].SObject, f.Name, f.Type),
-				Subject: subject.Ptr()})
-			return
-		}
-		for _, v := range f.Picklist {
-			if v.Active {
-				want = append(want, syncform.Option{Value: v.Value, Label: v.Label})
+		seen := map[string]bool{}
+		for _, side := range fields { // contacts: Lead's values, then Contact's
+			f := side.Field
+			if f.Type != syncform.SFPicklist && f.Type != syncform.SFMultiPicklist {
+				p.report(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Options from a field that is not a picklist",
+					Detail:  fmt.Sprintf("options = %q copies a picklist's values, but %s.%s is a %s field. Remove options.", config.OptionsFromSalesforce, side.SObject, f.Name, f.Type),
+					Subject: subject.Ptr()})
+				return
+			}
+			for _, v := range f.Picklist {
+				if v.Active && !seen[v.Value] {
+					seen[v.Value] = true
+					want = append(want, syncform.Option{Value: v.Value, Label: v.Label})
+				}
 			}
 		}
 	default:
@@ -47,11 +52,9 @@ func (p *planning) options(ob *config.Object, m *config.Mapping) {
 		}
 		ref, ok := reference(fields)
 		if !ok {
-			if len(m.Labels) == 0 { // labels on a non-reference field were reported
-				p.report(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "labels_from on a field that is not a reference",
-					Detail:  fmt.Sprintf("labels_from names a field of the records a reference field points at, but %s is a %s field. Remove labels_from.", m.SalesforceField, fields[0].Field.Type),
-					Subject: m.LabelsFromRange.Ptr()})
-			}
+			p.report(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "labels_from on a field that is not a reference",
+				Detail:  fmt.Sprintf("labels_from names a field of the records a reference field points at, but %s is a %s field. Remove labels_from.", m.SalesforceField, fields[0].Field.Type),
+				Subject: m.LabelsFromRange.Ptr()})
 			return
 		}
 		var ok2 bool
@@ -133,10 +136,20 @@ func (p *planning) planOptions(ob *config.Object, m *config.Mapping, want []sync
 	if prop.OwnerReference {
 		return
 	}
+	// An option is in use when a HubSpot record holds it, or when a
+	// Salesforce record does and the rule will bring it to HubSpot (the
+	// back-fill would otherwise write a value with no option). A
+	// checkboxes value holds several options joined by ";".
 	held, looked := p.live.HeldValues(m.Object, syncform.HubSpotSide, m.Property)
+	if m.Rule.ToHubSpot() {
+		sfHeld, sfLooked := p.live.HeldValues(m.Object, syncform.SalesforceSide, m.SalesforceField)
+		held, looked = append(append([]string{}, held...), sfHeld...), looked && sfLooked
+	}
 	inUse := map[string]bool{}
 	for _, v := range held {
-		inUse[v] = true
+		for _, one := range strings.Split(v, ";") {
+			inUse[one] = true
+		}
 	}
 	wanted := map[string]bool{}
 	final := append([]syncform.Option{}, want...)

@@ -19,7 +19,10 @@ func withRegion(t *testing.T, opts []syncform.Option, held ...string) *syncform.
 	s.Properties[syncform.Companies] = append(s.Properties[syncform.Companies],
 		syncform.Property{Object: syncform.Companies, Name: "region", Label: "Region", Type: syncform.Dropdown, Group: "companyinformation", Options: opts})
 	s.Sort()
-	s.Values = map[string][]string{syncform.ValuesKey(syncform.Companies, syncform.HubSpotSide, "region"): held}
+	s.Values = map[string][]string{
+		syncform.ValuesKey(syncform.Companies, syncform.HubSpotSide, "region"):       held,
+		syncform.ValuesKey(syncform.Companies, syncform.SalesforceSide, "Region__c"): nil,
+	}
 	s.Records = map[string][]syncform.SalesforceRecord{"Sales_Region__c": {
 		{ID: "a0B8d00000Reg01EAB", Fields: map[string]string{"Name": "EMEA"}},
 		{ID: "a0B8d00000Reg02EAB", Fields: map[string]string{"Name": "North America"}},
@@ -137,6 +140,84 @@ object "companies" {
 		if got[k] != v {
 			t.Errorf("%s labelled %q, want %q", k, got[k], v)
 		}
+	}
+}
+
+// TestOptionsStillInUseAreNeverRemoved: an option leaves the list only when
+// nothing could still need it: a HubSpot record holding it (also inside a
+// checkboxes value), a Salesforce record the rule will bring over, or an
+// unknown (values not looked up).
+func TestOptionsStillInUseAreNeverRemoved(t *testing.T) {
+	emea := syncform.Option{Value: "a0B8d00000Reg01EAB", Label: "EMEA"}
+	na := syncform.Option{Value: "a0B8d00000Reg02EAB", Label: "North America"}
+	src := strings.Replace(regionMapping, "%s", `"a0B8d00000Reg01" = "EMEA"`, 1)
+	hidden := func(snap *syncform.Snapshot) bool {
+		a := optionsAction(t, src, snap)
+		if a == nil {
+			t.Fatal("no options action")
+		}
+		for _, o := range a.Change.Property.Options {
+			if o.Value == na.Value {
+				return o.Hidden
+			}
+		}
+		t.Fatalf("the option in use was removed: %+v", a.Change.Property.Options)
+		return false
+	}
+	snap := withRegion(t, []syncform.Option{emea, na})
+	snap.Values[syncform.ValuesKey(syncform.Companies, syncform.SalesforceSide, "Region__c")] = []string{na.Value}
+	if !hidden(snap) {
+		t.Error("held in Salesforce, which the rule brings to HubSpot: want hidden")
+	}
+	snap = withRegion(t, []syncform.Option{emea, na})
+	delete(snap.Values, syncform.ValuesKey(syncform.Companies, syncform.SalesforceSide, "Region__c"))
+	if !hidden(snap) {
+		t.Error("values not looked up: want hidden, never removed")
+	}
+
+	// A checkboxes property holds several options in one value: Analytics,
+	// retired in Salesforce, is still held inside "Platform;Analytics".
+	s := live(t)
+	acct := s.SObjects["Account"]
+	for i, f := range acct.Fields {
+		if f.Name == "Products__c" {
+			f.Picklist = append([]syncform.PicklistValue(nil), f.Picklist...)
+			for j := range f.Picklist {
+				if f.Picklist[j].Value == "Analytics" {
+					f.Picklist[j].Active = false
+				}
+			}
+			acct.Fields[i] = f
+		}
+	}
+	s.SObjects["Account"] = acct
+	s.Values = map[string][]string{
+		syncform.ValuesKey(syncform.Companies, syncform.HubSpotSide, "products"):       {"Platform;Analytics"},
+		syncform.ValuesKey(syncform.Companies, syncform.SalesforceSide, "Products__c"): nil,
+	}
+	r, diags := plan(t, `
+object "companies" {
+  mapping "products" {
+    salesforce_field = "Products__c"
+    rule             = "two_way"
+    options          = "salesforce"
+  }
+}`, s)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	var got *syncform.Option
+	for _, a := range r.Actions {
+		if a.Change.Resource == syncform.ResourceOptions {
+			for _, o := range a.Change.Property.Options {
+				if o.Value == "Analytics" {
+					got = &o
+				}
+			}
+		}
+	}
+	if got == nil || !got.Hidden {
+		t.Errorf("Analytics, held inside a checkboxes value, = %+v; want kept, hidden", got)
 	}
 }
 

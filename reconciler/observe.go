@@ -56,7 +56,9 @@ func Observe(ctx context.Context, p syncform.Provider, cfg *config.Config) (*syn
 		if fields[so.Name] == nil {
 			fields[so.Name] = map[string]bool{"Name": true}
 		}
-		if labelsFrom != "" {
+		// Only fields the object has: a typo is the planner's to report,
+		// with its place in the configuration.
+		if _, ok := so.Field(labelsFrom); ok {
 			fields[so.Name][labelsFrom] = true
 		}
 	}
@@ -79,12 +81,15 @@ func Observe(ctx context.Context, p syncform.Provider, cfg *config.Config) (*syn
 			if err != nil {
 				return nil, err
 			}
-			if m.LabelsFrom == "" || m.SalesforceField == "" {
-				continue
+			if m.SalesforceField == "" || len(snap.Fields(ob.Object, m.SalesforceField)) == 0 {
+				continue // unknown-field is the planner's to report
 			}
 			referenced, err := values(ob.Object, syncform.SalesforceSide, m.SalesforceField)
 			if err != nil {
 				return nil, err
+			}
+			if m.LabelsFrom == "" {
+				continue
 			}
 			for _, v := range append(held, referenced...) {
 				want(v, m.LabelsFrom)

@@ -116,9 +116,9 @@ func (a *app) runApplySaved(ctx context.Context, o applyOptions, path string) er
 	if doc.Connection.ID != p.connection {
 		return fmt.Errorf("%s was planned for %s, not for this configuration's connection %s", path, doc.Connection.ID, p.connection)
 	}
-	live, err := p.provider.Snapshot(ctx)
+	live, err := reconciler.Observe(ctx, p.provider, p.cfg)
 	if err != nil {
-		return fmt.Errorf("reading the live connection: %w", err)
+		return err
 	}
 	if err := doc.Stale(live); err != nil {
 		return fmt.Errorf("%s: %w; nothing was written", path, err)
