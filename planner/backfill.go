@@ -156,11 +156,16 @@ func batchSize(ob *config.Object) int {
 // mappingsAfter is the object's mappings once the plan's changes so far are
 // applied: the set a back-fill of the object will sync.
 func (p *planning) mappingsAfter(o syncform.Object) []syncform.Mapping {
+	return MappingsAfter(p.live, p.plan.Actions, o)
+}
+
+// MappingsAfter is o's live mappings with actions' mapping changes applied.
+func MappingsAfter(live *syncform.Snapshot, actions []Action, o syncform.Object) []syncform.Mapping {
 	by := map[string]syncform.Mapping{}
-	for _, m := range p.live.Mappings[o] {
+	for _, m := range live.Mappings[o] {
 		by[m.Property] = m
 	}
-	for _, a := range p.plan.Actions {
+	for _, a := range actions {
 		c := a.Change
 		if c.Object != o || c.Resource != syncform.ResourceMapping || a.Backfill != nil {
 			continue

@@ -41,6 +41,8 @@ type Options struct {
 	Connection string
 	// Poll is how often a running job is read; 0 means a default.
 	Poll time.Duration
+	// Targets narrow PlanLive's plan (planner.Result.Target).
+	Targets []string
 }
 
 // Result is what an apply did.

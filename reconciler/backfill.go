@@ -76,20 +76,8 @@ func Estimate(ctx context.Context, p syncform.Provider, plan *planner.Result) er
 	return nil
 }
 
-// Outstanding returns the journal's unfinished back-fills as plan actions
-// (their remaining batches), so a plan shows what the next apply will run.
-func Outstanding(ctx context.Context, j *state.DB, connection string) ([]planner.Action, error) {
-	entries, err := j.Outstanding(ctx, connection)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]planner.Action, 0, len(entries))
-	for _, e := range entries {
-		out = append(out, resumeAction(e))
-	}
-	return out, nil
-}
-
+// resumeAction is a journalled back-fill as a plan action: its remaining
+// batches, so a plan shows what the next apply will run.
 func resumeAction(e state.Entry) planner.Action {
 	b := e.Backfill
 	if len(b.Batches) > 0 {

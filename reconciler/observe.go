@@ -120,8 +120,9 @@ func Observe(ctx context.Context, p syncform.Provider, cfg *config.Config) (*syn
 }
 
 // PlanLive is a whole plan of cfg against a live connection: it observes the
-// live state, plans, puts the journal's outstanding back-fills in (when a
-// journal is given), and estimates every back-fill's impact. Diagnostics are
+// live state, plans, narrows to opts.Targets, puts the journal's outstanding
+// back-fills in (when a journal is given), and estimates every back-fill's
+// impact, after targeting so the preview is what apply will do. Diagnostics are
 // the configuration's and the rules'; plan is nil when they hold an error.
 // err is a failure to read the live system or the journal.
 func PlanLive(ctx context.Context, p syncform.Provider, cfg *config.Config, opts Options) (*syncform.Snapshot, *planner.Result, hcl.Diagnostics, error) {
@@ -132,6 +133,10 @@ func PlanLive(ctx context.Context, p syncform.Provider, cfg *config.Config, opts
 	plan, diags := planner.Plan(cfg, live)
 	if diags.HasErrors() {
 		return live, nil, diags, nil
+	}
+	for _, t := range plan.Target(opts.Targets, live) {
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Target matches no change",
+			Detail: fmt.Sprintf("--target %s matches no planned change: it is spelled wrong, or already as configured.", t)})
 	}
 	if opts.Journal != nil {
 		entries, err := opts.Journal.Outstanding(ctx, opts.Connection)

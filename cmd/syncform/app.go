@@ -226,13 +226,10 @@ func (a *app) planAll(ctx context.Context, v varFlags, targets []string) (*plann
 	if err := a.open(ctx, p); err != nil {
 		return nil, err
 	}
-	live, plan, pdiags, err := reconciler.PlanLive(ctx, p.provider, cfg, reconciler.Options{Journal: p.journal, Connection: p.connection})
+	live, plan, pdiags, err := reconciler.PlanLive(ctx, p.provider, cfg, reconciler.Options{Journal: p.journal, Connection: p.connection, Targets: targets})
 	if err != nil {
 		p.close()
 		return nil, err
-	}
-	if plan != nil {
-		plan.Target(targets)
 	}
 	p.live, p.plan = live, plan
 	p.diags = append(p.diags, pdiags...)

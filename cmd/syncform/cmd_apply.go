@@ -36,6 +36,9 @@ func (a *app) applyCommand() *cobra.Command {
 				return err
 			}
 			if len(args) == 1 {
+				if len(o.targets) > 0 {
+					return usagef("--target narrows a new plan; a saved plan is applied whole (use --target with plan --out)")
+				}
 				return a.runApplySaved(cmd.Context(), o, args[0])
 			}
 			return a.runApply(cmd.Context(), o)
