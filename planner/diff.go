@@ -25,7 +25,7 @@ func Plan(desired *config.Config, live *syncform.Snapshot) (*Result, hcl.Diagnos
 		if a.phase != b.phase {
 			return a.phase < b.phase
 		}
-		if ra, rb := a.object().Rank(), b.object().Rank(); ra != rb {
+		if ra, rb := a.Object().Rank(), b.Object().Rank(); ra != rb {
 			return ra < rb
 		}
 		return a.Address < b.Address
@@ -236,8 +236,8 @@ func (p *planning) mapping(ob *config.Object, m *config.Mapping) {
 
 func isOwner(property string) bool { return property == syncform.OwnerProperty }
 
-// object is the object an action concerns.
-func (a Action) object() syncform.Object {
+// Object is the object an action concerns.
+func (a Action) Object() syncform.Object {
 	if a.Backfill != nil {
 		return a.Backfill.Job.Object
 	}

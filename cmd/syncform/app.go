@@ -205,10 +205,13 @@ func (a *app) statePath(cfg *config.Config) string {
 
 // connectionID names the live connection in the state database.
 func (a *app) connectionID(cfg *config.Config) string {
-	if cfg.Connection.Provider == config.ProviderSandbox {
+	switch c := cfg.Connection; {
+	case c.Provider == config.ProviderSandbox:
 		if abs, err := filepath.Abs(a.sandboxPath(cfg)); err == nil {
 			return "sandbox:" + abs
 		}
+	case c.HubSpot != nil:
+		return fmt.Sprintf("hubspot:%d", c.HubSpot.PortalID)
 	}
 	return cfg.Connection.Provider
 }

@@ -1,8 +1,18 @@
 package main
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/spf13/cobra"
 )
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
 
 type showOptions struct {
 	format string
@@ -29,7 +39,18 @@ func (a *app) showCommand() *cobra.Command {
 			case formatMarkdown:
 				return a.markdown(*doc)
 			}
-			a.textView().plan(doc.Result())
+			v := a.textView()
+			v.plan(doc.Result())
+			for _, addr := range doc.Unmanaged {
+				fmt.Fprintf(a.stdout, "Unmanaged: %s\n", addr)
+			}
+			for _, d := range doc.Diagnostics {
+				where := ""
+				if d.Range != nil {
+					where = fmt.Sprintf(" (%s:%d)", d.Range.Filename, d.Range.Start.Line)
+				}
+				fmt.Fprintf(a.stderr, "%s: %s%s\n", capitalize(d.Severity), d.Summary, where)
+			}
 			return nil
 		},
 	}

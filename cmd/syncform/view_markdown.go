@@ -33,7 +33,13 @@ func (a *app) markdown(doc planner.Document) error {
 		out = renderMarkdown(doc, false) // too long: the summary and diagnostics only
 	}
 	if len(out) > markdownLimit-512 {
-		out = out[:markdownLimit-512] + "\n\n… (cut: the plan is longer than a comment holds)\n"
+		// Still too long (thousands of diagnostics): keep whole findings
+		// only, cutting between two of them.
+		cut := strings.LastIndex(out[:markdownLimit-512], "\n- ")
+		if cut < 0 {
+			cut = strings.LastIndex(out[:markdownLimit-512], "\n")
+		}
+		out = out[:cut] + "\n\n_… cut: the plan is longer than a comment holds; see the job's log._\n"
 	}
 	_, err := io.WriteString(a.stdout, out)
 	return err
@@ -70,13 +76,13 @@ func renderMarkdown(doc planner.Document, detailed bool) string {
 	if len(doc.Changes) > 0 {
 		b.WriteString("| object | create | update | delete | back-fill | manual |\n|---|---:|---:|---:|---:|---:|\n")
 		for _, o := range syncform.Objects() {
-			var c planner.Summary
+			var of []planner.Action
 			for _, a := range doc.Changes {
-				if objectOf(a) != o {
-					continue
+				if a.Object() == o {
+					of = append(of, a)
 				}
-				count(&c, a)
 			}
+			c := (&planner.Result{Actions: of}).Summary()
 			if c != (planner.Summary{}) {
 				fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %d |\n", o, c.Create, c.Update, c.Delete, c.Backfill, c.Manual)
 			}
@@ -106,29 +112,6 @@ func renderMarkdown(doc planner.Document, detailed bool) string {
 	}
 	fmt.Fprintf(&b, "<sub>syncform %s · plan format %s</sub>\n", doc.SyncformVersion, doc.FormatVersion)
 	return b.String()
-}
-
-func objectOf(a planner.Action) syncform.Object {
-	if a.Backfill != nil {
-		return a.Backfill.Job.Object
-	}
-	return a.Change.Object
-}
-
-func count(c *planner.Summary, a planner.Action) {
-	switch {
-	case a.Backfill != nil:
-		c.Backfill++
-	case a.Change.Op == syncform.OpCreate:
-		c.Create++
-	case a.Change.Op == syncform.OpUpdate:
-		c.Update++
-	case a.Change.Op == syncform.OpDelete:
-		c.Delete++
-	}
-	if a.Mode == syncform.ModeManual {
-		c.Manual++
-	}
 }
 
 // changesMarkdown lists the setting changes by object, folding long lists.

@@ -230,15 +230,24 @@ func (s *DB) Retry(ctx context.Context, id int64, reason string) error {
 }
 
 // Abandon marks every outstanding entry of a connection failed, with the
-// reason: when the live system they were for is gone (a sandbox reset).
+// reason, and forgets what was applied to it: when the live system they were
+// for is gone (a sandbox reset), so nothing is resumed or called drift.
 func (s *DB) Abandon(ctx context.Context, connection, reason string) (int, error) {
-	res, err := s.db.ExecContext(ctx, `UPDATE backfills SET state = ?, error = ?, updated_at = ? WHERE connection = ? AND state = ?`,
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `UPDATE backfills SET state = ?, error = ?, updated_at = ? WHERE connection = ? AND state = ?`,
 		Failed, reason, s.stamp(), connection, Pending)
 	if err != nil {
 		return 0, fmt.Errorf("abandoning back-fills: %w", err)
 	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM applied WHERE connection = ?`, connection); err != nil {
+		return 0, fmt.Errorf("forgetting applied values: %w", err)
+	}
 	n, _ := res.RowsAffected()
-	return int(n), nil
+	return int(n), tx.Commit()
 }
 
 // Fail marks an entry failed for good: it is no longer outstanding.
