@@ -4,7 +4,9 @@
 #
 #   syncform-ci.sh plan    plan, save plan.json, write comment.md; exit 0 with
 #                          changes=true|false in $GITHUB_OUTPUT, 1 on errors
-#   syncform-ci.sh apply   plan and apply exactly that plan
+#   syncform-ci.sh apply   apply exactly plan.json, the plan reviewers saw;
+#                          syncform refuses it (exit 1) if the live settings
+#                          moved since, and then nothing is written
 set -euo pipefail
 : "${GITHUB_OUTPUT:=/dev/null}"
 
@@ -21,9 +23,6 @@ plan)
   esac
   ;;
 apply)
-  # Plan again on the merged configuration, then apply exactly that plan:
-  # apply refuses it if the live settings move in between.
-  syncform plan --out plan.json
   syncform apply plan.json
   ;;
 *)
