@@ -280,6 +280,25 @@ func (a *app) openConnection(ctx context.Context, v varFlags) (*planned, error) 
 	return p, nil
 }
 
+// readLive loads the configuration (for its connection block) and reads the
+// live connection's snapshot: what the commands that only look need.
+func (a *app) readLive(ctx context.Context, v varFlags) (*config.Config, *syncform.Snapshot, error) {
+	cfg, err := a.loadOrReport(v)
+	if err != nil {
+		return nil, nil, err
+	}
+	prov, err := a.connect(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer prov.Close()
+	live, err := prov.Snapshot(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading the live connection: %w", err)
+	}
+	return cfg, live, nil
+}
+
 // checkOverwrites fails when the plan's back-fills would overwrite more
 // non-empty values than max allows (noLimit: no limit).
 func checkOverwrites(plan *planner.Result, max int) error {

@@ -45,16 +45,7 @@ func (a *app) runExport(ctx context.Context, o exportOptions) error {
 		}
 		objects = []syncform.Object{ob}
 	}
-	cfg, err := a.loadOrReport(o.varFlags)
-	if err != nil {
-		return err
-	}
-	prov, err := a.connect(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer prov.Close()
-	live, err := prov.Snapshot(ctx)
+	_, live, err := a.readLive(ctx, o.varFlags)
 	if err != nil {
 		return err
 	}

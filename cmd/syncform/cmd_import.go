@@ -44,16 +44,7 @@ func (a *app) runImport(ctx context.Context, o importOptions) error {
 			return fmt.Errorf("%s already exists; use --force to overwrite it", o.out)
 		}
 	}
-	cfg, err := a.loadOrReport(o.varFlags)
-	if err != nil {
-		return err
-	}
-	prov, err := a.connect(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer prov.Close()
-	live, err := prov.Snapshot(ctx)
+	cfg, live, err := a.readLive(ctx, o.varFlags)
 	if err != nil {
 		return err
 	}

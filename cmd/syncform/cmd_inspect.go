@@ -20,16 +20,7 @@ func (a *app) inspectCommand() *cobra.Command {
 }
 
 func (a *app) runInspect(ctx context.Context, v varFlags) error {
-	cfg, err := a.loadOrReport(v)
-	if err != nil {
-		return err
-	}
-	prov, err := a.connect(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer prov.Close()
-	live, err := prov.Snapshot(ctx)
+	_, live, err := a.readLive(ctx, v)
 	if err != nil {
 		return err
 	}
