@@ -74,8 +74,12 @@ func LoadFiles(dir string, files []string, opts Options) (*Config, hcl.Diagnosti
 	defer func() { cfg.Files = l.parser.Files() }()
 
 	if len(files) == 0 {
+		where := "The directory " + dir
+		if dir == "." {
+			where = "This directory"
+		}
 		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "No configuration files",
-			Detail: fmt.Sprintf("The directory %s holds no *.hcl files. Run \"syncform init\" to write a starter configuration.", dir)})
+			Detail: where + " holds no *.hcl files. Run \"syncform init\" to write a starter configuration."})
 		return cfg, l.diags
 	}
 
