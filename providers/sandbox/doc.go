@@ -36,5 +36,5 @@
 // is a syncform.Provider and meets config, planner and reconciler only in the
 // domain types of the module root, which is all it imports of this module.
 // The HTTP server that exposes the sandbox in the shapes of the public APIs is
-// to come.
+// the subpackage server.
 package sandbox

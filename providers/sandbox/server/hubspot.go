@@ -1,0 +1,473 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"net/http"
+	"slices"
+	"strconv"
+
+	sf "github.com/syncform/syncform"
+)
+
+// maxBody bounds request bodies: a batch of a few thousand properties fits.
+const maxBody = 8 << 20
+
+// hsOption is a property option in HubSpot's JSON.
+type hsOption struct {
+	Label        string `json:"label"`
+	Value        string `json:"value"`
+	Description  string `json:"description"`
+	DisplayOrder *int   `json:"displayOrder,omitempty"`
+	Hidden       bool   `json:"hidden"`
+}
+
+// hsProperty is a property in HubSpot's JSON, as read and as written.
+type hsProperty struct {
+	Name                 string     `json:"name"`
+	Label                string     `json:"label"`
+	Type                 string     `json:"type"`
+	FieldType            string     `json:"fieldType"`
+	Description          string     `json:"description"`
+	GroupName            string     `json:"groupName"`
+	Options              []hsOption `json:"options"`
+	Calculated           bool       `json:"calculated"`
+	ExternalOptions      bool       `json:"externalOptions"`
+	HasUniqueValue       bool       `json:"hasUniqueValue"`
+	Hidden               bool       `json:"hidden"`
+	HubSpotDefined       bool       `json:"hubspotDefined"`
+	FormField            bool       `json:"formField"`
+	ReferencedObjectType string     `json:"referencedObjectType,omitempty"`
+	Archived             bool       `json:"archived"`
+}
+
+// hsPatch is a PATCH body: pointers tell an absent setting, which stays as it
+// is, from an empty one.
+type hsPatch struct {
+	Label       *string     `json:"label"`
+	Type        *string     `json:"type"`
+	FieldType   *string     `json:"fieldType"`
+	Description *string     `json:"description"`
+	GroupName   *string     `json:"groupName"`
+	Options     *[]hsOption `json:"options"`
+}
+
+func toHubSpot(p sf.Property) hsProperty {
+	typ, ft := p.Type.APIType()
+	out := hsProperty{
+		Name: p.Name, Label: p.Label, Type: typ, FieldType: ft, Description: p.Description,
+		GroupName: p.Group, Options: []hsOption{}, HubSpotDefined: p.HubSpotDefined, FormField: true,
+	}
+	for i, o := range p.Options {
+		out.Options = append(out.Options, hsOption{Label: o.Label, Value: o.Value, DisplayOrder: &i, Hidden: o.Hidden})
+	}
+	if p.OwnerReference {
+		out.ExternalOptions, out.ReferencedObjectType = true, "OWNER"
+	}
+	return out
+}
+
+// fromOptions orders options by displayOrder, as HubSpot shows them; options
+// without one (or with a negative one) follow in the order given.
+func fromOptions(in []hsOption) []sf.Option {
+	sorted := slices.Clone(in)
+	rank := func(o hsOption) int {
+		if o.DisplayOrder == nil || *o.DisplayOrder < 0 {
+			return int(^uint(0) >> 1)
+		}
+		return *o.DisplayOrder
+	}
+	slices.SortStableFunc(sorted, func(a, b hsOption) int { return rank(a) - rank(b) })
+	out := make([]sf.Option, 0, len(sorted))
+	for _, o := range sorted {
+		out = append(out, sf.Option{Value: o.Value, Label: o.Label, Hidden: o.Hidden})
+	}
+	return out
+}
+
+// fieldType maps the API's pair to a field type, or explains the refusal.
+func fieldType(typ, ft string) (sf.FieldType, error) {
+	t, ok := sf.FieldTypeFromAPI(typ, ft)
+	if !ok {
+		return "", fmt.Errorf("type %q with fieldType %q is not a field type this portal supports", typ, ft)
+	}
+	return t, nil
+}
+
+// fromHubSpot is the property a create body declares.
+func fromHubSpot(o sf.Object, in hsProperty) (sf.Property, error) {
+	for _, req := range []struct{ name, v string }{
+		{"name", in.Name}, {"label", in.Label}, {"type", in.Type}, {"fieldType", in.FieldType}, {"groupName", in.GroupName},
+	} {
+		if req.v == "" {
+			return sf.Property{}, fmt.Errorf("%s is required", req.name)
+		}
+	}
+	t, err := fieldType(in.Type, in.FieldType)
+	if err != nil {
+		return sf.Property{}, err
+	}
+	p := sf.Property{
+		Object: o, Name: in.Name, Label: in.Label, Type: t, Group: in.GroupName,
+		Description: in.Description, Options: fromOptions(in.Options), HubSpotDefined: in.HubSpotDefined,
+	}
+	if in.ReferencedObjectType != "" {
+		if in.ReferencedObjectType != "OWNER" {
+			return sf.Property{}, fmt.Errorf("referencedObjectType %q is not supported; only OWNER", in.ReferencedObjectType)
+		}
+		p.OwnerReference = true
+	}
+	return p, nil
+}
+
+// object reads the {objectType} path value, answering 400 when unknown.
+func object(w http.ResponseWriter, r *http.Request) (sf.Object, bool) {
+	o, err := sf.ParseObject(r.PathValue("objectType"))
+	if err != nil {
+		hubspotError(w, http.StatusBadRequest, "VALIDATION_ERROR", "Unable to infer object type from: "+r.PathValue("objectType"))
+		return "", false
+	}
+	return o, true
+}
+
+// decode reads a JSON body, answering 400 when it is not one.
+func decode(w http.ResponseWriter, r *http.Request, v any) bool {
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody)).Decode(v); err != nil {
+		hubspotError(w, http.StatusBadRequest, "VALIDATION_ERROR", "Invalid input JSON: "+err.Error())
+		return false
+	}
+	return true
+}
+
+// snapshot reads the live state, answering 500 when it cannot.
+func (s *server) snapshot(w http.ResponseWriter, r *http.Request) (*sf.Snapshot, bool) {
+	snap, err := s.sb.Snapshot(r.Context())
+	if err != nil {
+		hubspotError(w, http.StatusInternalServerError, "INTERNAL_ERROR", err.Error())
+		return nil, false
+	}
+	return snap, true
+}
+
+// applyError answers a failed Apply as HubSpot would.
+func applyError(w http.ResponseWriter, err error) {
+	status, category := applyStatus(err)
+	hubspotError(w, status, category, err.Error())
+}
+
+func applyStatus(err error) (int, string) {
+	switch {
+	case errors.Is(err, sf.ErrRejected):
+		return http.StatusBadRequest, "VALIDATION_ERROR"
+	case errors.Is(err, sf.ErrNotFound):
+		return http.StatusNotFound, "OBJECT_NOT_FOUND"
+	}
+	return http.StatusInternalServerError, "INTERNAL_ERROR"
+}
+
+func (s *server) listProperties(w http.ResponseWriter, r *http.Request) {
+	o, ok := object(w, r)
+	if !ok {
+		return
+	}
+	snap, ok := s.snapshot(w, r)
+	if !ok {
+		return
+	}
+	out := []hsProperty{}
+	for _, p := range snap.Properties[o] {
+		out = append(out, toHubSpot(p))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"results": out})
+}
+
+func (s *server) getProperty(w http.ResponseWriter, r *http.Request) {
+	o, ok := object(w, r)
+	if !ok {
+		return
+	}
+	snap, ok := s.snapshot(w, r)
+	if !ok {
+		return
+	}
+	p, found := snap.Property(o, r.PathValue("name"))
+	if !found {
+		hubspotError(w, http.StatusNotFound, "OBJECT_NOT_FOUND", fmt.Sprintf("Property %s does not exist", r.PathValue("name")))
+		return
+	}
+	writeJSON(w, http.StatusOK, toHubSpot(p))
+}
+
+// create applies one create body and returns the property as stored, or the
+// status, category and message of the refusal.
+func (s *server) create(r *http.Request, o sf.Object, in hsProperty) (hsProperty, int, string, string) {
+	p, err := fromHubSpot(o, in)
+	if err != nil {
+		return hsProperty{}, http.StatusBadRequest, "VALIDATION_ERROR", err.Error()
+	}
+	snap, err := s.sb.Snapshot(r.Context())
+	if err != nil {
+		return hsProperty{}, http.StatusInternalServerError, "INTERNAL_ERROR", err.Error()
+	}
+	// The sandbox treats re-creating an identical property as done
+	// (idempotent Apply); HubSpot's API answers 409 for any existing name.
+	if _, exists := snap.Property(o, p.Name); exists {
+		return hsProperty{}, http.StatusConflict, "CONFLICT", fmt.Sprintf("Property named '%s' already exists.", p.Name)
+	}
+	if err := s.sb.Apply(r.Context(), sf.Change{Op: sf.OpCreate, Resource: sf.ResourceProperty, Object: o, Name: p.Name, Property: &p}); err != nil {
+		status, category := applyStatus(err)
+		return hsProperty{}, status, category, err.Error()
+	}
+	return s.readBack(r, o, p.Name)
+}
+
+// readBack returns a property as the sandbox now holds it.
+func (s *server) readBack(r *http.Request, o sf.Object, name string) (hsProperty, int, string, string) {
+	snap, err := s.sb.Snapshot(r.Context())
+	if err != nil {
+		return hsProperty{}, http.StatusInternalServerError, "INTERNAL_ERROR", err.Error()
+	}
+	p, ok := snap.Property(o, name)
+	if !ok {
+		return hsProperty{}, http.StatusInternalServerError, "INTERNAL_ERROR", "property vanished after its write"
+	}
+	return toHubSpot(p), 0, "", ""
+}
+
+func (s *server) createProperty(w http.ResponseWriter, r *http.Request) {
+	o, ok := object(w, r)
+	if !ok {
+		return
+	}
+	var in hsProperty
+	if !decode(w, r, &in) {
+		return
+	}
+	out, status, category, msg := s.create(r, o, in)
+	if status != 0 {
+		hubspotError(w, status, category, msg)
+		return
+	}
+	writeJSON(w, http.StatusCreated, out)
+}
+
+func (s *server) patchProperty(w http.ResponseWriter, r *http.Request) {
+	o, ok := object(w, r)
+	if !ok {
+		return
+	}
+	var in hsPatch
+	if !decode(w, r, &in) {
+		return
+	}
+	name := r.PathValue("name")
+	snap, ok := s.snapshot(w, r)
+	if !ok {
+		return
+	}
+	cur, found := snap.Property(o, name)
+	if !found {
+		hubspotError(w, http.StatusNotFound, "OBJECT_NOT_FOUND", fmt.Sprintf("Property %s does not exist", name))
+		return
+	}
+	// Merge the patch into the live property. The read and the Apply are
+	// two transactions; a concurrent writer in between may be overwritten,
+	// which a test server can afford.
+	p := cur
+	p.Options = slices.Clone(cur.Options)
+	settings := in.Label != nil || in.Type != nil || in.FieldType != nil || in.Description != nil || in.GroupName != nil
+	if in.Label != nil {
+		p.Label = *in.Label
+	}
+	if in.Description != nil {
+		p.Description = *in.Description
+	}
+	if in.GroupName != nil {
+		p.Group = *in.GroupName
+	}
+	if in.Type != nil || in.FieldType != nil {
+		typ, ft := cur.Type.APIType()
+		if in.Type != nil {
+			typ = *in.Type
+		}
+		if in.FieldType != nil {
+			ft = *in.FieldType
+		}
+		t, err := fieldType(typ, ft)
+		if err != nil {
+			hubspotError(w, http.StatusBadRequest, "VALIDATION_ERROR", err.Error())
+			return
+		}
+		p.Type = t
+	}
+	if in.Options != nil {
+		// A PATCH with options replaces the whole list: what it leaves out
+		// is gone, and nothing is hidden unless it says so.
+		p.Options = fromOptions(*in.Options)
+	}
+	c := sf.Change{Op: sf.OpUpdate, Resource: sf.ResourceProperty, Object: o, Name: name, Property: &p}
+	if !settings {
+		if in.Options == nil {
+			writeJSON(w, http.StatusOK, toHubSpot(cur))
+			return
+		}
+		c.Resource = sf.ResourceOptions
+	}
+	if err := s.sb.Apply(r.Context(), c); err != nil {
+		applyError(w, err)
+		return
+	}
+	out, status, category, msg := s.readBack(r, o, name)
+	if status != 0 {
+		hubspotError(w, status, category, msg)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// batchError is one failed input of a batch, in HubSpot's multi-status shape.
+type batchError struct {
+	Status   string              `json:"status"`
+	Category string              `json:"category"`
+	Message  string              `json:"message"`
+	Context  map[string][]string `json:"context,omitempty"`
+}
+
+// writeBatch answers a batch: okStatus when every input succeeded, else 207
+// with the errors beside the results.
+func writeBatch(w http.ResponseWriter, okStatus int, results []hsProperty, errs []batchError) {
+	body := map[string]any{"status": "COMPLETE", "results": results}
+	status := okStatus
+	if len(errs) > 0 {
+		body["errors"], body["numErrors"] = errs, len(errs)
+		status = http.StatusMultiStatus
+	}
+	writeJSON(w, status, body)
+}
+
+func (s *server) batchCreate(w http.ResponseWriter, r *http.Request) {
+	o, ok := object(w, r)
+	if !ok {
+		return
+	}
+	var in struct {
+		Inputs []hsProperty `json:"inputs"`
+	}
+	if !decode(w, r, &in) {
+		return
+	}
+	// Each input is its own Apply: HubSpot's batch create is not atomic,
+	// and reports each failure beside the successes.
+	results, errs := []hsProperty{}, []batchError(nil)
+	for _, p := range in.Inputs {
+		out, status, category, msg := s.create(r, o, p)
+		if status == http.StatusInternalServerError {
+			hubspotError(w, status, category, msg)
+			return
+		}
+		if status != 0 {
+			errs = append(errs, batchError{Status: "error", Category: category, Message: msg,
+				Context: map[string][]string{"name": {p.Name}}})
+			continue
+		}
+		results = append(results, out)
+	}
+	writeBatch(w, http.StatusCreated, results, errs)
+}
+
+func (s *server) batchRead(w http.ResponseWriter, r *http.Request) {
+	o, ok := object(w, r)
+	if !ok {
+		return
+	}
+	var in struct {
+		Inputs []struct {
+			Name string `json:"name"`
+		} `json:"inputs"`
+	}
+	if !decode(w, r, &in) {
+		return
+	}
+	snap, ok := s.snapshot(w, r)
+	if !ok {
+		return
+	}
+	results, errs := []hsProperty{}, []batchError(nil)
+	for _, n := range in.Inputs {
+		p, found := snap.Property(o, n.Name)
+		if !found {
+			errs = append(errs, batchError{Status: "error", Category: "OBJECT_NOT_FOUND",
+				Message: fmt.Sprintf("Property %s does not exist", n.Name), Context: map[string][]string{"name": {n.Name}}})
+			continue
+		}
+		results = append(results, toHubSpot(p))
+	}
+	writeBatch(w, http.StatusOK, results, errs)
+}
+
+// ---------------------------------------------------------------------------
+// Owners
+
+const (
+	defaultOwnerLimit = 100
+	maxOwnerLimit     = 500
+)
+
+type hsOwner struct {
+	ID        string `json:"id"`
+	Email     string `json:"email"`
+	FirstName string `json:"firstName"`
+	LastName  string `json:"lastName"`
+	UserID    int64  `json:"userId"`
+	Archived  bool   `json:"archived"`
+}
+
+// userID stands in for the HubSpot user behind an owner: the sandbox keeps
+// none, so it is derived from the owner ID, stable and distinct from it.
+func userID(ownerID string) int64 {
+	h := fnv.New32a()
+	h.Write([]byte(ownerID))
+	return int64(h.Sum32() & 0x7fffffff)
+}
+
+// listOwners pages owners in ID order. The cursor is the last ID returned,
+// so owners added between pages are neither skipped nor repeated.
+func (s *server) listOwners(w http.ResponseWriter, r *http.Request) {
+	limit := defaultOwnerLimit
+	if v := r.URL.Query().Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			hubspotError(w, http.StatusBadRequest, "VALIDATION_ERROR", fmt.Sprintf("limit must be a positive integer, not %q", v))
+			return
+		}
+		limit = min(n, maxOwnerLimit)
+	}
+	after := r.URL.Query().Get("after")
+	snap, ok := s.snapshot(w, r)
+	if !ok {
+		return
+	}
+	owners := snap.Owners // sorted by ID (Snapshot.Sort)
+	i := 0
+	if after != "" {
+		// The first owner whose ID sorts after the cursor.
+		i, _ = slices.BinarySearchFunc(owners, after, func(o sf.Owner, id string) int {
+			if o.ID <= id {
+				return -1
+			}
+			return 1
+		})
+	}
+	page := owners[i:min(i+limit, len(owners))]
+	results := make([]hsOwner, 0, len(page))
+	for _, o := range page {
+		results = append(results, hsOwner{ID: o.ID, Email: o.Email, FirstName: o.FirstName, LastName: o.LastName, UserID: userID(o.ID)})
+	}
+	body := map[string]any{"results": results}
+	if i+limit < len(owners) {
+		body["paging"] = map[string]any{"next": map[string]string{"after": page[len(page)-1].ID}}
+	}
+	writeJSON(w, http.StatusOK, body)
+}

@@ -1,0 +1,179 @@
+package server
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/syncform/syncform/providers/sandbox"
+)
+
+// Options configure the served sandbox. The zero value of every limit means
+// no limit.
+type Options struct {
+	// Token is the bearer token every request must carry. An empty Token
+	// refuses every request: a server is never open by accident.
+	Token string
+	// Latency is added to every response, refused ones included.
+	Latency time.Duration
+	// RateLimit is the most HubSpot requests accepted in any rolling ten
+	// seconds (TEN_SECONDLY_ROLLING).
+	RateLimit int
+	// DailyLimit is the most HubSpot requests accepted in one UTC day
+	// (DAILY).
+	DailyLimit int
+	// SalesforceDailyLimit is the org's daily API request limit; 0 means
+	// Salesforce's default of 100,000.
+	SalesforceDailyLimit int
+	// Now is the clock the limits use; nil means time.Now. Tests inject a
+	// fake one so they need not sleep.
+	Now func() time.Time
+}
+
+// DefaultSalesforceDailyLimit is the daily request limit of an org without
+// extra licences.
+const DefaultSalesforceDailyLimit = 100000
+
+type server struct {
+	sb      *sandbox.Sandbox
+	opts    Options
+	token   [sha256.Size]byte
+	hubspot *hubspotLimits
+	sfLimit *dailyCounter
+	mux     *http.ServeMux
+}
+
+// New returns a handler serving sb in the shapes of the HubSpot CRM v3 and
+// Salesforce REST APIs. It does not close sb.
+func New(sb *sandbox.Sandbox, opts Options) http.Handler {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.SalesforceDailyLimit <= 0 {
+		opts.SalesforceDailyLimit = DefaultSalesforceDailyLimit
+	}
+	s := &server{
+		sb:      sb,
+		opts:    opts,
+		token:   sha256.Sum256([]byte(opts.Token)),
+		hubspot: &hubspotLimits{rate: opts.RateLimit, daily: dailyCounter{limit: opts.DailyLimit}},
+		sfLimit: &dailyCounter{limit: opts.SalesforceDailyLimit},
+		mux:     http.NewServeMux(),
+	}
+	s.routes()
+	return s
+}
+
+func (s *server) routes() {
+	m := s.mux
+	m.HandleFunc("GET /crm/v3/properties/{objectType}", s.listProperties)
+	m.HandleFunc("POST /crm/v3/properties/{objectType}", s.createProperty)
+	m.HandleFunc("GET /crm/v3/properties/{objectType}/{name}", s.getProperty)
+	m.HandleFunc("PATCH /crm/v3/properties/{objectType}/{name}", s.patchProperty)
+	m.HandleFunc("POST /crm/v3/properties/{objectType}/batch/create", s.batchCreate)
+	m.HandleFunc("POST /crm/v3/properties/{objectType}/batch/read", s.batchRead)
+	m.HandleFunc("GET /crm/v3/owners", s.listOwners)
+	m.HandleFunc("GET /services/data/{version}/sobjects/{name}/describe", s.describe)
+	// Catch-alls, so an unknown path gets its API's error shape rather
+	// than net/http's plain text.
+	m.HandleFunc("/crm/", func(w http.ResponseWriter, r *http.Request) {
+		hubspotError(w, http.StatusNotFound, "OBJECT_NOT_FOUND", "no such endpoint: "+r.Method+" "+r.URL.Path)
+	})
+	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		salesforceError(w, http.StatusNotFound, "NOT_FOUND", "The requested resource does not exist")
+	})
+}
+
+// api is which public API a path imitates; each has its own error shapes and
+// limits.
+type api int
+
+const (
+	apiHubSpot api = iota
+	apiSalesforce
+)
+
+// apiOf: /crm/ is HubSpot; everything else, /services/data/ and unknown
+// paths alike, answers and counts as Salesforce.
+func apiOf(path string) api {
+	if strings.HasPrefix(path, "/crm/") {
+		return apiHubSpot
+	}
+	return apiSalesforce
+}
+
+func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.opts.Latency > 0 {
+		t := time.NewTimer(s.opts.Latency)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+	}
+	which := apiOf(r.URL.Path)
+	if !s.authorized(r) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="syncform-sandbox"`)
+		// The messages name no token: neither the expected one nor the one
+		// sent is ever echoed.
+		if which == apiHubSpot {
+			hubspotError(w, http.StatusUnauthorized, "INVALID_AUTHENTICATION", "Authentication credentials not found or invalid.")
+		} else {
+			// Shown but not counted: a refused login uses no API request.
+			w.Header().Set("Sforce-Limit-Info", s.sfUsage(s.sfLimit.peek(s.opts.Now())))
+			salesforceError(w, http.StatusUnauthorized, "INVALID_SESSION_ID", "Session expired or invalid")
+		}
+		return
+	}
+	now := s.opts.Now()
+	if which == apiHubSpot {
+		if !s.hubspot.admit(w, now) {
+			return
+		}
+	} else {
+		used, ok := s.sfLimit.take(now)
+		w.Header().Set("Sforce-Limit-Info", s.sfUsage(used))
+		if !ok {
+			salesforceError(w, http.StatusForbidden, "REQUEST_LIMIT_EXCEEDED",
+				"TotalRequests Limit exceeded.")
+			return
+		}
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+func (s *server) sfUsage(used int) string {
+	return "api-usage=" + itoa(used) + "/" + itoa(s.sfLimit.limit)
+}
+
+// authorized compares the bearer token in constant time; hashing both sides
+// first keeps the comparison from leaking the token's length.
+func (s *server) authorized(r *http.Request) bool {
+	h := r.Header.Get("Authorization")
+	const prefix = "Bearer "
+	if s.opts.Token == "" || len(h) < len(prefix) || !strings.EqualFold(h[:len(prefix)], prefix) {
+		return false
+	}
+	got := sha256.Sum256([]byte(h[len(prefix):]))
+	return subtle.ConstantTimeCompare(got[:], s.token[:]) == 1
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json;charset=utf-8")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+// hubspotError writes HubSpot's error shape.
+func hubspotError(w http.ResponseWriter, status int, category, message string) {
+	writeJSON(w, status, map[string]string{"status": "error", "category": category, "message": message})
+}
+
+// salesforceError writes Salesforce's error shape: an array of errors.
+func salesforceError(w http.ResponseWriter, status int, code, message string) {
+	writeJSON(w, status, []map[string]string{{"errorCode": code, "message": message}})
+}
