@@ -3,8 +3,10 @@
 // configuration and a live snapshot to an ordered list of actions and the
 // diagnostics of every constraint rule.
 //
-// It owns the plan's shape and order, the rule catalog and its checks, and the
-// severity overrides of a rules block. It performs no I/O and reads no clock;
+// It owns the plan's shape and order, the rule catalog and its checks, the
+// severity overrides of a rules block, back-fill and option planning, --target,
+// and the plan document (its JSON form, fingerprints and staleness). It
+// performs no I/O and reads no clock;
 // it neither renders plans (cmd/syncform does) nor carries them out (the
 // reconciler does).
 package planner

@@ -1,10 +1,13 @@
-// Package reconciler carries a plan out against a live connection through the
-// syncform.Provider interface: in the plan's order, one action at a time,
-// stopping at the first failure.
+// Package reconciler reads the live state a plan needs (Observe, PlanLive) and
+// carries a plan out against a live connection through the syncform.Provider
+// interface: in the plan's order, one action at a time, stopping at the first
+// failure, then the back-fill jobs.
 //
 // Reconciliation is level-based: callers read the live state, plan, and hand
 // the plan here, so a re-run after any failure re-plans from what is live and
-// converges. The package owns execution order, progress events and the
-// runbook of manual steps; it does not decide what should change (the planner
-// does) nor print (cmd/syncform does).
+// converges. The package owns execution order, progress events, the runbook
+// of manual steps, back-fill estimates and their execution through the
+// journal (reconciler/state: each back-fill recorded before the changes that
+// need it, each batch run once), and drift marking. It does not decide what
+// should change (the planner does) nor print (cmd/syncform does).
 package reconciler

@@ -2,8 +2,9 @@
 // loader, a provider, the planner and the reconciler together, and renders
 // plans, diagnostics and progress.
 //
-// It owns the commands and their options, the views (text for now; every view
-// renders the same plan value), and the one mapping from error kinds to exit
+// It owns the commands and their options, the views (text, json, markdown:
+// every view renders the same plan value), saved plans, and the one mapping
+// from error kinds to exit
 // codes (exit.go). The work of each command is a function tests can call; the
 // cobra layer only fills its options. Output that is the command's result
 // goes to stdout; diagnostics and progress go to stderr.
