@@ -71,39 +71,46 @@ func (e *ActionError) Error() string {
 
 func (e *ActionError) Unwrap() error { return e.Err }
 
-// Apply carries out plan's actions in order. It stops at the first failure,
-// returning the partial Result and an *ActionError; because every provider
-// write is idempotent and the next run re-plans from live state, running
-// again converges. Cancelling ctx stops it between actions.
-func Apply(ctx context.Context, p syncform.Provider, plan *planner.Result, opts Options) (*Result, error) {
-	res := &Result{}
+// journalBackfills records the plan's new back-fills before any change is
+// made: a crash after a mapping is created and before its back-fill ran
+// still back-fills on the next run. A back-fill the journal already holds is
+// not recorded again (see mergeOutstanding).
+func journalBackfills(ctx context.Context, plan *planner.Result, opts Options, canBackfill bool) error {
 	var backfills []planner.Action
 	for _, a := range plan.Actions {
 		if a.Backfill != nil && a.Mode == syncform.ModeAuto && a.Reason != ReasonOutstanding {
 			backfills = append(backfills, a)
 		}
 	}
+	if len(backfills) == 0 {
+		return nil
+	}
+	if opts.Journal == nil || !canBackfill {
+		return errors.New("apply: the plan back-fills, but no journal or no back-fill capable provider was given")
+	}
+	outstanding, err := opts.Journal.Outstanding(ctx, opts.Connection)
+	if err != nil {
+		return err
+	}
+	var fresh []planner.Action
+	for _, a := range backfills {
+		if !coveredByAny(outstanding, a) {
+			fresh = append(fresh, a)
+		}
+	}
+	_, err = opts.Journal.Record(ctx, opts.Connection, fresh)
+	return err
+}
+
+// Apply carries out plan's actions in order. It stops at the first failure,
+// returning the partial Result and an *ActionError; because every provider
+// write is idempotent and the next run re-plans from live state, running
+// again converges. Cancelling ctx stops it between actions.
+func Apply(ctx context.Context, p syncform.Provider, plan *planner.Result, opts Options) (*Result, error) {
+	res := &Result{}
 	bf, canBackfill := p.(syncform.Backfiller)
-	if len(backfills) > 0 {
-		if opts.Journal == nil || !canBackfill {
-			return res, errors.New("apply: the plan back-fills, but no journal or no back-fill capable provider was given")
-		}
-		// Journal first: a crash after a mapping is created and before its
-		// back-fill ran still back-fills on the next run. A back-fill the
-		// journal already holds is not recorded again (see mergeOutstanding).
-		outstanding, err := opts.Journal.Outstanding(ctx, opts.Connection)
-		if err != nil {
-			return res, err
-		}
-		var fresh []planner.Action
-		for _, a := range backfills {
-			if !coveredByAny(outstanding, a) {
-				fresh = append(fresh, a)
-			}
-		}
-		if _, err := opts.Journal.Record(ctx, opts.Connection, fresh); err != nil {
-			return res, err
-		}
+	if err := journalBackfills(ctx, plan, opts, canBackfill); err != nil {
+		return res, err
 	}
 	total := len(plan.Actions)
 	for i, a := range plan.Actions {
