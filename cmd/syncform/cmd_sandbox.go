@@ -44,7 +44,7 @@ func (a *app) sandboxCommand() *cobra.Command {
 		},
 	}
 	v.register(reset)
-	cmd.AddCommand(reset, a.sandboxSeedCommand())
+	cmd.AddCommand(reset, a.sandboxSeedCommand(), a.sandboxServeCommand())
 	return cmd
 }
 

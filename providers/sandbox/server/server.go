@@ -4,8 +4,10 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
+	"math/rand/v2"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/syncform/syncform/providers/sandbox"
@@ -31,6 +33,13 @@ type Options struct {
 	// Now is the clock the limits use; nil means time.Now. Tests inject a
 	// fake one so they need not sleep.
 	Now func() time.Time
+	// FaultRate, from 0 to 1, is the share of requests that fail before
+	// anything is done or counted: half answer 502 or 503 in their API's
+	// error shape, half lose their connection with no response at all.
+	FaultRate float64
+	// Rand draws the faults; nil means a randomly seeded source. A fixed
+	// seed makes the same sequence of requests fail the same way.
+	Rand rand.Source
 }
 
 // DefaultSalesforceDailyLimit is the daily request limit of an org without
@@ -44,6 +53,8 @@ type server struct {
 	hubspot *hubspotLimits
 	sfLimit *dailyCounter
 	mux     *http.ServeMux
+	faultMu sync.Mutex
+	rand    *rand.Rand // guarded by faultMu
 }
 
 // New returns a handler serving sb in the shapes of the HubSpot CRM v3 and
@@ -63,6 +74,10 @@ func New(sb *sandbox.Sandbox, opts Options) http.Handler {
 		sfLimit: &dailyCounter{limit: opts.SalesforceDailyLimit},
 		mux:     http.NewServeMux(),
 	}
+	if opts.Rand == nil {
+		opts.Rand = rand.NewPCG(rand.Uint64(), rand.Uint64())
+	}
+	s.rand = rand.New(opts.Rand)
 	s.routes()
 	return s
 }
@@ -77,6 +92,9 @@ func (s *server) routes() {
 	m.HandleFunc("POST /crm/v3/properties/{objectType}/batch/read", s.batchRead)
 	m.HandleFunc("GET /crm/v3/owners", s.listOwners)
 	m.HandleFunc("GET /services/data/{version}/sobjects/{name}/describe", s.describe)
+	m.HandleFunc("GET /services/data/{version}/query", s.query)
+	m.HandleFunc("GET /services/data/{version}/query/{cursor}", s.queryMore)
+	s.connectorRoutes()
 	// Catch-alls, so an unknown path gets its API's error shape rather
 	// than net/http's plain text.
 	m.HandleFunc("/crm/", func(w http.ResponseWriter, r *http.Request) {
@@ -96,10 +114,11 @@ const (
 	apiSalesforce
 )
 
-// apiOf: /crm/ is HubSpot; everything else, /services/data/ and unknown
-// paths alike, answers and counts as Salesforce.
+// apiOf: /crm/ and the sandbox's own /connector/ are HubSpot; everything
+// else, /services/data/ and unknown paths alike, answers and counts as
+// Salesforce.
 func apiOf(path string) api {
-	if strings.HasPrefix(path, "/crm/") {
+	if strings.HasPrefix(path, "/crm/") || strings.HasPrefix(path, "/connector/") {
 		return apiHubSpot
 	}
 	return apiSalesforce
@@ -116,6 +135,9 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	which := apiOf(r.URL.Path)
+	if s.fault(w, which) {
+		return
+	}
 	if !s.authorized(r) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="syncform-sandbox"`)
 		// The messages name no token: neither the expected one nor the one
@@ -176,4 +198,59 @@ func hubspotError(w http.ResponseWriter, status int, category, message string) {
 // salesforceError writes Salesforce's error shape: an array of errors.
 func salesforceError(w http.ResponseWriter, status int, code, message string) {
 	writeJSON(w, status, []map[string]string{{"errorCode": code, "message": message}})
+}
+
+// fault kinds.
+const (
+	noFault = iota
+	faultStatus
+	faultDrop
+)
+
+// draw decides whether this request fails and how, and the status of a
+// failing response.
+func (s *server) draw() (kind, status int) {
+	if s.opts.FaultRate <= 0 {
+		return noFault, 0
+	}
+	s.faultMu.Lock()
+	defer s.faultMu.Unlock()
+	if s.rand.Float64() >= s.opts.FaultRate {
+		return noFault, 0
+	}
+	switch s.rand.IntN(4) {
+	case 0:
+		return faultStatus, http.StatusBadGateway
+	case 1:
+		return faultStatus, http.StatusServiceUnavailable
+	}
+	return faultDrop, 0
+}
+
+// fault injects a failure into the share of requests Options.FaultRate asks
+// for, and reports whether it did; such a request is neither served nor
+// counted against a limit.
+func (s *server) fault(w http.ResponseWriter, which api) bool {
+	kind, status := s.draw()
+	switch kind {
+	case faultStatus:
+		msg := "injected fault: the server is temporarily unavailable"
+		if which == apiHubSpot {
+			hubspotError(w, status, "SERVICE_UNAVAILABLE", msg)
+		} else {
+			salesforceError(w, status, "SERVER_UNAVAILABLE", msg)
+		}
+		return true
+	case faultDrop:
+		// Close the connection without a byte of response. Where the
+		// connection cannot be taken over (HTTP/2), aborting the handler
+		// resets the stream, which a client sees the same way.
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			panic(http.ErrAbortHandler)
+		}
+		conn.Close()
+		return true
+	}
+	return false
 }

@@ -1,0 +1,244 @@
+package server
+
+import (
+	"net/http"
+	"slices"
+
+	sf "github.com/syncform/syncform"
+)
+
+// The connector-settings API is the sandbox's own: HubSpot documents none
+// (the connector's settings are edited in its UI). It gives the hubspot
+// provider an endpoint to read and apply settings through when one is
+// configured. Its paths count against the HubSpot limits and answer in
+// HubSpot's error shape; every write is one syncform.Change through
+// Sandbox.Apply, so the sandbox alone decides what is allowed.
+
+// connMapping is a mapping in the settings JSON; standard is always sent.
+type connMapping struct {
+	Object          sf.Object   `json:"object"`
+	Property        string      `json:"property"`
+	SalesforceField string      `json:"salesforce_field"`
+	Rule            sf.SyncRule `json:"rule"`
+	Standard        bool        `json:"standard"`
+}
+
+func toConnMapping(m sf.Mapping) connMapping {
+	return connMapping{Object: m.Object, Property: m.Property, SalesforceField: m.SalesforceField, Rule: m.Rule, Standard: m.Standard}
+}
+
+func (s *server) connectorRoutes() {
+	m := s.mux
+	m.HandleFunc("GET /connector/v1/settings", s.getSettings)
+	m.HandleFunc("PUT /connector/v1/objects/{objectType}/sync", s.putSync)
+	m.HandleFunc("POST /connector/v1/mappings", s.createMapping)
+	m.HandleFunc("PATCH /connector/v1/mappings/{objectType}/{property}", s.patchMapping)
+	m.HandleFunc("DELETE /connector/v1/mappings/{objectType}/{property}", s.deleteMapping)
+	m.HandleFunc("POST /connector/v1/backfills/estimate", s.estimateBackfills)
+	m.HandleFunc("POST /connector/v1/backfills", s.startBackfill)
+	m.HandleFunc("GET /connector/v1/backfills/{id}", s.getJob)
+	m.HandleFunc("GET /connector/v1/segments/{name}", s.getSegment)
+	m.HandleFunc("POST /connector/v1/segments/batch", s.createBatchSegment)
+	m.HandleFunc("DELETE /connector/v1/segments/{name}", s.deleteSegment)
+	m.HandleFunc("/connector/", func(w http.ResponseWriter, r *http.Request) {
+		hubspotError(w, http.StatusNotFound, "OBJECT_NOT_FOUND", "no such endpoint: "+r.Method+" "+r.URL.Path)
+	})
+}
+
+func (s *server) getSettings(w http.ResponseWriter, r *http.Request) {
+	snap, ok := s.snapshot(w, r)
+	if !ok {
+		return
+	}
+	mappings := []connMapping{}
+	objects := make([]sf.Object, 0, len(snap.Mappings))
+	for o := range snap.Mappings {
+		objects = append(objects, o)
+	}
+	slices.Sort(objects)
+	for _, o := range objects {
+		for _, m := range snap.Mappings[o] { // sorted by property
+			mappings = append(mappings, toConnMapping(m))
+		}
+	}
+	sync := snap.Sync
+	if sync == nil {
+		sync = map[sf.Object]bool{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"sync": sync, "mappings": mappings})
+}
+
+func (s *server) putSync(w http.ResponseWriter, r *http.Request) {
+	o, ok := object(w, r)
+	if !ok {
+		return
+	}
+	var in struct {
+		Sync *bool `json:"sync"`
+	}
+	if !decode(w, r, &in) {
+		return
+	}
+	if in.Sync == nil {
+		hubspotError(w, http.StatusBadRequest, "VALIDATION_ERROR", "sync is required")
+		return
+	}
+	if err := s.sb.Apply(r.Context(), sf.Change{Op: sf.OpUpdate, Resource: sf.ResourceSync, Object: o, Sync: in.Sync}); err != nil {
+		applyError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"object": o, "sync": *in.Sync})
+}
+
+// readMapping answers the mapping as the sandbox now holds it.
+func (s *server) readMapping(w http.ResponseWriter, r *http.Request, status int, o sf.Object, property string) {
+	snap, ok := s.snapshot(w, r)
+	if !ok {
+		return
+	}
+	m, found := snap.Mapping(o, property)
+	if !found {
+		hubspotError(w, http.StatusInternalServerError, "INTERNAL_ERROR", "mapping vanished after its write")
+		return
+	}
+	writeJSON(w, status, toConnMapping(m))
+}
+
+func (s *server) createMapping(w http.ResponseWriter, r *http.Request) {
+	var in connMapping
+	if !decode(w, r, &in) {
+		return
+	}
+	o, err := sf.ParseObject(string(in.Object))
+	if err != nil {
+		hubspotError(w, http.StatusBadRequest, "VALIDATION_ERROR", "Unable to infer object type from: "+string(in.Object))
+		return
+	}
+	if in.Property == "" {
+		hubspotError(w, http.StatusBadRequest, "VALIDATION_ERROR", "property is required")
+		return
+	}
+	// standard is the connector's to say, never the caller's.
+	m := sf.Mapping{Object: o, Property: in.Property, SalesforceField: in.SalesforceField, Rule: in.Rule}
+	if err := s.sb.Apply(r.Context(), sf.Change{Op: sf.OpCreate, Resource: sf.ResourceMapping, Object: o, Name: m.Property, Mapping: &m}); err != nil {
+		applyError(w, err)
+		return
+	}
+	s.readMapping(w, r, http.StatusCreated, o, m.Property)
+}
+
+func (s *server) patchMapping(w http.ResponseWriter, r *http.Request) {
+	o, ok := object(w, r)
+	if !ok {
+		return
+	}
+	var in struct {
+		Rule *sf.SyncRule `json:"rule"`
+	}
+	if !decode(w, r, &in) {
+		return
+	}
+	if in.Rule == nil {
+		hubspotError(w, http.StatusBadRequest, "VALIDATION_ERROR", "rule is required")
+		return
+	}
+	property := r.PathValue("property")
+	m := sf.Mapping{Object: o, Property: property, Rule: *in.Rule}
+	if err := s.sb.Apply(r.Context(), sf.Change{Op: sf.OpUpdate, Resource: sf.ResourceMapping, Object: o, Name: property, Mapping: &m}); err != nil {
+		applyError(w, err)
+		return
+	}
+	s.readMapping(w, r, http.StatusOK, o, property)
+}
+
+// deleteMapping answers 204 also for a mapping that does not exist, as the
+// sandbox's Apply treats deleting it as already done.
+func (s *server) deleteMapping(w http.ResponseWriter, r *http.Request) {
+	o, ok := object(w, r)
+	if !ok {
+		return
+	}
+	if err := s.sb.Apply(r.Context(), sf.Change{Op: sf.OpDelete, Resource: sf.ResourceMapping, Object: o, Name: r.PathValue("property")}); err != nil {
+		applyError(w, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *server) estimateBackfills(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Backfills []sf.Backfill `json:"backfills"`
+	}
+	if !decode(w, r, &in) {
+		return
+	}
+	impacts, err := s.sb.EstimateBackfills(r.Context(), in.Backfills)
+	if err != nil {
+		applyError(w, err)
+		return
+	}
+	if impacts == nil {
+		impacts = []sf.Impact{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"impacts": impacts})
+}
+
+// startBackfill answers 202: the job runs on after the response.
+func (s *server) startBackfill(w http.ResponseWriter, r *http.Request) {
+	var b sf.Backfill
+	if !decode(w, r, &b) {
+		return
+	}
+	job, err := s.sb.StartBackfill(r.Context(), b)
+	if err != nil {
+		applyError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusAccepted, job)
+}
+
+func (s *server) getJob(w http.ResponseWriter, r *http.Request) {
+	job, err := s.sb.Job(r.Context(), r.PathValue("id"))
+	if err != nil {
+		applyError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, job)
+}
+
+func (s *server) getSegment(w http.ResponseWriter, r *http.Request) {
+	seg, err := s.sb.Segment(r.Context(), r.PathValue("name"))
+	if err != nil {
+		applyError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, seg)
+}
+
+func (s *server) createBatchSegment(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Name   string `json:"name"`
+		From   string `json:"from"`
+		Offset int    `json:"offset"`
+		Limit  int    `json:"limit"`
+	}
+	if !decode(w, r, &in) {
+		return
+	}
+	seg, err := s.sb.CreateBatchSegment(r.Context(), in.Name, in.From, in.Offset, in.Limit)
+	if err != nil {
+		applyError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, seg)
+}
+
+// deleteSegment answers 204 also for a segment that does not exist
+// (Backfiller.DeleteSegment).
+func (s *server) deleteSegment(w http.ResponseWriter, r *http.Request) {
+	if err := s.sb.DeleteSegment(r.Context(), r.PathValue("name")); err != nil {
+		applyError(w, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -1,0 +1,264 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	sf "github.com/syncform/syncform"
+)
+
+type settings struct {
+	Sync     map[sf.Object]bool `json:"sync"`
+	Mappings []connMapping      `json:"mappings"`
+}
+
+func TestGetSettings(t *testing.T) {
+	h := newHarness(t, Options{})
+	res := h.do("GET", "/connector/v1/settings", nil)
+	if res.status != http.StatusOK {
+		t.Fatalf("status %d: %s", res.status, res.body)
+	}
+	var got settings
+	res.decode(t, &got)
+	snap := h.snapshot()
+	for o, on := range snap.Sync {
+		if got.Sync[o] != on {
+			t.Errorf("sync[%s] = %v, want %v", o, got.Sync[o], on)
+		}
+	}
+	n := 0
+	for _, ms := range snap.Mappings {
+		n += len(ms)
+	}
+	if len(got.Mappings) != n || n == 0 {
+		t.Fatalf("%d mappings, want %d", len(got.Mappings), n)
+	}
+	var firstname connMapping
+	for _, m := range got.Mappings {
+		if m.Object == sf.Contacts && m.Property == "firstname" {
+			firstname = m
+		}
+	}
+	if firstname.SalesforceField != "FirstName" || !firstname.Standard || firstname.Rule == "" {
+		t.Errorf("firstname mapping = %+v", firstname)
+	}
+	if !strings.Contains(string(res.body), `"standard":false`) {
+		t.Error("custom mappings do not say standard: false")
+	}
+}
+
+func TestPutSync(t *testing.T) {
+	h := newHarness(t, Options{})
+	res := h.do("PUT", "/connector/v1/objects/deals/sync", map[string]bool{"sync": true})
+	if res.status != http.StatusOK {
+		t.Fatalf("status %d: %s", res.status, res.body)
+	}
+	if !h.snapshot().Sync[sf.Deals] {
+		t.Error("deals sync still off")
+	}
+	// Contacts always sync: the sandbox's refusal comes back as a 400.
+	res = h.do("PUT", "/connector/v1/objects/contacts/sync", map[string]bool{"sync": false})
+	var e hsErr
+	res.decode(t, &e)
+	if res.status != http.StatusBadRequest || e.Category != "VALIDATION_ERROR" || !strings.Contains(e.Message, "cannot be turned off") {
+		t.Errorf("status %d: %+v", res.status, e)
+	}
+	if res := h.do("PUT", "/connector/v1/objects/tickets/sync", map[string]bool{"sync": true}); res.status != http.StatusBadRequest {
+		t.Errorf("unknown object: status %d", res.status)
+	}
+	if res := h.do("PUT", "/connector/v1/objects/deals/sync", map[string]any{}); res.status != http.StatusBadRequest {
+		t.Errorf("no sync value: status %d", res.status)
+	}
+}
+
+func TestMappingLifecycle(t *testing.T) {
+	h := newHarness(t, Options{})
+	res := h.do("POST", "/connector/v1/mappings", map[string]string{
+		"object": "contacts", "property": "utm_medium", "salesforce_field": "utm_medium__c", "rule": string(sf.TwoWay),
+	})
+	if res.status != http.StatusCreated {
+		t.Fatalf("create: status %d: %s", res.status, res.body)
+	}
+	var m connMapping
+	res.decode(t, &m)
+	if m != (connMapping{Object: sf.Contacts, Property: "utm_medium", SalesforceField: "utm_medium__c", Rule: sf.TwoWay}) {
+		t.Errorf("created %+v", m)
+	}
+	if _, ok := h.snapshot().Mapping(sf.Contacts, "utm_medium"); !ok {
+		t.Fatal("mapping not in the sandbox")
+	}
+
+	res = h.do("PATCH", "/connector/v1/mappings/contacts/utm_medium", map[string]string{"rule": string(sf.AlwaysUseSalesforce)})
+	if res.status != http.StatusOK {
+		t.Fatalf("patch: status %d: %s", res.status, res.body)
+	}
+	if got, _ := h.snapshot().Mapping(sf.Contacts, "utm_medium"); got.Rule != sf.AlwaysUseSalesforce {
+		t.Errorf("rule %q after patch", got.Rule)
+	}
+
+	if res := h.do("DELETE", "/connector/v1/mappings/contacts/utm_medium", nil); res.status != http.StatusNoContent {
+		t.Fatalf("delete: status %d: %s", res.status, res.body)
+	}
+	if _, ok := h.snapshot().Mapping(sf.Contacts, "utm_medium"); ok {
+		t.Error("mapping still there after delete")
+	}
+}
+
+func TestMappingRefusals(t *testing.T) {
+	h := newHarness(t, Options{})
+	before := h.snapshot()
+	tests := []struct {
+		name, method, path string
+		body               any
+		status             int
+		msg                string
+	}{
+		{"field already mapped", "POST", "/connector/v1/mappings",
+			map[string]string{"object": "contacts", "property": "utm_medium", "salesforce_field": "utm_source__c", "rule": string(sf.TwoWay)},
+			http.StatusBadRequest, "already mapped"},
+		{"unknown rule", "POST", "/connector/v1/mappings",
+			map[string]string{"object": "contacts", "property": "utm_medium", "salesforce_field": "utm_medium__c", "rule": "sometimes"},
+			http.StatusBadRequest, "unknown sync rule"},
+		{"unknown object", "POST", "/connector/v1/mappings",
+			map[string]string{"object": "tickets", "property": "x", "salesforce_field": "X__c", "rule": string(sf.TwoWay)},
+			http.StatusBadRequest, "tickets"},
+		{"fixed standard rule", "PATCH", "/connector/v1/mappings/contacts/email", map[string]string{"rule": string(sf.DontSync)},
+			http.StatusBadRequest, "accepts only"},
+		{"patch a missing mapping", "PATCH", "/connector/v1/mappings/contacts/utm_medium", map[string]string{"rule": string(sf.TwoWay)},
+			http.StatusNotFound, "no mapping"},
+		{"patch without a rule", "PATCH", "/connector/v1/mappings/contacts/firstname", map[string]string{},
+			http.StatusBadRequest, "rule is required"},
+		{"delete a standard mapping", "DELETE", "/connector/v1/mappings/contacts/firstname", nil,
+			http.StatusBadRequest, "cannot be deleted"},
+		{"not JSON", "POST", "/connector/v1/mappings", "[", http.StatusBadRequest, "Invalid input JSON"},
+		{"unknown endpoint", "GET", "/connector/v1/nope", nil, http.StatusNotFound, "no such endpoint"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := h.do(tc.method, tc.path, tc.body)
+			var e hsErr
+			res.decode(t, &e)
+			if res.status != tc.status || e.Status != "error" || !strings.Contains(e.Message, tc.msg) {
+				t.Errorf("status %d, %+v; want %d with %q", res.status, e, tc.status, tc.msg)
+			}
+		})
+	}
+	after := h.snapshot()
+	for o := range before.Mappings {
+		if len(before.Mappings[o]) != len(after.Mappings[o]) {
+			t.Errorf("%s: %d mappings, was %d", o, len(after.Mappings[o]), len(before.Mappings[o]))
+		}
+	}
+}
+
+func TestBackfillJobs(t *testing.T) {
+	h := newHarness(t, Options{})
+	imp := sf.Backfill{Object: sf.Companies, Direction: sf.ToHubSpot, Method: sf.MethodImport, Properties: []string{"name"}}
+	res := h.do("POST", "/connector/v1/backfills/estimate", map[string]any{"backfills": []sf.Backfill{imp}})
+	if res.status != http.StatusOK {
+		t.Fatalf("estimate: status %d: %s", res.status, res.body)
+	}
+	var est struct {
+		Impacts []sf.Impact `json:"impacts"`
+	}
+	res.decode(t, &est)
+	if len(est.Impacts) != 1 || est.Impacts[0].Examined == 0 {
+		t.Fatalf("impacts %+v", est.Impacts)
+	}
+
+	res = h.do("POST", "/connector/v1/backfills", imp)
+	if res.status != http.StatusAccepted {
+		t.Fatalf("start: status %d: %s", res.status, res.body)
+	}
+	var job sf.Job
+	res.decode(t, &job)
+	if job.ID == "" || job.Backfill.Object != sf.Companies {
+		t.Fatalf("job %+v", job)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for job.State == sf.JobRunning && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+		res := h.do("GET", "/connector/v1/backfills/"+url.PathEscape(job.ID), nil)
+		if res.status != http.StatusOK {
+			t.Fatalf("job: status %d: %s", res.status, res.body)
+		}
+		res.decode(t, &job)
+	}
+	if job.State != sf.JobSucceeded || job.Done != job.Total || job.Total != est.Impacts[0].Examined {
+		t.Errorf("job %+v, estimate %+v", job, est.Impacts[0])
+	}
+
+	if res := h.do("GET", "/connector/v1/backfills/nope", nil); res.status != http.StatusNotFound {
+		t.Errorf("missing job: status %d", res.status)
+	}
+	// Deals sync is off in a new sandbox.
+	res = h.do("POST", "/connector/v1/backfills", sf.Backfill{Object: sf.Deals, Direction: sf.ToHubSpot, Method: sf.MethodImport})
+	var e hsErr
+	res.decode(t, &e)
+	if res.status != http.StatusBadRequest || !strings.Contains(e.Message, "sync is off") {
+		t.Errorf("status %d: %+v", res.status, e)
+	}
+	res = h.do("POST", "/connector/v1/backfills/estimate", map[string]any{"backfills": []sf.Backfill{
+		{Object: sf.Companies, Direction: sf.ToSalesforce, Method: sf.MethodSegment, Segment: "nope"}}})
+	if res.status != http.StatusNotFound {
+		t.Errorf("unknown segment: status %d: %s", res.status, res.body)
+	}
+}
+
+func TestSegments(t *testing.T) {
+	h := newHarness(t, Options{})
+	all := "/connector/v1/segments/" + url.PathEscape("All companies")
+	res := h.do("GET", all, nil)
+	if res.status != http.StatusOK {
+		t.Fatalf("status %d: %s", res.status, res.body)
+	}
+	var seg sf.Segment
+	res.decode(t, &seg)
+	if seg.Name != "All companies" || seg.Object != sf.Companies || seg.Size == 0 {
+		t.Fatalf("segment %+v", seg)
+	}
+
+	// A name with a slash, escaped, is one path segment.
+	name := "All companies / batch 1"
+	res = h.do("POST", "/connector/v1/segments/batch", map[string]any{"name": name, "from": "All companies", "offset": 0, "limit": 2})
+	if res.status != http.StatusCreated {
+		t.Fatalf("batch: status %d: %s", res.status, res.body)
+	}
+	var batch sf.Segment
+	res.decode(t, &batch)
+	if batch.Name != name || batch.Size != min(2, seg.Size) || !batch.Static {
+		t.Errorf("batch %+v", batch)
+	}
+	one := "/connector/v1/segments/" + url.PathEscape(name)
+	if res := h.do("GET", one, nil); res.status != http.StatusOK {
+		t.Errorf("get batch: status %d: %s", res.status, res.body)
+	}
+	for range 2 { // deleting a missing segment is not an error
+		if res := h.do("DELETE", one, nil); res.status != http.StatusNoContent {
+			t.Errorf("delete: status %d: %s", res.status, res.body)
+		}
+	}
+	if res := h.do("GET", one, nil); res.status != http.StatusNotFound {
+		t.Errorf("deleted segment: status %d", res.status)
+	}
+	res = h.do("POST", "/connector/v1/segments/batch", map[string]any{"name": "x", "from": "All companies", "offset": 0, "limit": 0})
+	if res.status != http.StatusBadRequest {
+		t.Errorf("limit 0: status %d", res.status)
+	}
+}
+
+// TestConnectorCountsAsHubSpot: the settings API spends the HubSpot quota
+// and answers its 429.
+func TestConnectorCountsAsHubSpot(t *testing.T) {
+	h := newHarness(t, Options{DailyLimit: 1, Now: newClock().Now})
+	if res := h.do("GET", "/connector/v1/settings", nil); res.status != http.StatusOK {
+		t.Fatalf("status %d", res.status)
+	}
+	res := h.do("GET", "/crm/v3/properties/contacts", nil)
+	if res.status != http.StatusTooManyRequests || res.header.Get("Sforce-Limit-Info") != "" {
+		t.Errorf("status %d, Sforce-Limit-Info %q", res.status, res.header.Get("Sforce-Limit-Info"))
+	}
+}
