@@ -58,7 +58,9 @@ const DefaultSandboxPath = ".syncform/sandbox.db"
 type HubSpotConnection struct {
 	PortalID int64
 	Token    syncform.Secret
-	BaseURL  string
+	// APIURL is HubSpot's API; another (a served sandbox) for rehearsals
+	// and tests. Empty means HubSpot's own.
+	APIURL string
 }
 
 // SalesforceConnection is the salesforce block.

@@ -20,7 +20,7 @@ var (
 		Blocks:     []hcl.BlockHeaderSchema{{Type: "hubspot"}, {Type: "salesforce"}, {Type: "connector"}},
 	}
 	hubspotSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
-		{Name: "portal_id", Required: true}, {Name: "token", Required: true}}}
+		{Name: "portal_id", Required: true}, {Name: "token", Required: true}, {Name: "api_url"}}}
 	salesforceSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 		{Name: "instance_url", Required: true}, {Name: "token", Required: true}}}
 	connectorSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
@@ -100,6 +100,9 @@ func (l *loader) hubspot(b *hcl.Block, ctx *hcl.EvalContext) *HubSpotConnection 
 	}
 	if a, ok := content.Attributes["token"]; ok {
 		h.Token, _ = l.secret(a, ctx)
+	}
+	if a, ok := content.Attributes["api_url"]; ok {
+		h.APIURL, _ = l.str(a, ctx)
 	}
 	return h
 }

@@ -69,6 +69,9 @@ func writeConnection(body *hclwrite.Body, conn Connection) {
 		b := c.AppendNewBlock("hubspot", nil).Body()
 		b.SetAttributeValue("portal_id", cty.NumberIntVal(h.PortalID))
 		b.SetAttributeRaw("token", envCall(HubSpotTokenEnv))
+		if h.APIURL != "" {
+			b.SetAttributeValue("api_url", cty.StringVal(h.APIURL))
+		}
 	}
 	if s := conn.Salesforce; s != nil {
 		b := c.AppendNewBlock("salesforce", nil).Body()
