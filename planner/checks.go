@@ -211,7 +211,11 @@ func (p *planning) ownersUnmatched() {
 		if _, matched := syncform.MatchOwner(o, p.live.Users); matched {
 			continue
 		}
-		lines = append(lines, fmt.Sprintf("- %s <%s> (%s) owns %s; %s.", o.Name(), o.Email, o.ID, ownedRecords(o), p.whyUnmatched(o)))
+		owns := ""
+		if o.Records != nil { // a provider that cannot count leaves it nil
+			owns = " owns " + ownedRecords(o) + ";"
+		}
+		lines = append(lines, fmt.Sprintf("- %s <%s> (%s)%s %s.", o.Name(), o.Email, o.ID, owns, p.whyUnmatched(o)))
 	}
 	if len(lines) == 0 {
 		return

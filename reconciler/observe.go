@@ -2,6 +2,7 @@ package reconciler
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 
@@ -35,6 +36,12 @@ func Observe(ctx context.Context, p syncform.Provider, cfg *config.Config) (*syn
 			return v, nil
 		}
 		v, err := p.Values(ctx, o, side, field)
+		if errors.Is(err, syncform.ErrUnavailable) {
+			// The provider cannot tell (no values API): leave the field not
+			// looked up, and the planner hides options rather than remove
+			// one that might be held.
+			return nil, nil
+		}
 		if err != nil {
 			return nil, fmt.Errorf("reading the values of %s %s: %w", o, field, err)
 		}

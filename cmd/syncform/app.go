@@ -16,6 +16,7 @@ import (
 	"github.com/syncform/syncform"
 	"github.com/syncform/syncform/config"
 	"github.com/syncform/syncform/planner"
+	"github.com/syncform/syncform/providers/hubspot"
 	"github.com/syncform/syncform/providers/sandbox"
 	"github.com/syncform/syncform/reconciler"
 	"github.com/syncform/syncform/reconciler/state"
@@ -161,7 +162,21 @@ func (a *app) connect(ctx context.Context, cfg *config.Config) (syncform.Provide
 		}
 		return sb, nil
 	default:
-		return nil, fmt.Errorf("the %q provider is not available in this build; use provider = %q", cfg.Connection.Provider, config.ProviderSandbox)
+		c := cfg.Connection
+		hc := hubspot.Config{
+			HubSpotURL: c.HubSpot.APIURL, HubSpotToken: c.HubSpot.Token,
+			SalesforceURL: c.Salesforce.InstanceURL, SalesforceToken: c.Salesforce.Token,
+		}
+		if cc := c.Connector; cc != nil {
+			hc.ConnectorEndpoint = cc.Endpoint
+			if cc.MappingsCSV != "" {
+				hc.MappingsCSV = cc.MappingsCSV
+				if !filepath.IsAbs(hc.MappingsCSV) {
+					hc.MappingsCSV = filepath.Join(cfg.Dir, hc.MappingsCSV)
+				}
+			}
+		}
+		return hubspot.Connect(hc)
 	}
 }
 

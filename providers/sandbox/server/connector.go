@@ -37,6 +37,7 @@ func (s *server) connectorRoutes() {
 	m.HandleFunc("POST /connector/v1/backfills/estimate", s.estimateBackfills)
 	m.HandleFunc("POST /connector/v1/backfills", s.startBackfill)
 	m.HandleFunc("GET /connector/v1/backfills/{id}", s.getJob)
+	m.HandleFunc("GET /connector/v1/segments", s.listSegments)
 	m.HandleFunc("GET /connector/v1/segments/{name}", s.getSegment)
 	m.HandleFunc("POST /connector/v1/segments/batch", s.createBatchSegment)
 	m.HandleFunc("DELETE /connector/v1/segments/{name}", s.deleteSegment)
@@ -204,6 +205,21 @@ func (s *server) getJob(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, job)
+}
+
+// listSegments lists every segment with its size, as the segments a
+// back-fill can resync.
+func (s *server) listSegments(w http.ResponseWriter, r *http.Request) {
+	snap, err := s.sb.Snapshot(r.Context())
+	if err != nil {
+		applyError(w, err)
+		return
+	}
+	segs := snap.Segments
+	if segs == nil {
+		segs = []sf.Segment{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"results": segs})
 }
 
 func (s *server) getSegment(w http.ResponseWriter, r *http.Request) {

@@ -1,0 +1,27 @@
+// Package hubspot is the provider that talks to a live connection over HTTP:
+// the HubSpot CRM v3 API (properties and their options, owners) and the
+// Salesforce REST API (describe, SOQL), plus, when one is configured, a
+// connector-settings endpoint in the shapes the sandbox server serves
+// (HubSpot publishes no public API for the connector's settings; DOMAIN.md).
+//
+// Two types, because callers find out what a provider can do by type
+// assertion: *Provider implements syncform.Provider; *BackfillProvider wraps
+// it and adds syncform.Backfiller through the connector endpoint's
+// /connector/v1/backfills and /segments routes. New returns the plain
+// *Provider; Connect returns whichever fits the Config (a *BackfillProvider
+// exactly when ConnectorEndpoint is set).
+//
+// Without an endpoint the connector's settings are read from its mapping
+// export CSV (Config.MappingsCSV). That export holds mappings only, so the
+// sync toggles are inferred: contacts are always on, and another object is
+// taken as on when the CSV has mappings for it. Sync, mapping and back-fill
+// changes are then listed in Snapshot.Manual and become runbook steps.
+//
+// The client limits HubSpot requests with a token bucket, bounds concurrent
+// fetches, retries transient failures (429 TEN_SECONDLY_ROLLING honouring
+// Retry-After, 5xx, timeouts, dropped connections) with exponential backoff
+// and full jitter, and stops at once on a daily quota. Describes are cached
+// for the provider's lifetime: they cost requests from the org's daily limit,
+// which the connector itself shares. Tokens travel only in the Authorization
+// header; no error message, URL or log carries them.
+package hubspot

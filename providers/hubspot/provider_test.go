@@ -1,0 +1,580 @@
+package hubspot
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	sf "github.com/syncform/syncform"
+	"github.com/syncform/syncform/providers/sandbox"
+	"github.com/syncform/syncform/providers/sandbox/server"
+)
+
+const (
+	hsToken = "hs-tok-QX7Z91-distinctive"
+	sfToken = "sf-tok-KP3M44-distinctive"
+)
+
+// fakeClock is shared by the server's limits and the client's limiter and
+// sleeps: a wait advances it instead of sleeping.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+	return ctx.Err()
+}
+
+type env struct {
+	sb  *sandbox.Sandbox
+	srv *httptest.Server
+	url string
+}
+
+func openSandbox(t *testing.T) *sandbox.Sandbox {
+	t.Helper()
+	sb, err := sandbox.Open(context.Background(), filepath.Join(t.TempDir(), "sandbox.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Close() })
+	return sb
+}
+
+// serve runs a sandbox over HTTP on 127.0.0.1, both tokens accepted by
+// serving the two APIs from two servers over one sandbox.
+func serve(t *testing.T, sb *sandbox.Sandbox, opts server.Options) (hubspotURL, salesforceURL string) {
+	t.Helper()
+	hs := opts
+	hs.Token = hsToken
+	sfo := opts
+	sfo.Token = sfToken
+	if opts.Rand != nil {
+		sfo.Rand = rand.NewPCG(99, 100) // a source is not safe to share between servers
+	}
+	a := httptest.NewServer(server.New(sb, hs))
+	b := httptest.NewServer(server.New(sb, sfo))
+	t.Cleanup(func() { a.Close(); b.Close() })
+	return a.URL, b.URL
+}
+
+func config(hsURL, sfURL string) Config {
+	return Config{
+		HubSpotURL: hsURL, HubSpotToken: sf.NewSecret(hsToken),
+		SalesforceURL: sfURL, SalesforceToken: sf.NewSecret(sfToken),
+		ConnectorEndpoint: hsURL, Timeout: 5 * time.Second,
+	}
+}
+
+// fast makes retries instant.
+func fast(p *Provider) *Provider {
+	p.c.sleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+	return p
+}
+
+func newProvider(t *testing.T, c Config) *Provider {
+	t.Helper()
+	p, err := New(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	return fast(p)
+}
+
+var snapOpts = cmp.Options{cmpopts.EquateEmpty(), cmpopts.IgnoreFields(sf.Owner{}, "Records")}
+
+// compareSnapshots checks the parts a provider over HTTP reads.
+func compareSnapshots(t *testing.T, got, want *sf.Snapshot) {
+	t.Helper()
+	for _, part := range []struct {
+		name      string
+		got, want any
+	}{
+		{"properties", got.Properties, want.Properties},
+		{"mappings", got.Mappings, want.Mappings},
+		{"sync", got.Sync, want.Sync},
+		{"owners", got.Owners, want.Owners},
+		{"users", got.Users, want.Users},
+		{"queues", got.Queues, want.Queues},
+	} {
+		if d := cmp.Diff(part.want, part.got, snapOpts); d != "" {
+			t.Errorf("%s differ (-in-process +http):\n%s", part.name, d)
+		}
+	}
+	for _, name := range baseSObjects {
+		if d := cmp.Diff(want.SObjects[name], got.SObjects[name], snapOpts); d != "" {
+			t.Errorf("describe of %s differs (-in-process +http):\n%s", name, d)
+		}
+	}
+	for name, so := range got.SObjects {
+		if d := cmp.Diff(want.SObjects[name], so, snapOpts); d != "" {
+			t.Errorf("describe of referenced %s differs:\n%s", name, d)
+		}
+	}
+}
+
+func TestSnapshotMatchesSandbox(t *testing.T) {
+	ctx := context.Background()
+	sb := openSandbox(t)
+	p := newProvider(t, config(serve(t, sb, server.Options{})))
+	got, err := p.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := sb.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	compareSnapshots(t, got, want)
+	if len(got.Manual) != 0 {
+		t.Errorf("manual = %v with an endpoint", got.Manual)
+	}
+	if len(got.Owners) == 0 || len(got.Users) == 0 || len(got.SObjects) < len(baseSObjects) {
+		t.Fatalf("snapshot looks empty: %d owners, %d users, %d sobjects", len(got.Owners), len(got.Users), len(got.SObjects))
+	}
+
+	// Describes are cached: a second snapshot describes nothing again.
+	before := p.Requests()["salesforce"]
+	if _, err := p.Snapshot(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := p.Requests()["salesforce"] - before; n != 2 { // users and queues
+		t.Errorf("second snapshot made %d Salesforce requests, want 2", n)
+	}
+	if used, limit := p.SalesforceUsage(); used == 0 || limit != server.DefaultSalesforceDailyLimit {
+		t.Errorf("SalesforceUsage = %d/%d", used, limit)
+	}
+}
+
+func TestRecords(t *testing.T) {
+	ctx := context.Background()
+	sb := openSandbox(t)
+	p := newProvider(t, config(serve(t, sb, server.Options{})))
+	var ids []sf.SalesforceID
+	sb.Pairs(ctx, sf.Companies, func(pr sandbox.Pair) error {
+		if len(ids) < 3 {
+			ids = append(ids, pr.SalesforceID)
+		}
+		return nil
+	})
+	if len(ids) == 0 {
+		t.Skip("no seeded companies")
+	}
+	ids = append(ids, "001000000000000AAA") // does not exist: left out
+	fields := []string{"Name"}
+	got, err := p.Records(ctx, "Account", ids, fields)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := sb.Records(ctx, "Account", ids, fields)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(want, got, snapOpts); d != "" {
+		t.Errorf("records differ:\n%s", d)
+	}
+	if _, err := p.Values(ctx, sf.Companies, sf.HubSpotSide, "industry"); !errors.Is(err, sf.ErrUnavailable) {
+		t.Errorf("Values error = %v, want ErrUnavailable", err)
+	}
+}
+
+func TestApplyMatchesInProcess(t *testing.T) {
+	ctx := context.Background()
+	remote, local := openSandbox(t), openSandbox(t)
+	p := newProvider(t, config(serve(t, remote, server.Options{})))
+	c := sf.Contacts
+	prop := sf.Property{Object: c, Name: "tier", Label: "Tier", Type: sf.Dropdown, Group: "contactinformation",
+		Options: []sf.Option{{Value: "a", Label: "A"}, {Value: "b", Label: "B"}}}
+	updated := prop
+	updated.Label, updated.Description = "Customer tier", "How big"
+	opts := updated
+	opts.Options = []sf.Option{{Value: "b", Label: "B"}, {Value: "c", Label: "C"}, {Value: "a", Label: "A", Hidden: true}}
+	m := sf.Mapping{Object: c, Property: "utm_medium", SalesforceField: "utm_medium__c", Rule: sf.TwoWay}
+	m2 := m
+	m2.Rule = sf.AlwaysUseSalesforce
+	off, on := false, true
+	changes := []sf.Change{
+		{Op: sf.OpCreate, Resource: sf.ResourceProperty, Object: c, Name: "tier", Property: &prop},
+		{Op: sf.OpCreate, Resource: sf.ResourceProperty, Object: c, Name: "tier", Property: &prop}, // again: done
+		{Op: sf.OpUpdate, Resource: sf.ResourceProperty, Object: c, Name: "tier", Property: &updated},
+		{Op: sf.OpUpdate, Resource: sf.ResourceOptions, Object: c, Name: "tier", Property: &opts},
+		{Op: sf.OpCreate, Resource: sf.ResourceMapping, Object: c, Name: m.Property, Mapping: &m},
+		{Op: sf.OpUpdate, Resource: sf.ResourceMapping, Object: c, Name: m.Property, Mapping: &m2},
+		{Op: sf.OpDelete, Resource: sf.ResourceMapping, Object: c, Name: m.Property},
+		{Op: sf.OpUpdate, Resource: sf.ResourceSync, Object: sf.Deals, Sync: &on},
+		{Op: sf.OpUpdate, Resource: sf.ResourceSync, Object: sf.Deals, Sync: &off},
+	}
+	for _, ch := range changes {
+		lerr := local.Apply(ctx, ch)
+		rerr := p.Apply(ctx, ch)
+		if (lerr == nil) != (rerr == nil) || errors.Is(lerr, sf.ErrRejected) != errors.Is(rerr, sf.ErrRejected) {
+			t.Fatalf("%s %s: in-process %v, over HTTP %v", ch.Op, ch.Address(), lerr, rerr)
+		}
+		ls, _ := local.Snapshot(ctx)
+		rs, _ := remote.Snapshot(ctx)
+		for _, part := range []struct {
+			name      string
+			got, want any
+		}{{"properties", rs.Properties, ls.Properties}, {"mappings", rs.Mappings, ls.Mappings}, {"sync", rs.Sync, ls.Sync}} {
+			if d := cmp.Diff(part.want, part.got, snapOpts); d != "" {
+				t.Fatalf("after %s %s, %s differ (-in-process +http):\n%s", ch.Op, ch.Address(), part.name, d)
+			}
+		}
+	}
+
+	// Refusals keep their kind over HTTP.
+	bad := sf.Mapping{Object: c, Property: "email", Rule: sf.DontSync}
+	if err := p.Apply(ctx, sf.Change{Op: sf.OpUpdate, Resource: sf.ResourceMapping, Object: c, Name: "email", Mapping: &bad}); !errors.Is(err, sf.ErrRejected) {
+		t.Errorf("fixed standard rule: %v, want ErrRejected", err)
+	}
+	miss := sf.Mapping{Object: c, Property: "nope", Rule: sf.TwoWay}
+	if err := p.Apply(ctx, sf.Change{Op: sf.OpUpdate, Resource: sf.ResourceMapping, Object: c, Name: "nope", Mapping: &miss}); !errors.Is(err, sf.ErrNotFound) {
+		t.Errorf("missing mapping: %v, want ErrNotFound", err)
+	}
+	other := prop
+	other.Label = "Something else"
+	if err := p.Apply(ctx, sf.Change{Op: sf.OpCreate, Resource: sf.ResourceProperty, Object: c, Name: "tier", Property: &other}); !errors.Is(err, sf.ErrRejected) {
+		t.Errorf("create over a different property: %v, want ErrRejected", err)
+	}
+}
+
+func TestBackfiller(t *testing.T) {
+	ctx := context.Background()
+	sb := openSandbox(t)
+	pv, err := Connect(config(serve(t, sb, server.Options{})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pv.Close()
+	bf, ok := pv.(sf.Backfiller)
+	if !ok {
+		t.Fatal("a provider with an endpoint is not a Backfiller")
+	}
+	impacts, err := bf.EstimateBackfills(ctx, []sf.Backfill{{Object: sf.Contacts, Direction: sf.ToHubSpot, Method: sf.MethodImport}})
+	if err != nil || len(impacts) != 1 {
+		t.Fatalf("estimate = %v, %v", impacts, err)
+	}
+	want, _ := sb.EstimateBackfills(ctx, []sf.Backfill{{Object: sf.Contacts, Direction: sf.ToHubSpot, Method: sf.MethodImport}})
+	if d := cmp.Diff(want, impacts, snapOpts); d != "" {
+		t.Errorf("impacts differ:\n%s", d)
+	}
+	if _, err := bf.Segment(ctx, "no such segment"); !errors.Is(err, sf.ErrNotFound) {
+		t.Errorf("missing segment: %v", err)
+	}
+	if err := bf.DeleteSegment(ctx, "no such segment"); err != nil {
+		t.Errorf("deleting a missing segment: %v", err)
+	}
+}
+
+func TestCSVMarksConnectorManual(t *testing.T) {
+	ctx := context.Background()
+	sb := openSandbox(t)
+	hsURL, sfURL := serve(t, sb, server.Options{})
+	live, err := sb.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := sf.WriteMappingsCSV(&buf, live, []sf.Object{sf.Contacts}); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "mappings.csv")
+	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := config(hsURL, sfURL)
+	c.ConnectorEndpoint, c.MappingsCSV = "", path
+	pv, err := Connect(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := pv.(sf.Backfiller); ok {
+		t.Error("a provider without an endpoint claims to back-fill")
+	}
+	snap, err := pv.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []sf.Resource{sf.ResourceSync, sf.ResourceMapping, sf.ResourceBackfill} {
+		if snap.ModeFor(r) != sf.ModeManual {
+			t.Errorf("%s is not manual", r)
+		}
+	}
+	if snap.ModeFor(sf.ResourceProperty) != sf.ModeAuto {
+		t.Error("properties are manual")
+	}
+	if d := cmp.Diff(live.Mappings[sf.Contacts], snap.Mappings[sf.Contacts], snapOpts); d != "" {
+		t.Errorf("mappings from the CSV differ:\n%s", d)
+	}
+	if !snap.Sync[sf.Contacts] || snap.Sync[sf.Deals] {
+		t.Errorf("sync = %v, want contacts only", snap.Sync)
+	}
+	m := sf.Mapping{Object: sf.Contacts, Property: "utm_medium", SalesforceField: "utm_medium__c", Rule: sf.TwoWay}
+	err = pv.Apply(ctx, sf.Change{Op: sf.OpCreate, Resource: sf.ResourceMapping, Object: sf.Contacts, Name: m.Property, Mapping: &m})
+	if !errors.Is(err, sf.ErrRejected) || !strings.Contains(err.Error(), "manual") {
+		t.Errorf("mapping without an endpoint: %v", err)
+	}
+}
+
+func TestRetriesSurviveFaults(t *testing.T) {
+	ctx := context.Background()
+	sb := openSandbox(t)
+	hsURL, sfURL := serve(t, sb, server.Options{FaultRate: 0.3, Rand: rand.NewPCG(7, 11)})
+	c := config(hsURL, sfURL)
+	c.Retries = 12
+	p := newProvider(t, c)
+	var slept []time.Duration
+	var mu sync.Mutex
+	p.c.sleep = func(ctx context.Context, d time.Duration) error {
+		mu.Lock()
+		slept = append(slept, d)
+		mu.Unlock()
+		return nil
+	}
+	want, _ := sb.Snapshot(ctx)
+	for range 3 {
+		got, err := p.Snapshot(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		compareSnapshots(t, got, want)
+	}
+	prop := sf.Property{Object: sf.Deals, Name: "risk", Label: "Risk", Type: sf.Text, Group: "dealinformation"}
+	for range 3 { // creates retried after faults still converge
+		if err := p.Apply(ctx, sf.Change{Op: sf.OpCreate, Resource: sf.ResourceProperty, Object: sf.Deals, Name: "risk", Property: &prop}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Logf("requests %v", p.Requests())
+	if len(slept) == 0 {
+		t.Error("no retry happened at a 30% fault rate")
+	}
+	for _, d := range slept {
+		if d < 0 || d > maxBackoff {
+			t.Errorf("backoff %v outside [0, %v]", d, maxBackoff)
+		}
+	}
+}
+
+func TestRateLimit(t *testing.T) {
+	ctx := context.Background()
+	clock := &fakeClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	sb := openSandbox(t)
+	hsURL, sfURL := serve(t, sb, server.Options{RateLimit: 3, Now: clock.Now})
+	c := config(hsURL, sfURL)
+	c.RateLimit = 3
+	p := newProvider(t, c)
+	p.c.now, p.c.sleep = clock.Now, clock.Sleep
+	start := clock.Now()
+	for range 3 {
+		if _, err := p.Snapshot(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n := p.Requests()["hubspot"] + p.Requests()["connector"]
+	if n < 15 {
+		t.Fatalf("only %d HubSpot requests", n)
+	}
+	// n requests at 3 per 10 s take at least (n-3)/3 windows.
+	if elapsed, least := clock.Now().Sub(start), time.Duration(n-3)*rateWindow/3; elapsed < least {
+		t.Errorf("%d requests in %v of fake time; the limit needs at least %v", n, elapsed, least)
+	}
+}
+
+// TestRetryAfter: a client allowed more than the server accepts gets 429
+// TEN_SECONDLY_ROLLING and waits as Retry-After says.
+func TestRetryAfter(t *testing.T) {
+	ctx := context.Background()
+	clock := &fakeClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	sb := openSandbox(t)
+	hsURL, sfURL := serve(t, sb, server.Options{RateLimit: 2, Now: clock.Now})
+	c := config(hsURL, sfURL)
+	c.Retries = 30
+	p := newProvider(t, c)
+	var mu sync.Mutex
+	longest := time.Duration(0)
+	p.c.now = clock.Now
+	p.c.jitter = func(time.Duration) time.Duration { return 0 } // only Retry-After makes a wait
+	p.c.sleep = func(ctx context.Context, d time.Duration) error {
+		mu.Lock()
+		longest = max(longest, d)
+		mu.Unlock()
+		return clock.Sleep(ctx, d)
+	}
+	if _, err := p.Snapshot(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if longest < time.Second {
+		t.Errorf("longest wait %v; Retry-After was not honoured", longest)
+	}
+}
+
+func TestDailyLimitsStopAtOnce(t *testing.T) {
+	ctx := context.Background()
+	sb := openSandbox(t)
+	hsURL, sfURL := serve(t, sb, server.Options{DailyLimit: 1, SalesforceDailyLimit: 1})
+	p := newProvider(t, config(hsURL, sfURL))
+	_, err := p.Snapshot(ctx)
+	if !errors.Is(err, ErrDailyLimit) || !errors.Is(err, sf.ErrUnavailable) {
+		t.Fatalf("snapshot over the daily limit: %v", err)
+	}
+	before := p.Requests()
+	prop := sf.Property{Object: sf.Deals, Name: "risk", Label: "Risk", Type: sf.Text, Group: "dealinformation"}
+	err = p.Apply(ctx, sf.Change{Op: sf.OpCreate, Resource: sf.ResourceProperty, Object: sf.Deals, Name: "risk", Property: &prop})
+	if !errors.Is(err, ErrDailyLimit) || !strings.Contains(err.Error(), "DAILY") {
+		t.Errorf("apply over HubSpot's daily limit: %v", err)
+	}
+	if n := p.Requests()["hubspot"] - before["hubspot"]; n != 1 {
+		t.Errorf("apply made %d requests over the daily limit, want 1", n)
+	}
+	// The snapshot may have used the Salesforce quota up already; two more
+	// queries surely do.
+	p.query(ctx, "SELECT Id, Name FROM Group WHERE Type = 'Queue'", func(map[string]any) error { return nil })
+	err2 := p.query(ctx, "SELECT Id, Name FROM Group WHERE Type = 'Queue'", func(map[string]any) error { return nil })
+	if !errors.Is(err2, ErrDailyLimit) || !strings.Contains(err2.Error(), "Salesforce") {
+		t.Errorf("query over Salesforce's daily limit: %v", err2)
+	}
+	if used, limit := p.SalesforceUsage(); limit != 1 || used != 1 {
+		t.Errorf("SalesforceUsage = %d/%d, want 1/1", used, limit)
+	}
+}
+
+// recorder checks every request on the wire: tokens only in Authorization.
+type recorder struct {
+	t    *testing.T
+	next http.RoundTripper
+}
+
+func (r recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	for _, tok := range []string{hsToken, sfToken} {
+		if strings.Contains(req.URL.String(), tok) {
+			r.t.Errorf("token in URL %s", req.URL.Path)
+		}
+		for k, vs := range req.Header {
+			if k != "Authorization" && strings.Contains(strings.Join(vs, " "), tok) {
+				r.t.Errorf("token in header %s", k)
+			}
+		}
+	}
+	return r.next.RoundTrip(req)
+}
+
+func TestSecretsNeverLeak(t *testing.T) {
+	ctx := context.Background()
+	sb := openSandbox(t)
+	var errs []error
+	note := func(err error) {
+		if err == nil {
+			_, file, line, _ := runtime.Caller(1)
+			t.Errorf("the error path at %s:%d did not fail", filepath.Base(file), line)
+			return
+		}
+		errs = append(errs, err)
+	}
+	mk := func(opts server.Options, mutate func(*Config)) *Provider {
+		hsURL, sfURL := serve(t, sb, opts)
+		c := config(hsURL, sfURL)
+		c.Retries = 2
+		c.HTTPClient = &http.Client{Transport: recorder{t, http.DefaultTransport}}
+		if mutate != nil {
+			mutate(&c)
+		}
+		return newProvider(t, c)
+	}
+	prop := sf.Property{Object: sf.Deals, Name: "risk", Label: "Risk", Type: sf.Text, Group: "dealinformation"}
+	create := sf.Change{Op: sf.OpCreate, Resource: sf.ResourceProperty, Object: sf.Deals, Name: "risk", Property: &prop}
+
+	// Wrong tokens: both APIs answer 401.
+	swapped := mk(server.Options{}, func(c *Config) { c.HubSpotToken, c.SalesforceToken = c.SalesforceToken, c.HubSpotToken })
+	_, err := swapped.Snapshot(ctx)
+	note(err)
+	note(swapped.Apply(ctx, create))
+	_, err = swapped.describe(ctx, "Lead")
+	note(err)
+	_, err = swapped.users(ctx)
+	note(err)
+
+	ok := mk(server.Options{}, nil)
+	bad := prop
+	bad.Type = ""
+	note(ok.Apply(ctx, sf.Change{Op: sf.OpCreate, Resource: sf.ResourceProperty, Object: sf.Deals, Name: "risk", Property: &bad}))  // 400
+	note(ok.Apply(ctx, sf.Change{Op: sf.OpUpdate, Resource: sf.ResourceProperty, Object: sf.Deals, Name: "nope", Property: &prop})) // 404
+	if err := ok.Apply(ctx, create); err != nil {
+		t.Fatal(err)
+	}
+	other := prop
+	other.Label = "Other"
+	note(ok.Apply(ctx, sf.Change{Op: sf.OpCreate, Resource: sf.ResourceProperty, Object: sf.Deals, Name: "risk", Property: &other})) // 409
+	_, err = ok.Records(ctx, "Account", []sf.SalesforceID{"001000000000000AAA"}, []string{"NoSuchField__c"})
+	note(err)
+
+	faulty := mk(server.Options{FaultRate: 1, Rand: rand.NewPCG(1, 2)}, nil) // 5xx and drops after retries
+	_, err = faulty.Snapshot(ctx)
+	note(err)
+	_, err = faulty.users(ctx)
+	note(err)
+
+	slow := mk(server.Options{Latency: 300 * time.Millisecond}, func(c *Config) { c.Timeout = 20 * time.Millisecond })
+	_, err = slow.properties(ctx, sf.Contacts)
+	note(err)
+
+	daily := mk(server.Options{DailyLimit: 1, SalesforceDailyLimit: 1}, nil)
+	_, err = daily.Snapshot(ctx)
+	note(err)
+	daily.users(ctx) // the Salesforce quota may be left over from the snapshot
+	_, err = daily.users(ctx)
+	note(err)
+
+	gone := mk(server.Options{}, nil)
+	gone.cfg.HubSpotURL, gone.cfg.SalesforceURL = "http://127.0.0.1:1", "http://127.0.0.1:1"
+	_, err = gone.properties(ctx, sf.Contacts)
+	note(err)
+	_, err = gone.users(ctx)
+	note(err)
+
+	csv := mk(server.Options{}, func(c *Config) { c.ConnectorEndpoint, c.MappingsCSV = "", filepath.Join(t.TempDir(), "missing.csv") })
+	_, err = csv.Snapshot(ctx)
+	note(err)
+
+	_, err = New(Config{HubSpotURL: "http://u:" + hsToken + "@127.0.0.1", SalesforceURL: "http://127.0.0.1",
+		HubSpotToken: sf.NewSecret(hsToken), SalesforceToken: sf.NewSecret(sfToken), MappingsCSV: "x"})
+	note(err)
+
+	for _, err := range errs {
+		for _, s := range []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err)} {
+			if strings.Contains(s, hsToken) || strings.Contains(s, sfToken) {
+				t.Errorf("token in error: %s", s)
+			}
+		}
+	}
+	for _, s := range []string{fmt.Sprintf("%+v", ok.cfg), fmt.Sprintf("%#v", ok.cfg)} {
+		if strings.Contains(s, hsToken) || strings.Contains(s, sfToken) {
+			t.Errorf("token in printed config: %s", s)
+		}
+	}
+}

@@ -1,0 +1,492 @@
+package hubspot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	sf "github.com/syncform/syncform"
+)
+
+// hsOption and hsProperty are HubSpot's JSON.
+type hsOption struct {
+	Label        string `json:"label"`
+	Value        string `json:"value"`
+	Description  string `json:"description"`
+	DisplayOrder *int   `json:"displayOrder,omitempty"`
+	Hidden       bool   `json:"hidden"`
+}
+
+type hsProperty struct {
+	Name                 string     `json:"name"`
+	Label                string     `json:"label"`
+	Type                 string     `json:"type"`
+	FieldType            string     `json:"fieldType"`
+	Description          string     `json:"description"`
+	GroupName            string     `json:"groupName"`
+	Options              []hsOption `json:"options"`
+	ExternalOptions      bool       `json:"externalOptions,omitempty"`
+	HubSpotDefined       bool       `json:"hubspotDefined,omitempty"`
+	ReferencedObjectType string     `json:"referencedObjectType,omitempty"`
+	Archived             bool       `json:"archived,omitempty"`
+}
+
+// fromHubSpot converts a read property. A (type, fieldType) pair syncform
+// has no field type for keeps an empty Type, so the name is still known.
+func fromHubSpot(o sf.Object, in hsProperty) sf.Property {
+	t, _ := sf.FieldTypeFromAPI(in.Type, in.FieldType)
+	out := sf.Property{Object: o, Name: in.Name, Label: in.Label, Type: t, Group: in.GroupName,
+		Description: in.Description, HubSpotDefined: in.HubSpotDefined,
+		OwnerReference: in.ExternalOptions && in.ReferencedObjectType == "OWNER"}
+	opts := slices.Clone(in.Options)
+	rank := func(o hsOption) int {
+		if o.DisplayOrder == nil || *o.DisplayOrder < 0 {
+			return int(^uint(0) >> 1)
+		}
+		return *o.DisplayOrder
+	}
+	slices.SortStableFunc(opts, func(a, b hsOption) int { return rank(a) - rank(b) })
+	for _, op := range opts {
+		out.Options = append(out.Options, sf.Option{Value: op.Value, Label: op.Label, Hidden: op.Hidden})
+	}
+	return out
+}
+
+func toHubSpot(p sf.Property) hsProperty {
+	typ, ft := p.Type.APIType()
+	out := hsProperty{Name: p.Name, Label: p.Label, Type: typ, FieldType: ft, Description: p.Description,
+		GroupName: p.Group, Options: hsOptions(p.Options)}
+	if p.OwnerReference {
+		out.ExternalOptions, out.ReferencedObjectType = true, "OWNER"
+	}
+	return out
+}
+
+func hsOptions(os []sf.Option) []hsOption {
+	out := make([]hsOption, 0, len(os))
+	for i, o := range os {
+		out = append(out, hsOption{Label: o.Label, Value: o.Value, DisplayOrder: &i, Hidden: o.Hidden})
+	}
+	return out
+}
+
+// connMapping is a mapping in the connector endpoint's JSON.
+type connMapping struct {
+	Object          sf.Object   `json:"object"`
+	Property        string      `json:"property"`
+	SalesforceField string      `json:"salesforce_field"`
+	Rule            sf.SyncRule `json:"rule"`
+	Standard        bool        `json:"standard,omitempty"`
+}
+
+// baseSObjects are the Salesforce objects the connector syncs with.
+var baseSObjects = []string{"Lead", "Contact", "Account", "Opportunity"}
+
+// Snapshot reads the live state: HubSpot properties and owners, Salesforce
+// describes, users and queues, and the connector's settings.
+func (p *Provider) Snapshot(ctx context.Context) (*sf.Snapshot, error) {
+	snap := &sf.Snapshot{
+		Provider:   "hubspot",
+		Properties: map[sf.Object][]sf.Property{},
+		SObjects:   map[string]sf.SObject{},
+	}
+	var mu sync.Mutex
+	g := p.newGroup(ctx)
+	for _, o := range sf.Objects() {
+		g.Go(func(ctx context.Context) error {
+			ps, err := p.properties(ctx, o)
+			mu.Lock()
+			snap.Properties[o] = ps
+			mu.Unlock()
+			return err
+		})
+	}
+	g.Go(func(ctx context.Context) error {
+		var err error
+		snap.Owners, err = p.owners(ctx)
+		return err
+	})
+	g.Go(func(ctx context.Context) error {
+		var err error
+		snap.Users, err = p.users(ctx)
+		return err
+	})
+	g.Go(func(ctx context.Context) error {
+		var err error
+		snap.Queues, err = p.queues(ctx)
+		return err
+	})
+	g.Go(func(ctx context.Context) error { return p.settings(ctx, snap) })
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	if err := p.describeAll(ctx, snap); err != nil {
+		return nil, err
+	}
+	snap.Sort()
+	return snap, nil
+}
+
+func (p *Provider) properties(ctx context.Context, o sf.Object) ([]sf.Property, error) {
+	var body struct {
+		Results []hsProperty `json:"results"`
+	}
+	if _, err := p.c.do(ctx, p.hubspot("GET", "/crm/v3/properties/"+url.PathEscape(string(o)), nil, true), &body); err != nil {
+		return nil, err
+	}
+	out := make([]sf.Property, 0, len(body.Results))
+	for _, hp := range body.Results {
+		if !hp.Archived {
+			out = append(out, fromHubSpot(o, hp))
+		}
+	}
+	return out, nil
+}
+
+// property reads one property; found is false on 404.
+func (p *Provider) property(ctx context.Context, o sf.Object, name string) (sf.Property, bool, error) {
+	var hp hsProperty
+	_, err := p.c.do(ctx, p.hubspot("GET", "/crm/v3/properties/"+url.PathEscape(string(o))+"/"+url.PathEscape(name), nil, true), &hp)
+	if errors.Is(err, sf.ErrNotFound) {
+		return sf.Property{}, false, nil
+	}
+	if err != nil {
+		return sf.Property{}, false, err
+	}
+	return fromHubSpot(o, hp), true, nil
+}
+
+func (p *Provider) owners(ctx context.Context) ([]sf.Owner, error) {
+	var out []sf.Owner
+	after := ""
+	for {
+		q := url.Values{"limit": {"500"}}
+		if after != "" {
+			q.Set("after", after)
+		}
+		var body struct {
+			Results []struct {
+				ID        string `json:"id"`
+				Email     string `json:"email"`
+				FirstName string `json:"firstName"`
+				LastName  string `json:"lastName"`
+				Archived  bool   `json:"archived"`
+			} `json:"results"`
+			Paging struct {
+				Next struct {
+					After string `json:"after"`
+				} `json:"next"`
+			} `json:"paging"`
+		}
+		if _, err := p.c.do(ctx, p.hubspot("GET", "/crm/v3/owners?"+q.Encode(), nil, true), &body); err != nil {
+			return nil, err
+		}
+		for _, o := range body.Results {
+			if !o.Archived {
+				out = append(out, sf.Owner{ID: o.ID, FirstName: o.FirstName, LastName: o.LastName, Email: o.Email})
+			}
+		}
+		if body.Paging.Next.After == "" || body.Paging.Next.After == after {
+			return out, nil
+		}
+		after = body.Paging.Next.After
+	}
+}
+
+// query runs SOQL, following nextRecordsUrl, and calls fn with each record.
+func (p *Provider) query(ctx context.Context, soql string, fn func(map[string]any) error) error {
+	path := "/query?q=" + url.QueryEscape(soql)
+	for path != "" {
+		var body struct {
+			Records        []map[string]any `json:"records"`
+			NextRecordsURL string           `json:"nextRecordsUrl"`
+		}
+		if _, err := p.c.do(ctx, p.salesforce(path), &body); err != nil {
+			return err
+		}
+		for _, r := range body.Records {
+			if err := fn(r); err != nil {
+				return err
+			}
+		}
+		path = ""
+		if next := body.NextRecordsURL; next != "" {
+			if !strings.HasPrefix(next, "/services/data/") {
+				return fmt.Errorf("salesforce query: unexpected nextRecordsUrl")
+			}
+			path = next
+		}
+	}
+	return nil
+}
+
+// str renders a SOQL value as text; null is empty.
+func str(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case bool:
+		if x {
+			return "true"
+		}
+		return "false"
+	case json.Number:
+		return x.String()
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func (p *Provider) users(ctx context.Context) ([]sf.SalesforceUser, error) {
+	var out []sf.SalesforceUser
+	err := p.query(ctx, "SELECT Id, FirstName, LastName, Email, UserType, IsActive FROM User", func(r map[string]any) error {
+		active, _ := r["IsActive"].(bool)
+		out = append(out, sf.SalesforceUser{ID: sf.SalesforceID(str(r["Id"])), FirstName: str(r["FirstName"]),
+			LastName: str(r["LastName"]), Email: str(r["Email"]), UserType: str(r["UserType"]), Active: active})
+		return nil
+	})
+	return out, err
+}
+
+func (p *Provider) queues(ctx context.Context) ([]sf.Queue, error) {
+	var out []sf.Queue
+	err := p.query(ctx, "SELECT Id, Name FROM Group WHERE Type = 'Queue'", func(r map[string]any) error {
+		out = append(out, sf.Queue{ID: sf.SalesforceID(str(r["Id"])), Name: str(r["Name"])})
+		return nil
+	})
+	return out, err
+}
+
+// settings fills Sync, Mappings and Manual, from the endpoint or the CSV.
+func (p *Provider) settings(ctx context.Context, snap *sf.Snapshot) error {
+	snap.Mappings = map[sf.Object][]sf.Mapping{}
+	if p.cfg.ConnectorEndpoint == "" {
+		ms, err := p.readCSV()
+		if err != nil {
+			return err
+		}
+		// The export has no toggles: contacts always sync, and an object
+		// with mappings is taken to sync (the connector offers an object's
+		// mappings once its sync is on).
+		snap.Sync = map[sf.Object]bool{}
+		for _, o := range sf.Objects() {
+			snap.Sync[o] = o.AlwaysSynced()
+		}
+		for _, m := range ms {
+			snap.Mappings[m.Object] = append(snap.Mappings[m.Object], m)
+			snap.Sync[m.Object] = true
+		}
+		snap.Manual = []sf.Resource{sf.ResourceSync, sf.ResourceMapping, sf.ResourceBackfill}
+		return nil
+	}
+	var body struct {
+		Sync     map[sf.Object]bool `json:"sync"`
+		Mappings []connMapping      `json:"mappings"`
+	}
+	if _, err := p.c.do(ctx, p.connector("GET", "/connector/v1/settings", nil, true), &body); err != nil {
+		return err
+	}
+	snap.Sync = body.Sync
+	if snap.Sync == nil {
+		snap.Sync = map[sf.Object]bool{}
+	}
+	for _, m := range body.Mappings {
+		snap.Mappings[m.Object] = append(snap.Mappings[m.Object], sf.Mapping{Object: m.Object, Property: m.Property,
+			SalesforceField: m.SalesforceField, Rule: m.Rule, Standard: m.Standard})
+	}
+	// The segments a back-fill can resync.
+	var segs struct {
+		Results []sf.Segment `json:"results"`
+	}
+	if _, err := p.c.do(ctx, p.connector("GET", "/connector/v1/segments", nil, true), &segs); err != nil {
+		return err
+	}
+	snap.Segments = segs.Results
+	return nil
+}
+
+// sfDescribe is Salesforce's describe JSON, the parts syncform reads.
+type sfDescribe struct {
+	Name      string `json:"name"`
+	Label     string `json:"label"`
+	KeyPrefix string `json:"keyPrefix"`
+	Custom    bool   `json:"custom"`
+	Fields    []struct {
+		Name           string   `json:"name"`
+		Label          string   `json:"label"`
+		Type           string   `json:"type"`
+		ReferenceTo    []string `json:"referenceTo"`
+		PicklistValues []struct {
+			Value  string `json:"value"`
+			Label  string `json:"label"`
+			Active bool   `json:"active"`
+		} `json:"picklistValues"`
+		RestrictedPicklist bool `json:"restrictedPicklist"`
+		Calculated         bool `json:"calculated"`
+		Custom             bool `json:"custom"`
+	} `json:"fields"`
+}
+
+func (d sfDescribe) sobject() sf.SObject {
+	so := sf.SObject{Name: d.Name, Label: d.Label, KeyPrefix: d.KeyPrefix, Custom: d.Custom}
+	for _, f := range d.Fields {
+		sfld := sf.SalesforceField{Name: f.Name, Label: f.Label, Type: sf.SalesforceType(f.Type),
+			Restricted: f.RestrictedPicklist, Calculated: f.Calculated, Custom: f.Custom}
+		if len(f.ReferenceTo) > 0 {
+			sfld.ReferenceTo = slices.Clone(f.ReferenceTo)
+		}
+		for _, v := range f.PicklistValues {
+			sfld.Picklist = append(sfld.Picklist, sf.PicklistValue{Value: v.Value, Label: v.Label, Active: v.Active})
+		}
+		so.Fields = append(so.Fields, sfld)
+	}
+	return so
+}
+
+// describeAll describes the base objects and, round by round, every object
+// their reference fields point at. Describes come from the cache when there;
+// objects without a describe (404: User, Group on some orgs) are left out.
+func (p *Provider) describeAll(ctx context.Context, snap *sf.Snapshot) error {
+	seen := map[string]bool{}
+	next := slices.Clone(baseSObjects)
+	for len(next) > 0 {
+		for _, n := range next {
+			seen[n] = true
+		}
+		var mu sync.Mutex
+		g := p.newGroup(ctx)
+		for _, name := range next {
+			g.Go(func(ctx context.Context) error {
+				so, err := p.describe(ctx, name)
+				if err != nil || so == nil {
+					return err
+				}
+				mu.Lock()
+				snap.SObjects[so.Name] = cloneSObject(*so)
+				mu.Unlock()
+				return nil
+			})
+		}
+		if err := g.Wait(); err != nil {
+			return err
+		}
+		var refs []string
+		for _, so := range snap.SObjects {
+			for _, f := range so.Fields {
+				for _, to := range f.ReferenceTo {
+					if !seen[to] {
+						seen[to] = true
+						refs = append(refs, to)
+					}
+				}
+			}
+		}
+		sort.Strings(refs)
+		next = refs
+	}
+	return nil
+}
+
+// cloneSObject copies a cached describe so Sort and callers cannot alter the
+// cache.
+func cloneSObject(so sf.SObject) sf.SObject {
+	so.Fields = slices.Clone(so.Fields)
+	return so
+}
+
+// describe returns the cached describe of name, fetching it the first time;
+// nil when the object has none.
+func (p *Provider) describe(ctx context.Context, name string) (*sf.SObject, error) {
+	p.descMu.Lock()
+	so, ok := p.describes[name]
+	p.descMu.Unlock()
+	if ok {
+		return so, nil
+	}
+	if !soqlName.MatchString(name) {
+		return nil, nil
+	}
+	var d sfDescribe
+	_, err := p.c.do(ctx, p.salesforce("/sobjects/"+url.PathEscape(name)+"/describe"), &d)
+	switch {
+	case errors.Is(err, sf.ErrNotFound):
+		so = nil
+	case err != nil:
+		return nil, err
+	default:
+		s := d.sobject()
+		so = &s
+	}
+	p.descMu.Lock()
+	p.describes[name] = so
+	p.descMu.Unlock()
+	return so, nil
+}
+
+// soqlName is an API name safe to put in a path or a SOQL statement.
+var soqlName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// soqlID is a Salesforce record ID safe to quote in SOQL.
+var soqlID = regexp.MustCompile(`^[A-Za-z0-9]{15}([A-Za-z0-9]{3})?$`)
+
+// recordsChunk keeps a query's URL well under common length limits.
+const recordsChunk = 200
+
+// Records reads records by ID with SOQL, in chunks.
+func (p *Provider) Records(ctx context.Context, sobject string, ids []sf.SalesforceID, fields []string) ([]sf.SalesforceRecord, error) {
+	if !soqlName.MatchString(sobject) {
+		return nil, sf.Rejectf("invalid Salesforce object name %q", sobject)
+	}
+	cols := []string{"Id"}
+	for _, f := range fields {
+		if !soqlName.MatchString(f) {
+			return nil, sf.Rejectf("invalid Salesforce field name %q", f)
+		}
+		if !strings.EqualFold(f, "Id") {
+			cols = append(cols, f)
+		}
+	}
+	var quoted []string
+	seen := map[string]bool{}
+	for _, id := range ids {
+		// An ID that cannot exist cannot be found, which is not an error.
+		if soqlID.MatchString(string(id)) && !seen[string(id)] {
+			seen[string(id)] = true
+			quoted = append(quoted, "'"+string(id)+"'")
+		}
+	}
+	var out []sf.SalesforceRecord
+	for start := 0; start < len(quoted); start += recordsChunk {
+		chunk := quoted[start:min(len(quoted), start+recordsChunk)]
+		soql := "SELECT " + strings.Join(cols, ", ") + " FROM " + sobject + " WHERE Id IN (" + strings.Join(chunk, ", ") + ")"
+		err := p.query(ctx, soql, func(r map[string]any) error {
+			rec := sf.SalesforceRecord{ID: sf.SalesforceID(str(r["Id"])), Fields: make(map[string]string, len(fields))}
+			for _, f := range fields {
+				rec.Fields[f] = str(r[f])
+			}
+			out = append(out, rec)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Values needs a values endpoint, which the connector-settings API does not
+// serve yet; the public APIs would need a scan of every record. The planner
+// treats ErrUnavailable here by hiding rather than deleting options.
+func (p *Provider) Values(ctx context.Context, o sf.Object, side sf.Side, field string) ([]string, error) {
+	return nil, fmt.Errorf("values of %s %s field %q: %w: reading the values records hold needs a connector endpoint that serves them, and the configured one (if any) does not",
+		o, side, field, sf.ErrUnavailable)
+}
