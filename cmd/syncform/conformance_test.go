@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"math/rand/v2"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -16,8 +17,9 @@ import (
 // TestProvidersAgree runs the quickstart through the CLI twice, on two new
 // sandboxes: once with the sandbox provider in-process, once with the
 // hubspot provider over HTTP against the same kind of sandbox served on
-// 127.0.0.1 (with latency). Both must show the same plan, apply it, and then
-// plan no changes.
+// 127.0.0.1 with 20 ms of latency and 5% injected faults (5xx, 429 with
+// Retry-After, dropped connections). Both must show
+// the same plan, apply it, and then plan no changes.
 func TestProvidersAgree(t *testing.T) {
 	quick := mustRead(t, filepath.Join("..", "..", "examples", "quickstart", "main.hcl"))
 	body := quick[strings.Index(quick, "variable "):] // the quickstart without its connection block
@@ -34,7 +36,10 @@ func TestProvidersAgree(t *testing.T) {
 					t.Fatal(err)
 				}
 				defer sb.Close()
-				srv := httptest.NewServer(server.New(sb, server.Options{Token: token, Latency: 2 * time.Millisecond}))
+				// 20 ms a request, and 5% of requests failing (502/503 or a
+				// dropped connection) before doing anything.
+				srv := httptest.NewServer(server.New(sb, server.Options{Token: token, Latency: 20 * time.Millisecond,
+					FaultRate: 0.05, Rand: rand.NewPCG(7, 7)}))
 				defer srv.Close()
 				conn = `connection {
   provider = "hubspot"

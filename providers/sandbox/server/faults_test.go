@@ -20,7 +20,7 @@ func TestInjectedFaults(t *testing.T) {
 	// one cannot be retried or taint the next.
 	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
 	defer client.CloseIdleConnections()
-	var ok, statuses, drops int
+	var ok, statuses, limited, drops int
 	for i := range 40 {
 		name := fmt.Sprintf("fault_probe_%d", i)
 		body, _ := json.Marshal(hsProperty{Name: name, Label: name, Type: "string", FieldType: "text", GroupName: "contactinformation"})
@@ -41,6 +41,13 @@ func TestInjectedFaults(t *testing.T) {
 				t.Errorf("%d body %s", res.StatusCode, b)
 			}
 			statuses++
+		case res.StatusCode == http.StatusTooManyRequests:
+			var e struct{ PolicyName string }
+			b, _ := io.ReadAll(res.Body)
+			if json.Unmarshal(b, &e) != nil || e.PolicyName != "TEN_SECONDLY_ROLLING" || res.Header.Get("Retry-After") == "" {
+				t.Errorf("429 without the ten-second policy and Retry-After: %s", b)
+			}
+			limited++
 		case res.StatusCode == http.StatusCreated:
 			ok++
 			want = true
@@ -55,8 +62,8 @@ func TestInjectedFaults(t *testing.T) {
 			t.Errorf("request %d: property exists = %v, want %v (err %v)", i, got, want, err)
 		}
 	}
-	if ok == 0 || statuses == 0 || drops == 0 {
-		t.Errorf("%d served, %d 5xx, %d dropped; want some of each", ok, statuses, drops)
+	if ok == 0 || statuses == 0 || drops == 0 || limited == 0 {
+		t.Errorf("%d served, %d 5xx, %d 429, %d dropped; want some of each", ok, statuses, limited, drops)
 	}
 }
 

@@ -34,8 +34,9 @@ type Options struct {
 	// fake one so they need not sleep.
 	Now func() time.Time
 	// FaultRate, from 0 to 1, is the share of requests that fail before
-	// anything is done or counted: half answer 502 or 503 in their API's
-	// error shape, half lose their connection with no response at all.
+	// anything is done or counted: a third answer 502 or 503 in their API's
+	// error shape, a third HubSpot's ten-second 429 with Retry-After (a 503
+	// on the other APIs), a third lose their connection with no response.
 	FaultRate float64
 	// Rand draws the faults; nil means a randomly seeded source. A fixed
 	// seed makes the same sequence of requests fail the same way.
@@ -205,6 +206,7 @@ const (
 	noFault = iota
 	faultStatus
 	faultDrop
+	faultRateLimit // HubSpot's ten-second 429; a 503 on the other APIs
 )
 
 // draw decides whether this request fails and how, and the status of a
@@ -218,11 +220,13 @@ func (s *server) draw() (kind, status int) {
 	if s.rand.Float64() >= s.opts.FaultRate {
 		return noFault, 0
 	}
-	switch s.rand.IntN(4) {
+	switch s.rand.IntN(6) {
 	case 0:
 		return faultStatus, http.StatusBadGateway
 	case 1:
 		return faultStatus, http.StatusServiceUnavailable
+	case 2, 3:
+		return faultRateLimit, http.StatusTooManyRequests
 	}
 	return faultDrop, 0
 }
@@ -239,6 +243,14 @@ func (s *server) fault(w http.ResponseWriter, which api) bool {
 			hubspotError(w, status, "SERVICE_UNAVAILABLE", msg)
 		} else {
 			salesforceError(w, status, "SERVER_UNAVAILABLE", msg)
+		}
+		return true
+	case faultRateLimit:
+		if which == apiHubSpot {
+			w.Header().Set("Retry-After", "1")
+			rateLimited(w, "TEN_SECONDLY_ROLLING", "injected fault: you have reached your ten_secondly_rolling limit.")
+		} else {
+			salesforceError(w, http.StatusServiceUnavailable, "SERVER_UNAVAILABLE", "injected fault: the server is temporarily unavailable")
 		}
 		return true
 	case faultDrop:
