@@ -487,6 +487,16 @@ func (p *Provider) Records(ctx context.Context, sobject string, ids []sf.Salesfo
 // serve yet; the public APIs would need a scan of every record. The planner
 // treats ErrUnavailable here by hiding rather than deleting options.
 func (p *Provider) Values(ctx context.Context, o sf.Object, side sf.Side, field string) ([]string, error) {
-	return nil, fmt.Errorf("values of %s %s field %q: %w: reading the values records hold needs a connector endpoint that serves them, and the configured one (if any) does not",
-		o, side, field, sf.ErrUnavailable)
+	if p.cfg.ConnectorEndpoint == "" {
+		return nil, fmt.Errorf("values of %s %s field %q: %w: reading the values records hold needs a connector endpoint",
+			o, side, field, sf.ErrUnavailable)
+	}
+	var body struct {
+		Results []string `json:"results"`
+	}
+	path := "/connector/v1/values/" + url.PathEscape(string(o)) + "/" + url.PathEscape(string(side)) + "/" + url.PathEscape(field)
+	if _, err := p.c.do(ctx, p.connector("GET", path, nil, true), &body); err != nil {
+		return nil, err
+	}
+	return body.Results, nil
 }

@@ -37,6 +37,7 @@ func (s *server) connectorRoutes() {
 	m.HandleFunc("POST /connector/v1/backfills/estimate", s.estimateBackfills)
 	m.HandleFunc("POST /connector/v1/backfills", s.startBackfill)
 	m.HandleFunc("GET /connector/v1/backfills/{id}", s.getJob)
+	m.HandleFunc("GET /connector/v1/values/{object}/{side}/{field}", s.values)
 	m.HandleFunc("GET /connector/v1/segments", s.listSegments)
 	m.HandleFunc("GET /connector/v1/segments/{name}", s.getSegment)
 	m.HandleFunc("POST /connector/v1/segments/batch", s.createBatchSegment)
@@ -205,6 +206,20 @@ func (s *server) getJob(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, job)
+}
+
+// values lists the distinct values the object's linked records hold in a
+// field on one side (what a search or an aggregate query would give).
+func (s *server) values(w http.ResponseWriter, r *http.Request) {
+	vs, err := s.sb.Values(r.Context(), sf.Object(r.PathValue("object")), sf.Side(r.PathValue("side")), r.PathValue("field"))
+	if err != nil {
+		applyError(w, err)
+		return
+	}
+	if vs == nil {
+		vs = []string{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"results": vs})
 }
 
 // listSegments lists every segment with its size, as the segments a
