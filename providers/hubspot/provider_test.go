@@ -198,8 +198,19 @@ func TestRecords(t *testing.T) {
 	if d := cmp.Diff(want, got, snapOpts); d != "" {
 		t.Errorf("records differ:\n%s", d)
 	}
-	if _, err := p.Values(ctx, sf.Companies, sf.HubSpotSide, "industry"); !errors.Is(err, sf.ErrUnavailable) {
-		t.Errorf("Values error = %v, want ErrUnavailable", err)
+	// Values come from the connector endpoint and equal the sandbox's.
+	for _, c := range []struct {
+		side  sf.Side
+		field string
+	}{{sf.HubSpotSide, "industry"}, {sf.SalesforceSide, "Region__c"}} {
+		gotV, err := p.Values(ctx, sf.Companies, c.side, c.field)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantV, _ := sb.Values(ctx, sf.Companies, c.side, c.field)
+		if d := cmp.Diff(wantV, gotV); d != "" || len(wantV) == 0 {
+			t.Errorf("values of %s differ (or are empty):\n%s", c.field, d)
+		}
 	}
 }
 
@@ -315,6 +326,11 @@ func TestCSVMarksConnectorManual(t *testing.T) {
 	}
 	if _, ok := pv.(sf.Backfiller); ok {
 		t.Error("a provider without an endpoint claims to back-fill")
+	}
+	// Without an endpoint nothing says which values records hold: the
+	// planner then keeps options hidden rather than remove one.
+	if _, err := pv.Values(ctx, sf.Companies, sf.HubSpotSide, "tier"); !errors.Is(err, sf.ErrUnavailable) {
+		t.Errorf("Values without an endpoint: %v, want ErrUnavailable", err)
 	}
 	snap, err := pv.Snapshot(ctx)
 	if err != nil {
