@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -100,8 +103,14 @@ func providersAgree(t *testing.T, body string) {
 				}
 				return out.String(), errb.String()
 			}
-			out, _ := runCLI("plan")
+			out, _ := runCLI("plan", "--out", "plan.json")
 			plans = append(plans, out)
+			// Nor in a saved plan, nor in the state database.
+			for _, f := range []string{"plan.json", filepath.Join(".syncform", "state.db")} {
+				if b, err := os.ReadFile(f); err == nil && strings.Contains(string(b), token) {
+					t.Fatalf("the token reached %s", f)
+				}
+			}
 			out, _ = runCLI("apply", "--auto-approve")
 			if !strings.Contains(out, "Apply complete:") {
 				t.Fatalf("apply:\n%s", out)
@@ -114,4 +123,101 @@ func providersAgree(t *testing.T, body string) {
 	if len(plans) == 2 && plans[0] != plans[1] {
 		t.Errorf("the providers planned differently:\n--- sandbox\n%s\n--- hubspot\n%s", plans[0], plans[1])
 	}
+}
+
+// TestPlanRequestsDoNotGrow plans n new mappings through the hubspot
+// provider against a served sandbox and counts the requests the server
+// sees: a plan reads settings, schema and owners in a fixed number of
+// requests, however many mappings there are.
+func TestPlanRequestsDoNotGrow(t *testing.T) {
+	const token = "sandbox-token-0123456789"
+	counts := map[int]int64{}
+	for _, perObject := range []int{5, 495} {
+		dir := t.TempDir()
+		ctx := context.Background()
+		sb, err := sandbox.Open(ctx, filepath.Join(dir, "served.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sb.AddCustomFields(ctx, perObject); err != nil {
+			t.Fatal(err)
+		}
+		var n atomic.Int64
+		h := server.New(sb, server.Options{Token: token})
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			n.Add(1)
+			h.ServeHTTP(w, r)
+		}))
+		var b strings.Builder
+		b.WriteString(`connection {
+  provider = "hubspot"
+  hubspot {
+    portal_id = 1
+    token     = env("HUBSPOT_TOKEN")
+    api_url   = "` + srv.URL + `"
+  }
+  salesforce {
+    instance_url = "` + srv.URL + `"
+    token        = env("SALESFORCE_TOKEN")
+  }
+  connector {
+    endpoint = "` + srv.URL + `"
+  }
+}
+rules {
+  mapping-limit = "off"
+}
+`)
+		for _, o := range []string{"contacts", "companies", "deals"} {
+			count := perObject
+			if o == "contacts" && count > 470 {
+				count = 470 // 25 standard mappings already
+			}
+			fmt.Fprintf(&b, `object %q {
+  sync = true
+  dynamic "property" {
+    for_each = range(1, %d)
+    labels   = [format("extra_%%03d", property.value)]
+    content {
+      label = format("Extra %%d", property.value)
+      type  = "text"
+    }
+  }
+  dynamic "mapping" {
+    for_each = range(1, %d)
+    labels   = [format("extra_%%03d", mapping.value)]
+    content {
+      salesforce_field = format("Extra_%%03d__c", mapping.value)
+      rule             = "always_use_salesforce"
+    }
+  }
+  resync {
+    to_salesforce = "none"
+  }
+}
+`, o, count+1, count+1)
+		}
+		os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(b.String()), 0o644)
+		t.Chdir(dir)
+		a, out, errb := testApp("", false)
+		a.lookupEnv = func(k string) (string, bool) { return token, k == "HUBSPOT_TOKEN" || k == "SALESFORCE_TOKEN" }
+		if code := run(ctx, a, []string{"plan"}); code != exitOK {
+			t.Fatalf("plan: exit %d\n%s", code, errb)
+		}
+		if !strings.Contains(out.String(), "to back-fill") {
+			t.Fatalf("plan:\n%s", tail(out.String()))
+		}
+		counts[perObject] = n.Load()
+		t.Logf("%d mappings per object: %d requests (%s)", perObject, n.Load(), tail(out.String()))
+		srv.Close()
+		sb.Close()
+	}
+	if counts[495] != counts[5] {
+		t.Errorf("requests: %d for 15 mappings, %d for about 1,460; want the same", counts[5], counts[495])
+	}
+}
+
+func tail(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
 }
