@@ -38,39 +38,41 @@ const maxBackoff = 10 * time.Second
 // baseBackoff is the first attempt's backoff ceiling.
 const baseBackoff = 200 * time.Millisecond
 
-// bucket is a token bucket: capacity n, refilled at n per window. Its clock
-// and sleep are the client's, so tests can run it on a fake clock.
+// bucket limits requests to n in any rolling window, the way HubSpot
+// counts them (TEN_SECONDLY_ROLLING): it remembers when the last n requests
+// were sent and lets another go only once the oldest has left the window. (A
+// token bucket that starts full would let up to 2n through in one window,
+// and the server would answer 429.) Its clock and sleep are the client's,
+// so tests can run it on a fake clock.
 type bucket struct {
 	mu     sync.Mutex
-	n      float64
+	n      int
 	window time.Duration
-	tokens float64
-	last   time.Time
+	sent   []time.Time // the last n grants, oldest first
 }
 
 func newBucket(n int, window time.Duration) *bucket {
-	return &bucket{n: float64(n), window: window, tokens: float64(n)}
+	return &bucket{n: n, window: window}
 }
 
-// wait takes one token, sleeping until one is available.
+// wait grants one request, sleeping until the window has room.
 func (b *bucket) wait(ctx context.Context, now func() time.Time, sleep func(context.Context, time.Duration) error) error {
 	for {
 		b.mu.Lock()
 		t := now()
-		if !b.last.IsZero() && t.After(b.last) {
-			b.tokens = min(b.n, b.tokens+b.n*float64(t.Sub(b.last))/float64(b.window))
-		}
-		if b.last.IsZero() || t.After(b.last) {
-			b.last = t
-		}
-		if b.tokens >= 1 {
-			b.tokens--
+		if len(b.sent) < b.n {
+			b.sent = append(b.sent, t)
 			b.mu.Unlock()
 			return nil
 		}
-		need := time.Duration((1 - b.tokens) / b.n * float64(b.window))
+		free := b.sent[0].Add(b.window)
+		if !t.Before(free) {
+			b.sent = append(b.sent[1:], t)
+			b.mu.Unlock()
+			return nil
+		}
 		b.mu.Unlock()
-		if err := sleep(ctx, max(need, time.Millisecond)); err != nil {
+		if err := sleep(ctx, free.Sub(t)); err != nil {
 			return err
 		}
 	}

@@ -17,8 +17,8 @@
 // taken as on when the CSV has mappings for it. Sync, mapping and back-fill
 // changes are then listed in Snapshot.Manual and become runbook steps.
 //
-// The client limits HubSpot requests with a token bucket, bounds concurrent
-// fetches, retries transient failures (429 TEN_SECONDLY_ROLLING honouring
+// The client limits HubSpot requests to a rolling window, as HubSpot counts
+// them, bounds concurrent fetches, retries transient failures (429 TEN_SECONDLY_ROLLING honouring
 // Retry-After, 5xx, timeouts, dropped connections) with exponential backoff
 // and full jitter, and stops at once on a daily quota. Describes are cached
 // for the provider's lifetime: they cost requests from the org's daily limit,

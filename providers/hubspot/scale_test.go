@@ -1,0 +1,80 @@
+package hubspot
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	sf "github.com/syncform/syncform"
+	"github.com/syncform/syncform/providers/sandbox/server"
+)
+
+// TestApplyManyStaysUnderTheRate applies about 1,460 new mappings and their
+// properties (the three objects near the 500 limit) through the provider
+// against a served sandbox that enforces the same ten-second limit, on a
+// shared fake clock: the client's limiter keeps every request under the
+// limit, so each change takes exactly one request (no 429, no retry), and
+// the whole takes the time the configured rate allows.
+//
+// By default it applies 50 mappings per object (a minute less of CI; the
+// old token bucket already failed at this size); SYNCFORM_SCALE=1 applies
+// the full size, as docs/performance.md records.
+func TestApplyManyStaysUnderTheRate(t *testing.T) {
+	perObject := 50
+	if os.Getenv("SYNCFORM_SCALE") == "1" {
+		perObject = 495
+	}
+	ctx := context.Background()
+	clock := &fakeClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	sb := openSandbox(t)
+	if err := sb.AddCustomFields(ctx, perObject); err != nil {
+		t.Fatal(err)
+	}
+	const rate = 100
+	hsURL, sfURL := serve(t, sb, server.Options{RateLimit: rate, Now: clock.Now})
+	c := config(hsURL, sfURL)
+	c.RateLimit = rate
+	p := newProvider(t, c)
+	p.c.now, p.c.sleep = clock.Now, clock.Sleep
+
+	on := true
+	changes := []sf.Change{{Op: sf.OpUpdate, Resource: sf.ResourceSync, Object: sf.Deals, Sync: &on}}
+	for _, o := range sf.Objects() {
+		n := perObject
+		if o == sf.Contacts {
+			n = min(n, 470) // 25 standard mappings already
+		}
+		for i := 1; i <= n; i++ {
+			name := fmt.Sprintf("extra_%03d", i)
+			prop := sf.Property{Object: o, Name: name, Label: fmt.Sprintf("Extra %d", i), Type: sf.Text, Group: o.DefaultPropertyGroup()}
+			m := sf.Mapping{Object: o, Property: name, SalesforceField: fmt.Sprintf("Extra_%03d__c", i), Rule: sf.TwoWay}
+			changes = append(changes,
+				sf.Change{Op: sf.OpCreate, Resource: sf.ResourceProperty, Object: o, Name: name, Property: &prop},
+				sf.Change{Op: sf.OpCreate, Resource: sf.ResourceMapping, Object: o, Name: name, Mapping: &m})
+		}
+	}
+	start := clock.Now()
+	for _, ch := range changes {
+		if err := p.Apply(ctx, ch); err != nil {
+			t.Fatalf("%s: %v", ch.Address(), err)
+		}
+	}
+	elapsed := clock.Now().Sub(start)
+	sent := p.Requests()["hubspot"] + p.Requests()["connector"]
+	if sent != len(changes) {
+		t.Errorf("%d changes took %d requests: the limiter let some through that the server refused", len(changes), sent)
+	}
+	// n requests at `rate` per window need (n-rate)/rate windows at least,
+	// and the limiter should not be much slower than that.
+	least := time.Duration(sent-rate) * rateWindow / rate
+	if elapsed < least || elapsed > least+2*rateWindow {
+		t.Errorf("%d requests in %v of fake time; the rate allows them in %v", sent, elapsed, least)
+	}
+	t.Logf("%d changes, %d requests, %v at %d requests per 10 s: %.1f requests/s", len(changes), sent, elapsed, rate, float64(sent)/elapsed.Seconds())
+	live, _ := sb.Snapshot(ctx)
+	if got := len(live.Mappings[sf.Companies]); got != 3+perObject {
+		t.Errorf("companies hold %d mappings", got)
+	}
+}
