@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	sf "github.com/syncform/syncform"
+	"github.com/syncform/syncform/providers/apiwire"
 )
 
 // Apply carries out one change: properties and options through the CRM v3
@@ -50,7 +51,7 @@ func (p *Provider) applyProperty(ctx context.Context, c sf.Change) error {
 		// Retried like the idempotent calls: a create whose first attempt
 		// took effect answers 409 on the retry, which is success when the
 		// property is the one asked for.
-		status, err := p.c.do(ctx, p.hubspot("POST", "/crm/v3/properties/"+url.PathEscape(string(c.Object)), toHubSpot(want), true), nil)
+		status, err := p.c.do(ctx, p.hubspot("POST", "/crm/v3/properties/"+url.PathEscape(string(c.Object)), apiwire.PropertyOf(want), true), nil)
 		if err == nil || status != http.StatusConflict {
 			return err
 		}
@@ -62,7 +63,7 @@ func (p *Provider) applyProperty(ctx context.Context, c sf.Change) error {
 	case c.Op == sf.OpUpdate && c.Resource == sf.ResourceProperty:
 		typ, ft := c.Property.Type.APIType()
 		body := map[string]any{"label": c.Property.Label, "type": typ, "fieldType": ft,
-			"description": c.Property.Description, "options": hsOptions(c.Property.Options)}
+			"description": c.Property.Description, "options": apiwire.OptionsOf(c.Property.Options)}
 		if c.Property.Group != "" { // no group: the property stays in its own
 			body["groupName"] = c.Property.Group
 		}
@@ -70,7 +71,7 @@ func (p *Provider) applyProperty(ctx context.Context, c sf.Change) error {
 		return err
 	case c.Resource == sf.ResourceOptions:
 		// A PATCH of options replaces the whole list.
-		body := map[string]any{"options": hsOptions(c.Property.Options)}
+		body := map[string]any{"options": apiwire.OptionsOf(c.Property.Options)}
 		_, err := p.c.do(ctx, p.hubspot("PATCH", propertyPath(c.Object, c.Name), body, true), nil)
 		return err
 	case c.Op == sf.OpDelete:

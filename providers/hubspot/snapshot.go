@@ -13,69 +13,8 @@ import (
 	"sync"
 
 	sf "github.com/syncform/syncform"
+	"github.com/syncform/syncform/providers/apiwire"
 )
-
-// hsOption and hsProperty are HubSpot's JSON.
-type hsOption struct {
-	Label        string `json:"label"`
-	Value        string `json:"value"`
-	Description  string `json:"description"`
-	DisplayOrder *int   `json:"displayOrder,omitempty"`
-	Hidden       bool   `json:"hidden"`
-}
-
-type hsProperty struct {
-	Name                 string     `json:"name"`
-	Label                string     `json:"label"`
-	Type                 string     `json:"type"`
-	FieldType            string     `json:"fieldType"`
-	Description          string     `json:"description"`
-	GroupName            string     `json:"groupName"`
-	Options              []hsOption `json:"options"`
-	ExternalOptions      bool       `json:"externalOptions,omitempty"`
-	HubSpotDefined       bool       `json:"hubspotDefined,omitempty"`
-	ReferencedObjectType string     `json:"referencedObjectType,omitempty"`
-	Archived             bool       `json:"archived,omitempty"`
-}
-
-// fromHubSpot converts a read property. A (type, fieldType) pair syncform
-// has no field type for keeps an empty Type, so the name is still known.
-func fromHubSpot(o sf.Object, in hsProperty) sf.Property {
-	t, _ := sf.FieldTypeFromAPI(in.Type, in.FieldType)
-	out := sf.Property{Object: o, Name: in.Name, Label: in.Label, Type: t, Group: in.GroupName,
-		Description: in.Description, HubSpotDefined: in.HubSpotDefined,
-		OwnerReference: in.ExternalOptions && in.ReferencedObjectType == "OWNER"}
-	opts := slices.Clone(in.Options)
-	rank := func(o hsOption) int {
-		if o.DisplayOrder == nil || *o.DisplayOrder < 0 {
-			return int(^uint(0) >> 1)
-		}
-		return *o.DisplayOrder
-	}
-	slices.SortStableFunc(opts, func(a, b hsOption) int { return rank(a) - rank(b) })
-	for _, op := range opts {
-		out.Options = append(out.Options, sf.Option{Value: op.Value, Label: op.Label, Hidden: op.Hidden})
-	}
-	return out
-}
-
-func toHubSpot(p sf.Property) hsProperty {
-	typ, ft := p.Type.APIType()
-	out := hsProperty{Name: p.Name, Label: p.Label, Type: typ, FieldType: ft, Description: p.Description,
-		GroupName: p.Group, Options: hsOptions(p.Options)}
-	if p.OwnerReference {
-		out.ExternalOptions, out.ReferencedObjectType = true, "OWNER"
-	}
-	return out
-}
-
-func hsOptions(os []sf.Option) []hsOption {
-	out := make([]hsOption, 0, len(os))
-	for i, o := range os {
-		out = append(out, hsOption{Label: o.Label, Value: o.Value, DisplayOrder: &i, Hidden: o.Hidden})
-	}
-	return out
-}
 
 // connMapping is a mapping in the connector endpoint's JSON.
 type connMapping struct {
@@ -136,7 +75,7 @@ func (p *Provider) Snapshot(ctx context.Context) (*sf.Snapshot, error) {
 
 func (p *Provider) properties(ctx context.Context, o sf.Object) ([]sf.Property, error) {
 	var body struct {
-		Results []hsProperty `json:"results"`
+		Results []apiwire.Property `json:"results"`
 	}
 	if _, err := p.c.do(ctx, p.hubspot("GET", "/crm/v3/properties/"+url.PathEscape(string(o)), nil, true), &body); err != nil {
 		return nil, err
@@ -144,7 +83,8 @@ func (p *Provider) properties(ctx context.Context, o sf.Object) ([]sf.Property, 
 	out := make([]sf.Property, 0, len(body.Results))
 	for _, hp := range body.Results {
 		if !hp.Archived {
-			out = append(out, fromHubSpot(o, hp))
+			prop, _ := hp.Domain(o) // an unknown type keeps its name, with no Type
+			out = append(out, prop)
 		}
 	}
 	return out, nil
@@ -152,7 +92,7 @@ func (p *Provider) properties(ctx context.Context, o sf.Object) ([]sf.Property, 
 
 // property reads one property; found is false on 404.
 func (p *Provider) property(ctx context.Context, o sf.Object, name string) (sf.Property, bool, error) {
-	var hp hsProperty
+	var hp apiwire.Property
 	_, err := p.c.do(ctx, p.hubspot("GET", "/crm/v3/properties/"+url.PathEscape(string(o))+"/"+url.PathEscape(name), nil, true), &hp)
 	if errors.Is(err, sf.ErrNotFound) {
 		return sf.Property{}, false, nil
@@ -160,7 +100,8 @@ func (p *Provider) property(ctx context.Context, o sf.Object, name string) (sf.P
 	if err != nil {
 		return sf.Property{}, false, err
 	}
-	return fromHubSpot(o, hp), true, nil
+	prop, _ := hp.Domain(o)
+	return prop, true, nil
 }
 
 func (p *Provider) owners(ctx context.Context) ([]sf.Owner, error) {
@@ -314,44 +255,6 @@ func (p *Provider) settings(ctx context.Context, snap *sf.Snapshot) error {
 	return nil
 }
 
-// sfDescribe is Salesforce's describe JSON, the parts syncform reads.
-type sfDescribe struct {
-	Name      string `json:"name"`
-	Label     string `json:"label"`
-	KeyPrefix string `json:"keyPrefix"`
-	Custom    bool   `json:"custom"`
-	Fields    []struct {
-		Name           string   `json:"name"`
-		Label          string   `json:"label"`
-		Type           string   `json:"type"`
-		ReferenceTo    []string `json:"referenceTo"`
-		PicklistValues []struct {
-			Value  string `json:"value"`
-			Label  string `json:"label"`
-			Active bool   `json:"active"`
-		} `json:"picklistValues"`
-		RestrictedPicklist bool `json:"restrictedPicklist"`
-		Calculated         bool `json:"calculated"`
-		Custom             bool `json:"custom"`
-	} `json:"fields"`
-}
-
-func (d sfDescribe) sobject() sf.SObject {
-	so := sf.SObject{Name: d.Name, Label: d.Label, KeyPrefix: d.KeyPrefix, Custom: d.Custom}
-	for _, f := range d.Fields {
-		sfld := sf.SalesforceField{Name: f.Name, Label: f.Label, Type: sf.SalesforceType(f.Type),
-			Restricted: f.RestrictedPicklist, Calculated: f.Calculated, Custom: f.Custom}
-		if len(f.ReferenceTo) > 0 {
-			sfld.ReferenceTo = slices.Clone(f.ReferenceTo)
-		}
-		for _, v := range f.PicklistValues {
-			sfld.Picklist = append(sfld.Picklist, sf.PicklistValue{Value: v.Value, Label: v.Label, Active: v.Active})
-		}
-		so.Fields = append(so.Fields, sfld)
-	}
-	return so
-}
-
 // describeAll describes the base objects and, round by round, every object
 // their reference fields point at. Describes come from the cache when there;
 // objects without a describe (404: User, Group on some orgs) are left out.
@@ -415,7 +318,7 @@ func (p *Provider) describe(ctx context.Context, name string) (*sf.SObject, erro
 	if !soqlName.MatchString(name) {
 		return nil, nil
 	}
-	var d sfDescribe
+	var d apiwire.Describe
 	_, err := p.c.do(ctx, p.salesforce("/sobjects/"+url.PathEscape(name)+"/describe"), &d)
 	switch {
 	case errors.Is(err, sf.ErrNotFound):
@@ -423,7 +326,7 @@ func (p *Provider) describe(ctx context.Context, name string) (*sf.SObject, erro
 	case err != nil:
 		return nil, err
 	default:
-		s := d.sobject()
+		s := d.SObject()
 		so = &s
 	}
 	p.descMu.Lock()

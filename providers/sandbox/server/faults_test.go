@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	sf "github.com/syncform/syncform"
+	"github.com/syncform/syncform/providers/apiwire"
 )
 
 // TestInjectedFaults: with a fixed seed, a share of requests fails both ways,
@@ -23,7 +24,7 @@ func TestInjectedFaults(t *testing.T) {
 	var ok, statuses, limited, drops int
 	for i := range 40 {
 		name := fmt.Sprintf("fault_probe_%d", i)
-		body, _ := json.Marshal(hsProperty{Name: name, Label: name, Type: "string", FieldType: "text", GroupName: "contactinformation"})
+		body, _ := json.Marshal(apiwire.Property{Name: name, Label: name, Type: "string", FieldType: "text", GroupName: "contactinformation"})
 		req, err := http.NewRequest("POST", h.srv.URL+"/crm/v3/properties/contacts", bytes.NewReader(body))
 		if err != nil {
 			t.Fatal(err)

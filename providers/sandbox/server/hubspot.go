@@ -10,80 +10,28 @@ import (
 	"strconv"
 
 	sf "github.com/syncform/syncform"
+	"github.com/syncform/syncform/providers/apiwire"
 )
 
 // maxBody bounds request bodies: a batch of a few thousand properties fits.
 const maxBody = 8 << 20
 
-// hsOption is a property option in HubSpot's JSON.
-type hsOption struct {
-	Label        string `json:"label"`
-	Value        string `json:"value"`
-	Description  string `json:"description"`
-	DisplayOrder *int   `json:"displayOrder,omitempty"`
-	Hidden       bool   `json:"hidden"`
-}
-
-// hsProperty is a property in HubSpot's JSON, as read and as written.
-type hsProperty struct {
-	Name                 string     `json:"name"`
-	Label                string     `json:"label"`
-	Type                 string     `json:"type"`
-	FieldType            string     `json:"fieldType"`
-	Description          string     `json:"description"`
-	GroupName            string     `json:"groupName"`
-	Options              []hsOption `json:"options"`
-	Calculated           bool       `json:"calculated"`
-	ExternalOptions      bool       `json:"externalOptions"`
-	HasUniqueValue       bool       `json:"hasUniqueValue"`
-	Hidden               bool       `json:"hidden"`
-	HubSpotDefined       bool       `json:"hubspotDefined"`
-	FormField            bool       `json:"formField"`
-	ReferencedObjectType string     `json:"referencedObjectType,omitempty"`
-	Archived             bool       `json:"archived"`
-}
-
 // hsPatch is a PATCH body: pointers tell an absent setting, which stays as it
 // is, from an empty one.
 type hsPatch struct {
-	Label       *string     `json:"label"`
-	Type        *string     `json:"type"`
-	FieldType   *string     `json:"fieldType"`
-	Description *string     `json:"description"`
-	GroupName   *string     `json:"groupName"`
-	Options     *[]hsOption `json:"options"`
+	Label       *string           `json:"label"`
+	Type        *string           `json:"type"`
+	FieldType   *string           `json:"fieldType"`
+	Description *string           `json:"description"`
+	GroupName   *string           `json:"groupName"`
+	Options     *[]apiwire.Option `json:"options"`
 }
 
-func toHubSpot(p sf.Property) hsProperty {
-	typ, ft := p.Type.APIType()
-	out := hsProperty{
-		Name: p.Name, Label: p.Label, Type: typ, FieldType: ft, Description: p.Description,
-		GroupName: p.Group, Options: []hsOption{}, HubSpotDefined: p.HubSpotDefined, FormField: true,
-	}
-	for i, o := range p.Options {
-		out.Options = append(out.Options, hsOption{Label: o.Label, Value: o.Value, DisplayOrder: &i, Hidden: o.Hidden})
-	}
-	if p.OwnerReference {
-		out.ExternalOptions, out.ReferencedObjectType = true, "OWNER"
-	}
-	return out
-}
-
-// fromOptions orders options by displayOrder, as HubSpot shows them; options
-// without one (or with a negative one) follow in the order given.
-func fromOptions(in []hsOption) []sf.Option {
-	sorted := slices.Clone(in)
-	rank := func(o hsOption) int {
-		if o.DisplayOrder == nil || *o.DisplayOrder < 0 {
-			return int(^uint(0) >> 1)
-		}
-		return *o.DisplayOrder
-	}
-	slices.SortStableFunc(sorted, func(a, b hsOption) int { return rank(a) - rank(b) })
-	out := make([]sf.Option, 0, len(sorted))
-	for _, o := range sorted {
-		out = append(out, sf.Option{Value: o.Value, Label: o.Label, Hidden: o.Hidden})
-	}
+// toHubSpot is a property as the sandbox serves it: a form field, as
+// HubSpot's own properties are.
+func toHubSpot(p sf.Property) apiwire.Property {
+	out := apiwire.PropertyOf(p)
+	out.FormField = true
 	return out
 }
 
@@ -96,8 +44,9 @@ func fieldType(typ, ft string) (sf.FieldType, error) {
 	return t, nil
 }
 
-// fromHubSpot is the property a create body declares.
-func fromHubSpot(o sf.Object, in hsProperty) (sf.Property, error) {
+// fromHubSpot is the property a create body declares, refused when it lacks
+// a required setting or names a type or referenced object the portal lacks.
+func fromHubSpot(o sf.Object, in apiwire.Property) (sf.Property, error) {
 	for _, req := range []struct{ name, v string }{
 		{"name", in.Name}, {"label", in.Label}, {"type", in.Type}, {"fieldType", in.FieldType}, {"groupName", in.GroupName},
 	} {
@@ -105,20 +54,13 @@ func fromHubSpot(o sf.Object, in hsProperty) (sf.Property, error) {
 			return sf.Property{}, fmt.Errorf("%s is required", req.name)
 		}
 	}
-	t, err := fieldType(in.Type, in.FieldType)
-	if err != nil {
+	if _, err := fieldType(in.Type, in.FieldType); err != nil {
 		return sf.Property{}, err
 	}
-	p := sf.Property{
-		Object: o, Name: in.Name, Label: in.Label, Type: t, Group: in.GroupName,
-		Description: in.Description, Options: fromOptions(in.Options), HubSpotDefined: in.HubSpotDefined,
+	if in.ReferencedObjectType != "" && in.ReferencedObjectType != apiwire.OwnerObjectType {
+		return sf.Property{}, fmt.Errorf("referencedObjectType %q is not supported; only OWNER", in.ReferencedObjectType)
 	}
-	if in.ReferencedObjectType != "" {
-		if in.ReferencedObjectType != "OWNER" {
-			return sf.Property{}, fmt.Errorf("referencedObjectType %q is not supported; only OWNER", in.ReferencedObjectType)
-		}
-		p.OwnerReference = true
-	}
+	p, _ := in.Domain(o)
 	return p, nil
 }
 
@@ -176,7 +118,7 @@ func (s *server) listProperties(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	out := []hsProperty{}
+	out := []apiwire.Property{}
 	for _, p := range snap.Properties[o] {
 		out = append(out, toHubSpot(p))
 	}
@@ -202,36 +144,36 @@ func (s *server) getProperty(w http.ResponseWriter, r *http.Request) {
 
 // create applies one create body and returns the property as stored, or the
 // status, category and message of the refusal.
-func (s *server) create(r *http.Request, o sf.Object, in hsProperty) (hsProperty, int, string, string) {
+func (s *server) create(r *http.Request, o sf.Object, in apiwire.Property) (apiwire.Property, int, string, string) {
 	p, err := fromHubSpot(o, in)
 	if err != nil {
-		return hsProperty{}, http.StatusBadRequest, "VALIDATION_ERROR", err.Error()
+		return apiwire.Property{}, http.StatusBadRequest, "VALIDATION_ERROR", err.Error()
 	}
 	snap, err := s.sb.Snapshot(r.Context())
 	if err != nil {
-		return hsProperty{}, http.StatusInternalServerError, "INTERNAL_ERROR", err.Error()
+		return apiwire.Property{}, http.StatusInternalServerError, "INTERNAL_ERROR", err.Error()
 	}
 	// The sandbox treats re-creating an identical property as done
 	// (idempotent Apply); HubSpot's API answers 409 for any existing name.
 	if _, exists := snap.Property(o, p.Name); exists {
-		return hsProperty{}, http.StatusConflict, "CONFLICT", fmt.Sprintf("Property named '%s' already exists.", p.Name)
+		return apiwire.Property{}, http.StatusConflict, "CONFLICT", fmt.Sprintf("Property named '%s' already exists.", p.Name)
 	}
 	if err := s.sb.Apply(r.Context(), sf.Change{Op: sf.OpCreate, Resource: sf.ResourceProperty, Object: o, Name: p.Name, Property: &p}); err != nil {
 		status, category := applyStatus(err)
-		return hsProperty{}, status, category, err.Error()
+		return apiwire.Property{}, status, category, err.Error()
 	}
 	return s.readBack(r, o, p.Name)
 }
 
 // readBack returns a property as the sandbox now holds it.
-func (s *server) readBack(r *http.Request, o sf.Object, name string) (hsProperty, int, string, string) {
+func (s *server) readBack(r *http.Request, o sf.Object, name string) (apiwire.Property, int, string, string) {
 	snap, err := s.sb.Snapshot(r.Context())
 	if err != nil {
-		return hsProperty{}, http.StatusInternalServerError, "INTERNAL_ERROR", err.Error()
+		return apiwire.Property{}, http.StatusInternalServerError, "INTERNAL_ERROR", err.Error()
 	}
 	p, ok := snap.Property(o, name)
 	if !ok {
-		return hsProperty{}, http.StatusInternalServerError, "INTERNAL_ERROR", "property vanished after its write"
+		return apiwire.Property{}, http.StatusInternalServerError, "INTERNAL_ERROR", "property vanished after its write"
 	}
 	return toHubSpot(p), 0, "", ""
 }
@@ -241,7 +183,7 @@ func (s *server) createProperty(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	var in hsProperty
+	var in apiwire.Property
 	if !decode(w, r, &in) {
 		return
 	}
@@ -305,7 +247,7 @@ func (s *server) patchProperty(w http.ResponseWriter, r *http.Request) {
 	if in.Options != nil {
 		// A PATCH with options replaces the whole list: what it leaves out
 		// is gone, and nothing is hidden unless it says so.
-		p.Options = fromOptions(*in.Options)
+		p.Options = apiwire.Options(*in.Options)
 	}
 	c := sf.Change{Op: sf.OpUpdate, Resource: sf.ResourceProperty, Object: o, Name: name, Property: &p}
 	if !settings {
@@ -337,7 +279,7 @@ type batchError struct {
 
 // writeBatch answers a batch: okStatus when every input succeeded, else 207
 // with the errors beside the results.
-func writeBatch(w http.ResponseWriter, okStatus int, results []hsProperty, errs []batchError) {
+func writeBatch(w http.ResponseWriter, okStatus int, results []apiwire.Property, errs []batchError) {
 	body := map[string]any{"status": "COMPLETE", "results": results}
 	status := okStatus
 	if len(errs) > 0 {
@@ -353,14 +295,14 @@ func (s *server) batchCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in struct {
-		Inputs []hsProperty `json:"inputs"`
+		Inputs []apiwire.Property `json:"inputs"`
 	}
 	if !decode(w, r, &in) {
 		return
 	}
 	// Each input is its own Apply: HubSpot's batch create is not atomic,
 	// and reports each failure beside the successes.
-	results, errs := []hsProperty{}, []batchError(nil)
+	results, errs := []apiwire.Property{}, []batchError(nil)
 	for _, p := range in.Inputs {
 		out, status, category, msg := s.create(r, o, p)
 		if status == http.StatusInternalServerError {
@@ -394,7 +336,7 @@ func (s *server) batchRead(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	results, errs := []hsProperty{}, []batchError(nil)
+	results, errs := []apiwire.Property{}, []batchError(nil)
 	for _, n := range in.Inputs {
 		p, found := snap.Property(o, n.Name)
 		if !found {
