@@ -72,22 +72,7 @@ func providersAgree(t *testing.T, body string) {
 				srv := httptest.NewServer(server.New(sb, server.Options{Token: token, Latency: 20 * time.Millisecond,
 					FaultRate: 0.05, Rand: rand.NewPCG(7, 7)}))
 				defer srv.Close()
-				conn = `connection {
-  provider = "hubspot"
-  hubspot {
-    portal_id = 12345678
-    token     = env("HUBSPOT_TOKEN")
-    api_url   = "` + srv.URL + `"
-  }
-  salesforce {
-    instance_url = "` + srv.URL + `"
-    token        = env("SALESFORCE_TOKEN")
-  }
-  connector {
-    endpoint = "` + srv.URL + `"
-  }
-}
-`
+				conn = servedConnection(srv.URL)
 			}
 			os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(conn+body), 0o644)
 			t.Chdir(dir)
@@ -149,22 +134,7 @@ func TestPlanRequestsDoNotGrow(t *testing.T) {
 			h.ServeHTTP(w, r)
 		}))
 		var b strings.Builder
-		b.WriteString(`connection {
-  provider = "hubspot"
-  hubspot {
-    portal_id = 1
-    token     = env("HUBSPOT_TOKEN")
-    api_url   = "` + srv.URL + `"
-  }
-  salesforce {
-    instance_url = "` + srv.URL + `"
-    token        = env("SALESFORCE_TOKEN")
-  }
-  connector {
-    endpoint = "` + srv.URL + `"
-  }
-}
-rules {
+		b.WriteString(servedConnection(srv.URL) + `rules {
   mapping-limit = "off"
 }
 `)
@@ -220,4 +190,26 @@ rules {
 func tail(s string) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	return lines[len(lines)-1]
+}
+
+// servedConnection is a connection block for the hubspot provider against a
+// sandbox served at url (HubSpot, Salesforce and the connector endpoint
+// alike), with tokens from the environment.
+func servedConnection(url string) string {
+	return `connection {
+  provider = "hubspot"
+  hubspot {
+    portal_id = 12345678
+    token     = env("HUBSPOT_TOKEN")
+    api_url   = "` + url + `"
+  }
+  salesforce {
+    instance_url = "` + url + `"
+    token        = env("SALESFORCE_TOKEN")
+  }
+  connector {
+    endpoint = "` + url + `"
+  }
+}
+`
 }
