@@ -32,6 +32,26 @@ type Provider interface {
 	Close() error
 }
 
+// BatchApplier is a Provider whose API carries out several changes in one
+// request. Contract:
+//   - BatchSize is how many changes like c one ApplyBatch may carry; 1 or
+//     less means c is applied alone, with Apply.
+//   - ApplyBatch carries out cs, which share Op, Resource and Object and
+//     number at most BatchSize(cs[0]), and returns one error per change, in
+//     order (nil: done). Each change keeps Apply's contract on its own: it is
+//     idempotent, and a refused one leaves the live state as it was whatever
+//     happened to the others.
+type BatchApplier interface {
+	Provider
+	BatchSize(c Change) int
+	ApplyBatch(ctx context.Context, cs []Change) []error
+}
+
+// Batchable reports whether a and b may share one ApplyBatch.
+func Batchable(a, b Change) bool {
+	return a.Op == b.Op && a.Resource == b.Resource && a.Object == b.Object
+}
+
 // Resource is the kind of live setting a Change touches.
 type Resource string
 

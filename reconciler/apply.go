@@ -58,8 +58,8 @@ type Result struct {
 	Runbook []planner.Action
 }
 
-// ActionError is the failure of one action; the actions before it were
-// applied and the ones after it were not.
+// ActionError is the failure of one action (see Apply for what was applied
+// around it).
 type ActionError struct {
 	Action planner.Action
 	Err    error
@@ -102,17 +102,22 @@ func journalBackfills(ctx context.Context, plan *planner.Result, opts Options, c
 	return err
 }
 
-// Apply carries out plan's actions in order. It stops at the first failure,
-// returning the partial Result and an *ActionError; because every provider
-// write is idempotent and the next run re-plans from live state, running
-// again converges. Cancelling ctx stops it between actions.
+// Apply carries out plan's actions in order, several in one request where
+// the provider batches them (syncform.BatchApplier). It stops after the
+// first batch with a failure, returning the partial Result and an
+// *ActionError for the first failed action: the actions before its batch
+// were applied, the ones after it were not, and its batch-mates may have
+// been. Because every provider write is idempotent and the next run re-plans
+// from live state, running again converges. Cancelling ctx stops it between
+// batches.
 func Apply(ctx context.Context, p syncform.Provider, plan *planner.Result, opts Options) (*Result, error) {
 	res := &Result{}
 	bf, canBackfill := p.(syncform.Backfiller)
 	if err := journalBackfills(ctx, plan, opts, canBackfill); err != nil {
 		return res, err
 	}
-	total := len(plan.Actions)
+	ba, _ := p.(syncform.BatchApplier)
+	var batch []int // indexes into plan.Actions
 	for i, a := range plan.Actions {
 		if a.Mode == syncform.ModeManual {
 			res.Runbook = append(res.Runbook, a)
@@ -121,26 +126,17 @@ func Apply(ctx context.Context, p syncform.Provider, plan *planner.Result, opts 
 		if a.Backfill != nil {
 			continue // run from the journal below, after every change
 		}
-		if err := ctx.Err(); err != nil {
-			return res, fmt.Errorf("apply stopped before %s: %w", a.Address, err)
-		}
-		ev := Event{Action: a, Index: i + 1, Total: total}
-		if opts.Progress != nil {
-			opts.Progress(ev)
-		}
-		err := p.Apply(ctx, a.Change)
-		ev.Done, ev.Err = true, err
-		if opts.Progress != nil {
-			opts.Progress(ev)
-		}
-		if err != nil {
-			return res, &ActionError{Action: a, Err: err}
-		}
-		res.Applied = append(res.Applied, a)
-		if opts.Journal != nil {
-			if err := opts.Journal.RecordApplied(ctx, opts.Connection, a.Address, planner.ChangeDigest(a.Change)); err != nil {
+		if len(batch) > 0 && !joins(ba, plan.Actions[batch[0]].Change, a.Change, len(batch)) {
+			if err := applyBatch(ctx, p, ba, plan, batch, opts, res); err != nil {
 				return res, err
 			}
+			batch = batch[:0]
+		}
+		batch = append(batch, i)
+	}
+	if len(batch) > 0 {
+		if err := applyBatch(ctx, p, ba, plan, batch, opts, res); err != nil {
+			return res, err
 		}
 	}
 	if opts.Journal != nil && canBackfill {
@@ -149,4 +145,59 @@ func Apply(ctx context.Context, p syncform.Provider, plan *planner.Result, opts 
 		}
 	}
 	return res, nil
+}
+
+// joins reports whether c may join a batch of n changes that starts with
+// first.
+func joins(ba syncform.BatchApplier, first, c syncform.Change, n int) bool {
+	return ba != nil && syncform.Batchable(first, c) && n < ba.BatchSize(first)
+}
+
+// applyBatch carries out the actions at indexes idx: with Apply when there
+// is one, else with ApplyBatch. Every action that succeeded is recorded,
+// whatever happened to the others.
+func applyBatch(ctx context.Context, p syncform.Provider, ba syncform.BatchApplier, plan *planner.Result, idx []int, opts Options, res *Result) error {
+	first := plan.Actions[idx[0]]
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("apply stopped before %s: %w", first.Address, err)
+	}
+	total := len(plan.Actions)
+	events := make([]Event, len(idx))
+	changes := make([]syncform.Change, len(idx))
+	for k, i := range idx {
+		events[k] = Event{Action: plan.Actions[i], Index: i + 1, Total: total}
+		changes[k] = plan.Actions[i].Change
+		if opts.Progress != nil {
+			opts.Progress(events[k])
+		}
+	}
+	var errs []error
+	if len(idx) == 1 {
+		errs = []error{p.Apply(ctx, changes[0])}
+	} else if errs = ba.ApplyBatch(ctx, changes); len(errs) != len(changes) {
+		return &ActionError{Action: first, Err: fmt.Errorf("the provider answered %d results for a batch of %d changes", len(errs), len(changes))}
+	}
+	var failed *ActionError
+	for k, ev := range events {
+		ev.Done, ev.Err = true, errs[k]
+		if opts.Progress != nil {
+			opts.Progress(ev)
+		}
+		if ev.Err != nil {
+			if failed == nil {
+				failed = &ActionError{Action: ev.Action, Err: ev.Err}
+			}
+			continue
+		}
+		res.Applied = append(res.Applied, ev.Action)
+		if opts.Journal != nil {
+			if err := opts.Journal.RecordApplied(ctx, opts.Connection, ev.Action.Address, planner.ChangeDigest(ev.Action.Change)); err != nil {
+				return err
+			}
+		}
+	}
+	if failed != nil {
+		return failed
+	}
+	return nil
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 
-	"github.com/google/go-cmp/cmp"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/syncform/syncform"
 	"github.com/syncform/syncform/config"
@@ -216,3 +218,124 @@ func TestManualActionsGoToTheRunbook(t *testing.T) {
 		t.Errorf("runbook %d + applied %d of %d actions, %d writes", len(res.Runbook), len(res.Applied), len(plan.Actions), f.writes)
 	}
 }
+
+// batcher is the sandbox with batches of at most size changes: each batch
+// applies its changes one by one, failing the one named failOn.
+type batcher struct {
+	*sandbox.Sandbox
+	size    int
+	failOn  string
+	batches [][]string // the addresses of each ApplyBatch
+	single  []string   // the addresses applied alone
+}
+
+func (b *batcher) BatchSize(c syncform.Change) int {
+	if c.Resource == syncform.ResourceSync {
+		return 1
+	}
+	return b.size
+}
+
+func (b *batcher) Apply(ctx context.Context, c syncform.Change) error {
+	b.single = append(b.single, c.Address())
+	return b.Sandbox.Apply(ctx, c)
+}
+
+func (b *batcher) ApplyBatch(ctx context.Context, cs []syncform.Change) []error {
+	var names []string
+	errs := make([]error, len(cs))
+	for i, c := range cs {
+		names = append(names, c.Address())
+		if c.Address() == b.failOn {
+			errs[i] = errInjected
+			continue
+		}
+		errs[i] = b.Sandbox.Apply(ctx, c)
+	}
+	b.batches = append(b.batches, names)
+	return errs
+}
+
+// TestApplyBatches: consecutive changes of one kind on one object go in
+// batches of the provider's size; a failure inside a batch stops the apply
+// after that batch, with every batch-mate that succeeded recorded; the
+// re-run converges.
+func TestApplyBatches(t *testing.T) {
+	const src = `
+object "deals" {
+  sync = true
+  dynamic "property" {
+    for_each = ["extra_001", "extra_002", "extra_003"]
+    labels   = [property.value]
+    content {
+      label = property.value
+      type  = "text"
+    }
+  }
+  dynamic "mapping" {
+    for_each = ["extra_001", "extra_002", "extra_003"]
+    labels   = [mapping.value]
+    content {
+      salesforce_field = "${title(mapping.value)}__c"
+      rule             = "two_way"
+    }
+  }
+  resync {
+    to_salesforce = "none"
+    to_hubspot    = "none"
+  }
+}
+`
+	env := testutil.New(t, nil)
+	ctx := context.Background()
+	if err := env.Sandbox.AddCustomFields(ctx, 3); err != nil {
+		t.Fatal(err)
+	}
+	cfg := env.Config(src)
+	b := &batcher{Sandbox: env.Sandbox, size: 2, failOn: "deals.property.extra_001"}
+	_, plan, diags, err := reconciler.PlanLive(ctx, b, cfg, env.Options())
+	if err != nil || diags.HasErrors() {
+		for _, d := range diags {
+			t.Log(d.Summary, d.Detail)
+		}
+		t.Fatal(err)
+	}
+	res, err := reconciler.Apply(ctx, b, plan, env.Options())
+	var ae *reconciler.ActionError
+	if !errors.As(err, &ae) || ae.Action.Address != "deals.property.extra_001" || !errors.Is(err, errInjected) {
+		t.Fatalf("err = %v, want the failure of deals.property.extra_001", err)
+	}
+	want := [][]string{{"deals.property.extra_001", "deals.property.extra_002"}}
+	if d := cmp.Diff(want, b.batches); d != "" || !slicesEqual(b.single, []string{"deals.sync"}) {
+		t.Fatalf("batches (-want +got):\n%s\nalone: %v", d, b.single)
+	}
+	var applied []string
+	for _, a := range res.Applied {
+		applied = append(applied, a.Address)
+	}
+	if !slicesEqual(applied, []string{"deals.sync", "deals.property.extra_002"}) {
+		t.Errorf("applied %v, want the sync toggle and the batch-mate that succeeded", applied)
+	}
+
+	b.failOn, b.batches, b.single = "", nil, nil
+	_, plan, _, err = reconciler.PlanLive(ctx, b, cfg, env.Options())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reconciler.Apply(ctx, b, plan, env.Options()); err != nil {
+		t.Fatal(err)
+	}
+	want = [][]string{
+		{"deals.property.extra_001", "deals.property.extra_003"},
+		{"deals.mapping.extra_001", "deals.mapping.extra_002"},
+	}
+	// A batch of one is a plain Apply.
+	if d := cmp.Diff(want, b.batches); d != "" || !slicesEqual(b.single, []string{"deals.mapping.extra_003"}) {
+		t.Errorf("re-run batches (-want +got):\n%s\nalone: %v", d, b.single)
+	}
+	if _, again, _, _ := reconciler.PlanLive(ctx, b, cfg, env.Options()); !again.Empty() {
+		t.Errorf("not converged: %+v", again.Actions)
+	}
+}
+
+func slicesEqual(a, b []string) bool { return cmp.Equal(a, b, cmpopts.EquateEmpty()) }

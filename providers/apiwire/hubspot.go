@@ -35,6 +35,16 @@ type Property struct {
 	Archived             bool     `json:"archived,omitempty"`
 }
 
+// BatchError is one failed input of a batch request, in HubSpot's
+// multi-status (207) shape; Context names the input (for properties,
+// "name": [the property's name]).
+type BatchError struct {
+	Status   string              `json:"status"`
+	Category string              `json:"category"`
+	Message  string              `json:"message"`
+	Context  map[string][]string `json:"context,omitempty"`
+}
+
 // OwnerObjectType is referencedObjectType of a HubSpot-user property.
 const OwnerObjectType = "OWNER"
 

@@ -594,3 +594,112 @@ func TestSecretsNeverLeak(t *testing.T) {
 		}
 	}
 }
+
+// TestApplyBatchMatchesInProcess applies batches over HTTP and each of
+// their changes in-process, one by one: every change gets the same outcome
+// (kind of error included) and the two sandboxes end equal, with one
+// request per batch; with 30% of requests failing on the way too.
+func TestApplyBatchMatchesInProcess(t *testing.T) {
+	c := sf.Contacts
+	prop := func(name, label string) *sf.Property {
+		return &sf.Property{Object: c, Name: name, Label: label, Type: sf.Text, Group: "contactinformation"}
+	}
+	mapping := func(name, field string, rule sf.SyncRule) *sf.Mapping {
+		return &sf.Mapping{Object: c, Property: name, SalesforceField: field, Rule: rule}
+	}
+	createProp := func(name, label string) sf.Change {
+		return sf.Change{Op: sf.OpCreate, Resource: sf.ResourceProperty, Object: c, Name: name, Property: prop(name, label)}
+	}
+	mappingChange := func(op sf.Op, name, field string, rule sf.SyncRule) sf.Change {
+		ch := sf.Change{Op: op, Resource: sf.ResourceMapping, Object: c, Name: name}
+		if op != sf.OpDelete {
+			ch.Mapping = mapping(name, field, rule)
+		}
+		return ch
+	}
+	batches := [][]sf.Change{
+		{createProp("tier", "Tier"), createProp("region", "Region")},
+		// Again (done), a different one over an existing name, a bad name,
+		// and a new one: not atomic.
+		{createProp("tier", "Tier"), createProp("region", "Other"), createProp("Bad Name", "Bad"), createProp("segment", "Segment")},
+		{mappingChange(sf.OpCreate, "utm_medium", "utm_medium__c", sf.TwoWay), mappingChange(sf.OpCreate, "utm_campaign", "utm_campaign__c", sf.TwoWay),
+			mappingChange(sf.OpCreate, "utm_term", "utm_medium__c", sf.TwoWay)}, // a field mapped already
+		{mappingChange(sf.OpUpdate, "utm_medium", "", sf.AlwaysUseSalesforce), mappingChange(sf.OpUpdate, "email", "", sf.DontSync),
+			mappingChange(sf.OpUpdate, "nope", "", sf.TwoWay)},
+		{mappingChange(sf.OpDelete, "utm_medium", "", ""), mappingChange(sf.OpDelete, "firstname", "", ""), mappingChange(sf.OpDelete, "gone", "", "")},
+	}
+	for _, fault := range []float64{0, 0.3} {
+		t.Run(fmt.Sprintf("faults %.0f%%", fault*100), func(t *testing.T) {
+			ctx := context.Background()
+			remote, local := openSandbox(t), openSandbox(t)
+			p := newProvider(t, config(serve(t, remote, server.Options{FaultRate: fault, Rand: rand.NewPCG(3, 4)})))
+			kind := func(err error) string {
+				for _, k := range []error{sf.ErrRejected, sf.ErrNotFound, sf.ErrUnavailable} {
+					if errors.Is(err, k) {
+						return k.Error()
+					}
+				}
+				if err != nil {
+					return "other: " + err.Error()
+				}
+				return "done"
+			}
+			for _, b := range batches {
+				if size := p.BatchSize(b[0]); size < len(b) {
+					t.Fatalf("%s %s: batch size %d", b[0].Op, b[0].Resource, size)
+				}
+				before := p.Requests()
+				errs := p.ApplyBatch(ctx, b)
+				if len(errs) != len(b) {
+					t.Fatalf("%d results for %d changes", len(errs), len(b))
+				}
+				for i, ch := range b {
+					if want, got := kind(local.Apply(ctx, ch)), kind(errs[i]); want != got {
+						t.Errorf("%s %s: in-process %s, batched over HTTP %s", ch.Op, ch.Address(), want, got)
+					}
+					if errs[i] != nil && !strings.Contains(errs[i].Error(), ch.Address()) {
+						t.Errorf("error %q does not name %s", errs[i], ch.Address())
+					}
+				}
+				if fault == 0 {
+					after := p.Requests()
+					// One request, and one read per conflict to resolve.
+					if n := after["hubspot"] + after["connector"] - before["hubspot"] - before["connector"]; n > 3 {
+						t.Errorf("%s %s batch of %d: %d requests", b[0].Op, b[0].Resource, len(b), n)
+					}
+				}
+			}
+			ls, _ := local.Snapshot(ctx)
+			rs, _ := remote.Snapshot(ctx)
+			if d := cmp.Diff(ls.Properties, rs.Properties, snapOpts); d != "" {
+				t.Errorf("properties differ (-in-process +http):\n%s", d)
+			}
+			if d := cmp.Diff(ls.Mappings, rs.Mappings, snapOpts); d != "" {
+				t.Errorf("mappings differ (-in-process +http):\n%s", d)
+			}
+		})
+	}
+	// Sync toggles and option lists have no batch endpoint, and without a
+	// connector endpoint mappings do not either.
+	p := newProvider(t, config("http://127.0.0.1:1", "http://127.0.0.1:1"))
+	csv := config("http://127.0.0.1:1", "http://127.0.0.1:1")
+	csv.ConnectorEndpoint, csv.MappingsCSV = "", "mappings.csv"
+	pc := newProvider(t, csv)
+	for _, tc := range []struct {
+		p    *Provider
+		c    sf.Change
+		want int
+	}{
+		{p, sf.Change{Op: sf.OpUpdate, Resource: sf.ResourceSync}, 1},
+		{p, sf.Change{Op: sf.OpUpdate, Resource: sf.ResourceOptions}, 1},
+		{p, sf.Change{Op: sf.OpUpdate, Resource: sf.ResourceProperty}, 1},
+		{p, sf.Change{Op: sf.OpCreate, Resource: sf.ResourceProperty}, MaxBatch},
+		{p, sf.Change{Op: sf.OpDelete, Resource: sf.ResourceMapping}, MaxBatch},
+		{pc, sf.Change{Op: sf.OpCreate, Resource: sf.ResourceMapping}, 1},
+		{pc, sf.Change{Op: sf.OpCreate, Resource: sf.ResourceProperty}, MaxBatch},
+	} {
+		if got := tc.p.BatchSize(tc.c); got != tc.want {
+			t.Errorf("BatchSize(%s %s) = %d, want %d", tc.c.Op, tc.c.Resource, got, tc.want)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	sf "github.com/syncform/syncform"
+	"github.com/syncform/syncform/providers/apiwire"
 )
 
 // The connector-settings API is the sandbox's own: HubSpot documents none
@@ -34,6 +35,7 @@ func (s *server) connectorRoutes() {
 	m.HandleFunc("POST /connector/v1/mappings", s.createMapping)
 	m.HandleFunc("PATCH /connector/v1/mappings/{objectType}/{property}", s.patchMapping)
 	m.HandleFunc("DELETE /connector/v1/mappings/{objectType}/{property}", s.deleteMapping)
+	m.HandleFunc("POST /connector/v1/mappings/{objectType}/batch/{verb}", s.batchMappings)
 	m.HandleFunc("POST /connector/v1/backfills/estimate", s.estimateBackfills)
 	m.HandleFunc("POST /connector/v1/backfills", s.startBackfill)
 	m.HandleFunc("GET /connector/v1/backfills/{id}", s.getJob)
@@ -165,6 +167,81 @@ func (s *server) deleteMapping(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// batchOps are the batch routes' verbs, in HubSpot's words.
+var batchOps = map[string]sf.Op{"create": sf.OpCreate, "update": sf.OpUpdate, "archive": sf.OpDelete}
+
+// batchMappings creates, updates (the rule) or deletes (archive) up to
+// maxBatch mappings of one object, each its own Apply as the single routes
+// do; it answers like HubSpot's batch endpoints: 201, 200 or 204 when every
+// input succeeded, else 207 naming each failed input by its property.
+func (s *server) batchMappings(w http.ResponseWriter, r *http.Request) {
+	o, ok := object(w, r)
+	if !ok {
+		return
+	}
+	op, ok := batchOps[r.PathValue("verb")]
+	if !ok {
+		hubspotError(w, http.StatusNotFound, "OBJECT_NOT_FOUND", "no such endpoint: "+r.Method+" "+r.URL.Path)
+		return
+	}
+	var in struct {
+		Inputs []connMapping `json:"inputs"`
+	}
+	if !decode(w, r, &in) {
+		return
+	}
+	if tooMany(w, len(in.Inputs)) {
+		return
+	}
+	var errs []apiwire.BatchError
+	var done []string
+	for _, m := range in.Inputs {
+		fail := func(category, msg string) {
+			errs = append(errs, apiwire.BatchError{Status: "error", Category: category, Message: msg,
+				Context: map[string][]string{"property": {m.Property}}})
+		}
+		if m.Property == "" {
+			fail("VALIDATION_ERROR", "property is required")
+			continue
+		}
+		c := sf.Change{Op: op, Resource: sf.ResourceMapping, Object: o, Name: m.Property}
+		if op != sf.OpDelete {
+			// standard is the connector's to say, never the caller's.
+			c.Mapping = &sf.Mapping{Object: o, Property: m.Property, SalesforceField: m.SalesforceField, Rule: m.Rule}
+		}
+		if err := s.sb.Apply(r.Context(), c); err != nil {
+			status, category := applyStatus(err)
+			if status == http.StatusInternalServerError {
+				// The store failed: the whole request failed, and a retry
+				// redoes what was done without writing.
+				hubspotError(w, status, category, err.Error())
+				return
+			}
+			fail(category, err.Error())
+			continue
+		}
+		done = append(done, m.Property)
+	}
+	results := []connMapping{}
+	if op != sf.OpDelete && len(done) > 0 {
+		snap, ok := s.snapshot(w, r)
+		if !ok {
+			return
+		}
+		for _, p := range done {
+			if m, found := snap.Mapping(o, p); found {
+				results = append(results, toConnMapping(m))
+			}
+		}
+	}
+	okStatus := map[sf.Op]int{sf.OpCreate: http.StatusCreated, sf.OpUpdate: http.StatusOK, sf.OpDelete: http.StatusNoContent}[op]
+	if len(errs) == 0 && op == sf.OpDelete {
+		w.WriteHeader(okStatus)
+		return
+	}
+	writeBatch(w, okStatus, results, errs)
 }
 
 func (s *server) estimateBackfills(w http.ResponseWriter, r *http.Request) {

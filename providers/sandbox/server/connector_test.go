@@ -107,6 +107,94 @@ func TestMappingLifecycle(t *testing.T) {
 	}
 }
 
+// TestBatchMappings walks the batch routes: not atomic, each failed input
+// named by its property beside the successes, as HubSpot's batches answer.
+func TestBatchMappings(t *testing.T) {
+	h := newHarness(t, Options{})
+	in := func(ms ...connMapping) map[string]any { return map[string]any{"inputs": ms} }
+	type answer struct {
+		Results []connMapping `json:"results"`
+		Errors  []struct {
+			Category string              `json:"category"`
+			Message  string              `json:"message"`
+			Context  map[string][]string `json:"context"`
+		} `json:"errors"`
+	}
+	tests := []struct {
+		name, verb string
+		body       any
+		status     int
+		results    []string // properties answered
+		failed     map[string]string
+		want       map[string]sf.SyncRule // rule per property afterwards; "" for no mapping
+	}{
+		{"create", "create", in(
+			connMapping{Property: "utm_medium", SalesforceField: "utm_medium__c", Rule: sf.TwoWay},
+			connMapping{Property: "utm_campaign", SalesforceField: "utm_campaign__c", Rule: sf.AlwaysUseSalesforce}),
+			http.StatusCreated, []string{"utm_medium", "utm_campaign"}, nil,
+			map[string]sf.SyncRule{"utm_medium": sf.TwoWay, "utm_campaign": sf.AlwaysUseSalesforce}},
+		{"create again and a bad one", "create", in(
+			connMapping{Property: "utm_medium", SalesforceField: "utm_medium__c", Rule: sf.TwoWay},
+			connMapping{Property: "utm_term", SalesforceField: "utm_term__c", Rule: "sometimes"},
+			connMapping{SalesforceField: "X__c", Rule: sf.TwoWay}),
+			http.StatusMultiStatus, []string{"utm_medium"}, map[string]string{"utm_term": "unknown sync rule", "": "property is required"},
+			map[string]sf.SyncRule{"utm_medium": sf.TwoWay, "utm_term": ""}},
+		{"update", "update", in(
+			connMapping{Property: "utm_medium", Rule: sf.DontSync},
+			connMapping{Property: "nope", Rule: sf.DontSync}),
+			http.StatusMultiStatus, []string{"utm_medium"}, map[string]string{"nope": "no mapping"},
+			map[string]sf.SyncRule{"utm_medium": sf.DontSync}},
+		{"archive", "archive", in(connMapping{Property: "utm_medium"}, connMapping{Property: "utm_campaign"}, connMapping{Property: "gone"}),
+			http.StatusNoContent, nil, nil, map[string]sf.SyncRule{"utm_medium": "", "utm_campaign": ""}},
+		{"archive a standard mapping", "archive", in(connMapping{Property: "firstname"}),
+			http.StatusMultiStatus, nil, map[string]string{"firstname": "cannot be deleted"}, nil},
+		{"unknown verb", "upsert", in(), http.StatusNotFound, nil, nil, nil},
+		{"too many", "create", map[string]any{"inputs": make([]connMapping, maxBatch+1)}, http.StatusBadRequest, nil, nil, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := h.do("POST", "/connector/v1/mappings/contacts/batch/"+tc.verb, tc.body)
+			if res.status != tc.status {
+				t.Fatalf("status %d, want %d: %s", res.status, tc.status, res.body)
+			}
+			if res.status >= 300 && res.status != http.StatusMultiStatus {
+				return
+			}
+			var a answer
+			if len(res.body) > 0 {
+				res.decode(t, &a)
+			}
+			var got []string
+			for _, r := range a.Results {
+				got = append(got, r.Property)
+			}
+			if strings.Join(got, ",") != strings.Join(tc.results, ",") {
+				t.Errorf("results %v, want %v", got, tc.results)
+			}
+			if len(a.Errors) != len(tc.failed) {
+				t.Errorf("errors %+v, want %v", a.Errors, tc.failed)
+			}
+			for _, e := range a.Errors {
+				p := e.Context["property"]
+				if len(p) != 1 {
+					t.Errorf("error %+v names no one property", e)
+					continue
+				}
+				if want, known := tc.failed[p[0]]; !known || !strings.Contains(e.Message, want) {
+					t.Errorf("error %+v, want one of %v", e, tc.failed)
+				}
+			}
+			snap := h.snapshot()
+			for p, rule := range tc.want {
+				m, ok := snap.Mapping(sf.Contacts, p)
+				if ok != (rule != "") || ok && m.Rule != rule {
+					t.Errorf("%s: mapping %+v (%v), want rule %q", p, m, ok, rule)
+				}
+			}
+		})
+	}
+}
+
 func TestMappingRefusals(t *testing.T) {
 	h := newHarness(t, Options{})
 	before := h.snapshot()

@@ -6,7 +6,8 @@
 // HubSpot CRM v3 (properties, owners), Salesforce REST (describe, and the
 // SOQL a provider sends: users, queues, records by ID, paged by 2,000 with
 // nextRecordsUrl) and the sandbox's own connector-settings API under
-// /connector/v1/ (sync toggles, mappings, back-fill jobs, segments; HubSpot
+// /connector/v1/ (sync toggles, mappings one by one or in batches of up to
+// 100 answered like HubSpot's batches, back-fill jobs, segments; HubSpot
 // has no public one, so these shapes are the sandbox's), and the simulated
 // latency, API limits (HubSpot's ten-second and daily 429s, which the
 // connector-settings API counts against too; Salesforce's daily 403 and

@@ -16,6 +16,18 @@ import (
 // maxBody bounds request bodies: a batch of a few thousand properties fits.
 const maxBody = 8 << 20
 
+// maxBatch is the most inputs a batch request takes, as on HubSpot.
+const maxBatch = 100
+
+// tooMany refuses a batch of more than maxBatch inputs.
+func tooMany(w http.ResponseWriter, n int) bool {
+	if n <= maxBatch {
+		return false
+	}
+	hubspotError(w, http.StatusBadRequest, "VALIDATION_ERROR", fmt.Sprintf("a batch takes at most %d inputs, not %d", maxBatch, n))
+	return true
+}
+
 // hsPatch is a PATCH body: pointers tell an absent setting, which stays as it
 // is, from an empty one.
 type hsPatch struct {
@@ -269,17 +281,9 @@ func (s *server) patchProperty(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-// batchError is one failed input of a batch, in HubSpot's multi-status shape.
-type batchError struct {
-	Status   string              `json:"status"`
-	Category string              `json:"category"`
-	Message  string              `json:"message"`
-	Context  map[string][]string `json:"context,omitempty"`
-}
-
 // writeBatch answers a batch: okStatus when every input succeeded, else 207
 // with the errors beside the results.
-func writeBatch(w http.ResponseWriter, okStatus int, results []apiwire.Property, errs []batchError) {
+func writeBatch[T any](w http.ResponseWriter, okStatus int, results []T, errs []apiwire.BatchError) {
 	body := map[string]any{"status": "COMPLETE", "results": results}
 	status := okStatus
 	if len(errs) > 0 {
@@ -297,12 +301,12 @@ func (s *server) batchCreate(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Inputs []apiwire.Property `json:"inputs"`
 	}
-	if !decode(w, r, &in) {
+	if !decode(w, r, &in) || tooMany(w, len(in.Inputs)) {
 		return
 	}
 	// Each input is its own Apply: HubSpot's batch create is not atomic,
 	// and reports each failure beside the successes.
-	results, errs := []apiwire.Property{}, []batchError(nil)
+	results, errs := []apiwire.Property{}, []apiwire.BatchError(nil)
 	for _, p := range in.Inputs {
 		out, status, category, msg := s.create(r, o, p)
 		if status == http.StatusInternalServerError {
@@ -310,7 +314,7 @@ func (s *server) batchCreate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if status != 0 {
-			errs = append(errs, batchError{Status: "error", Category: category, Message: msg,
+			errs = append(errs, apiwire.BatchError{Status: "error", Category: category, Message: msg,
 				Context: map[string][]string{"name": {p.Name}}})
 			continue
 		}
@@ -329,18 +333,18 @@ func (s *server) batchRead(w http.ResponseWriter, r *http.Request) {
 			Name string `json:"name"`
 		} `json:"inputs"`
 	}
-	if !decode(w, r, &in) {
+	if !decode(w, r, &in) || tooMany(w, len(in.Inputs)) {
 		return
 	}
 	snap, ok := s.snapshot(w, r)
 	if !ok {
 		return
 	}
-	results, errs := []apiwire.Property{}, []batchError(nil)
+	results, errs := []apiwire.Property{}, []apiwire.BatchError(nil)
 	for _, n := range in.Inputs {
 		p, found := snap.Property(o, n.Name)
 		if !found {
-			errs = append(errs, batchError{Status: "error", Category: "OBJECT_NOT_FOUND",
+			errs = append(errs, apiwire.BatchError{Status: "error", Category: "OBJECT_NOT_FOUND",
 				Message: fmt.Sprintf("Property %s does not exist", n.Name), Context: map[string][]string{"name": {n.Name}}})
 			continue
 		}
