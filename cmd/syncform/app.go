@@ -32,6 +32,11 @@ type app struct {
 	// terminal.
 	stdinTTY, stdoutTTY, stderrTTY bool
 
+	// serve, when set, stands between a sandbox and the commands: the
+	// conformance tests serve it over HTTP and return the hubspot provider
+	// connected to it, so every scenario runs through both providers.
+	serve func(ctx context.Context, sb *sandbox.Sandbox, manual bool) (syncform.Provider, error)
+
 	// global flags
 	chdir   string
 	noColor bool
@@ -157,7 +162,11 @@ func (a *app) connect(ctx context.Context, cfg *config.Config) (syncform.Provide
 		if err != nil {
 			return nil, err
 		}
-		if c := cfg.Connection.Connector; c != nil && c.Manual {
+		manual := cfg.Connection.Connector != nil && cfg.Connection.Connector.Manual
+		switch {
+		case a.serve != nil:
+			return a.serve(ctx, sb, manual)
+		case manual:
 			return sandbox.NewManual(sb), nil
 		}
 		return sb, nil

@@ -64,7 +64,7 @@ func (a *app) runImport(ctx context.Context, o importOptions) error {
 	if err := replaceFile(o.out, config.Generate(live, conn), 0o644, true); err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "Wrote %s from the live %s connection.\n", o.out, live.Provider)
+	fmt.Fprintf(a.stdout, "Wrote %s from the live %s connection.\n", o.out, cfg.Connection.Provider)
 	return nil
 }
 

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	crand "crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -13,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	sf "github.com/syncform/syncform"
+	"github.com/syncform/syncform/providers/hubspot"
 	"github.com/syncform/syncform/providers/sandbox"
 	"github.com/syncform/syncform/providers/sandbox/server"
 )
@@ -213,3 +217,90 @@ func servedConnection(url string) string {
 }
 `
 }
+
+// overHTTPEnv, set to 1, makes the scenarios' syncform reach every sandbox
+// over HTTP (TestScriptsOverHTTP).
+const overHTTPEnv = "SYNCFORM_TEST_OVER_HTTP"
+
+// serveOverHTTP serves sb on 127.0.0.1, with 20 ms of latency and 5% of
+// requests failing, and returns the hubspot provider connected to it. A
+// manual connection is read from the connector's mapping export instead of
+// the endpoint, as a person would export it. Closing the provider stops the
+// server and closes sb.
+func serveOverHTTP(ctx context.Context, sb *sandbox.Sandbox, manual bool) (sf.Provider, error) {
+	tok := make([]byte, 16)
+	crand.Read(tok)
+	token := hex.EncodeToString(tok)
+	srv := httptest.NewServer(server.New(sb, server.Options{Token: token, Latency: 20 * time.Millisecond, FaultRate: 0.05}))
+	cleanup := func() {
+		srv.Close()
+		sb.Close()
+	}
+	c := hubspot.Config{HubSpotURL: srv.URL, HubSpotToken: sf.NewSecret(token),
+		SalesforceURL: srv.URL, SalesforceToken: sf.NewSecret(token), ConnectorEndpoint: srv.URL}
+	if manual {
+		csv, err := exportMappings(ctx, sb)
+		if err != nil {
+			cleanup()
+			return nil, err
+		}
+		c.ConnectorEndpoint, c.MappingsCSV = "", csv
+		cleanup = func() {
+			srv.Close()
+			sb.Close()
+			os.Remove(csv)
+		}
+	}
+	p, err := hubspot.Connect(c)
+	if err != nil {
+		cleanup()
+		return nil, err
+	}
+	switch p := p.(type) {
+	case *hubspot.BackfillProvider:
+		return servedBackfill{p, cleanup}, nil
+	case *hubspot.Provider:
+		return served{p, cleanup}, nil
+	}
+	return nil, fmt.Errorf("unexpected provider %T", p)
+}
+
+// exportMappings writes the mapping export of the objects that sync, as the
+// connector's settings page gives it, to a temporary file.
+func exportMappings(ctx context.Context, sb *sandbox.Sandbox) (string, error) {
+	snap, err := sb.Snapshot(ctx)
+	if err != nil {
+		return "", err
+	}
+	var on []sf.Object
+	for _, o := range sf.Objects() {
+		if snap.Sync[o] {
+			on = append(on, o)
+		}
+	}
+	f, err := os.CreateTemp("", "mappings-*.csv")
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	if err := sf.WriteMappingsCSV(f, snap, on); err != nil {
+		return "", err
+	}
+	return f.Name(), f.Close()
+}
+
+// served and servedBackfill are the hubspot provider types, closing their
+// server too (embedding keeps the optional interfaces they implement).
+type served struct {
+	*hubspot.Provider
+	cleanup func()
+}
+
+func (s served) Close() error { s.Provider.Close(); s.cleanup(); return nil }
+
+type servedBackfill struct {
+	*hubspot.BackfillProvider
+	cleanup func()
+}
+
+func (s servedBackfill) Close() error { s.BackfillProvider.Close(); s.cleanup(); return nil }

@@ -12,19 +12,40 @@ import (
 var update = flag.Bool("update", false, "rewrite the expected output in testscript files and golden files")
 
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){"syncform": func() { os.Exit(Main()) }})
+	testscript.Main(m, map[string]func(){"syncform": func() {
+		a := newSystemApp()
+		if os.Getenv(overHTTPEnv) == "1" {
+			a.serve = serveOverHTTP
+		}
+		os.Exit(mainApp(a))
+	}})
 }
 
 // TestScripts runs the CLI scenarios of testdata/script: each is a txtar
 // archive of files and commands, run in a fresh directory with a fresh
 // sandbox.
-func TestScripts(t *testing.T) {
+func TestScripts(t *testing.T) { runScripts(t, false) }
+
+// TestScriptsOverHTTP is the conformance suite: the same scenarios, with
+// every sandbox served over HTTP and reached through the hubspot provider
+// (serveOverHTTP), must give the same output.
+func TestScriptsOverHTTP(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the scenarios over HTTP take a while; run without -short")
+	}
+	runScripts(t, true)
+}
+
+func runScripts(t *testing.T, overHTTP bool) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
-		UpdateScripts:       *update,
+		UpdateScripts:       *update && !overHTTP,
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("NO_COLOR", "1")
+			if overHTTP {
+				env.Setenv(overHTTPEnv, "1")
+			}
 			// Scenarios that run the repository's own files (examples)
 			// find them here.
 			repo, err := filepath.Abs(filepath.Join("..", ".."))
