@@ -75,7 +75,9 @@ func (s *Sandbox) Lists(ctx context.Context, query string, offset, limit int) ([
 			}
 		}
 		total = len(matched)
-		for _, r := range matched[min(offset, total):min(offset+limit, total)] {
+		// Bounds without offset+limit, which a huge offset would overflow.
+		start := min(offset, total)
+		for _, r := range matched[start : start+min(limit, total-start)] {
 			l, err := listOf(ctx, tx, r.id, r.def)
 			if err != nil {
 				return err

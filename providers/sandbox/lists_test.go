@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"errors"
+	"math"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -40,6 +41,8 @@ func TestLists(t *testing.T) {
 			{"a substring", "all ", 0, 10, seed[:3], 3},
 			{"ignoring case", "ACCOUNTS", 0, 10, seed[3:], 1},
 			{"nothing matches", "zzz", 0, 10, nil, 0},
+			{"the largest offset and limit", "", math.MaxInt, math.MaxInt, nil, 4},
+			{"the largest limit", "", 2, math.MaxInt, seed[2:], 4},
 		}
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
@@ -243,6 +246,9 @@ func TestLists(t *testing.T) {
 					t.Errorf("%s by %d: %d pages, want %d", name, limit, pages, wantPages)
 				}
 			}
+		}
+		if ids, more, err := s.ListMembers(ctx, 4, 0, math.MaxInt); err != nil || len(ids) != 8 || more {
+			t.Errorf("the largest limit: %d members, more %v (%v)", len(ids), more, err)
 		}
 		if _, _, err := s.ListMembers(ctx, 999, 0, 10); !errors.Is(err, sf.ErrNotFound) {
 			t.Errorf("missing list: %v", err)

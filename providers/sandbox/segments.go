@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -353,6 +354,7 @@ func (s source) positions(ctx context.Context, q querier, offset, limit int, fn 
 // more follow. It reads one more than asked, so a last full page does not
 // claim more that are not there.
 func (s source) after(ctx context.Context, q querier, after int64, limit int) ([]int64, bool, error) {
+	limit = min(limit, math.MaxInt-1) // room for the one more
 	args := append(slices.Clone(s.args), after, limit+1)
 	ids := make([]int64, 0, min(limit+1, 1024))
 	err := eachRowArgs(ctx, q, `SELECT `+s.key+` FROM `+s.from+` WHERE `+s.where+` AND `+s.key+` > ? ORDER BY `+s.key+` LIMIT ?`,

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -79,6 +80,7 @@ func TestSearchLists(t *testing.T) {
 		{"a page", map[string]any{"offset": 1, "count": 2}, seedLists[1:3], true, 3, 4},
 		{"the last page", map[string]any{"offset": 3, "count": 2}, seedLists[3:], false, 4, 4},
 		{"past the end", map[string]any{"offset": 9, "count": 2}, nil, false, 9, 4},
+		{"the largest offset", map[string]any{"offset": math.MaxInt, "count": 500}, nil, false, math.MaxInt, 4},
 		{"a name, ignoring case", map[string]any{"query": "ALL C", "offset": 0}, seedLists[:2], false, 2, 2},
 		{"no match", map[string]any{"query": "nothing like it", "offset": 0}, nil, false, 0, 0},
 	}
