@@ -1,8 +1,8 @@
 // Package apiwire holds the JSON shapes of the public APIs syncform speaks
-// (HubSpot's CRM v3 properties, Salesforce's describe) and their conversion
-// to and from the domain's types. The hubspot provider reads and writes them;
-// the served sandbox answers in them; one definition keeps the two sides
-// from drifting apart.
+// (HubSpot's CRM v3 properties and lists, Salesforce's describe) and their
+// conversion to and from the domain's types. The hubspot provider reads and
+// writes them; the served sandbox answers in them; one definition keeps the
+// two sides from drifting apart.
 //
 // It owns shapes and conversions only: no HTTP, no validation of what a
 // request may ask (each side decides that).

@@ -1,15 +1,21 @@
 // Package hubspot is the provider that talks to a live connection over HTTP:
-// the HubSpot CRM v3 API (properties and their options, owners) and the
-// Salesforce REST API (describe, SOQL), plus, when one is configured, a
+// the HubSpot CRM v3 API (properties and their options, owners, lists) and
+// the Salesforce REST API (describe, SOQL), plus, when one is configured, a
 // connector-settings endpoint in the shapes the sandbox server serves
 // (HubSpot publishes no public API for the connector's settings; DOMAIN.md).
 //
+// Segments are HubSpot's lists: a snapshot's come from the lists search,
+// with or without an endpoint; a segment is found by name (the by-name
+// route, asked for each synced object type) and deleted by its list ID.
+//
 // Two types, because callers find out what a provider can do by type
 // assertion: *Provider implements syncform.Provider; *BackfillProvider wraps
-// it and adds syncform.Backfiller through the connector endpoint's
-// /connector/v1/backfills and /segments routes. New returns the plain
-// *Provider; Connect returns whichever fits the Config (a *BackfillProvider
-// exactly when ConnectorEndpoint is set).
+// it and adds syncform.Backfiller: back-fill jobs through the connector
+// endpoint's /connector/v1/backfills routes, segments through the lists API,
+// and batch segments through /connector/v1/segments/batch, which copies a
+// batch in place where the lists API would take hundreds of requests. New
+// returns the plain *Provider; Connect returns whichever fits the Config (a
+// *BackfillProvider exactly when ConnectorEndpoint is set).
 //
 // Without an endpoint the connector's settings are read from its mapping
 // export CSV (Config.MappingsCSV). That export holds mappings only, so the

@@ -121,6 +121,7 @@ func compareSnapshots(t *testing.T, got, want *sf.Snapshot) {
 		{"owners", got.Owners, want.Owners},
 		{"users", got.Users, want.Users},
 		{"queues", got.Queues, want.Queues},
+		{"segments", got.Segments, want.Segments},
 	} {
 		if d := cmp.Diff(part.want, part.got, snapOpts); d != "" {
 			t.Errorf("%s differ (-in-process +http):\n%s", part.name, d)
@@ -294,11 +295,139 @@ func TestBackfiller(t *testing.T) {
 	if d := cmp.Diff(want, impacts, snapOpts); d != "" {
 		t.Errorf("impacts differ:\n%s", d)
 	}
-	if _, err := bf.Segment(ctx, "no such segment"); !errors.Is(err, sf.ErrNotFound) {
-		t.Errorf("missing segment: %v", err)
+}
+
+// TestSegmentsOverLists: a BackfillProvider reads and deletes segments by
+// name through HubSpot's lists API, not the connector endpoint; only a batch
+// is made there.
+func TestSegmentsOverLists(t *testing.T) {
+	ctx := context.Background()
+	sb := openSandbox(t)
+	if _, err := sb.CreateSegment(ctx, sandbox.SegmentDef{Name: "Gold", Object: sf.Companies, Property: "tier", Value: "Gold"}); err != nil {
+		t.Fatal(err)
 	}
-	if err := bf.DeleteSegment(ctx, "no such segment"); err != nil {
-		t.Errorf("deleting a missing segment: %v", err)
+	if _, err := sb.CreateList(ctx, "EMEA / webinar", sf.Deals); err != nil {
+		t.Fatal(err)
+	}
+	p := newProvider(t, config(serve(t, sb, server.Options{})))
+	bf := &BackfillProvider{p}
+
+	for _, tc := range []struct {
+		name  string
+		found bool
+	}{
+		{"All contacts", true},
+		{"All companies", true},
+		{"Key accounts", true},
+		{"Gold", true},
+		{"EMEA / webinar", true}, // a deals list, with a slash
+		{"all companies", false}, // names are exact, whatever the API's case
+		{"no such segment", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := bf.Segment(ctx, tc.name)
+			want, werr := sb.Segment(ctx, tc.name)
+			if !tc.found {
+				if !errors.Is(err, sf.ErrNotFound) || !errors.Is(werr, sf.ErrNotFound) {
+					t.Errorf("Segment = %+v, %v; want ErrNotFound", got, err)
+				}
+				return
+			}
+			if err != nil || got != want {
+				t.Errorf("Segment = %+v (%v), the sandbox holds %+v", got, err, want)
+			}
+		})
+	}
+	if n := p.Requests()[apiConnector]; n != 0 {
+		t.Errorf("reading segments made %d connector requests", n)
+	}
+
+	batch, err := bf.CreateBatchSegment(ctx, "Gold batch 1", "Gold", 0, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Requests()[apiConnector] != 1 {
+		t.Errorf("a batch took %d connector requests, want 1", p.Requests()[apiConnector])
+	}
+	if got, err := bf.Segment(ctx, "Gold batch 1"); err != nil || got != batch || !got.Static {
+		t.Errorf("the batch read back: %+v (%v), made %+v", got, err, batch)
+	}
+	for range 2 { // deleting a missing segment is not an error
+		if err := bf.DeleteSegment(ctx, "Gold batch 1"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := sb.Segment(ctx, "Gold batch 1"); !errors.Is(err, sf.ErrNotFound) {
+			t.Errorf("after DeleteSegment: %v", err)
+		}
+	}
+	// A name that differs only in case is another segment: not deleted.
+	if err := bf.DeleteSegment(ctx, "GOLD"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sb.Segment(ctx, "Gold"); err != nil {
+		t.Errorf("DeleteSegment(GOLD) deleted Gold: %v", err)
+	}
+	if n := p.Requests()[apiConnector]; n != 1 {
+		t.Errorf("%d connector requests in all, want the batch's 1", n)
+	}
+}
+
+// TestSnapshotSegments: the snapshot's segments are the sandbox's, read from
+// the lists API with or without a connector endpoint, over more lists than
+// one search page holds.
+func TestSnapshotSegments(t *testing.T) {
+	ctx := context.Background()
+	sb := openSandbox(t)
+	if _, err := sb.CreateSegment(ctx, sandbox.SegmentDef{Name: "Gold", Object: sf.Companies, Property: "tier", Value: "Gold"}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 510 {
+		l, err := sb.CreateList(ctx, fmt.Sprintf("Campaign %03d", i), sf.Objects()[i%3])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l.Object != sf.Contacts {
+			continue
+		}
+		// Sizes differ from list to list, so a size read wrong shows.
+		if _, _, err := sb.AddListMembers(ctx, l.ID, []int64{10_000_001, 10_000_001 + int64(i%7)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hsURL, sfURL := serve(t, sb, server.Options{})
+	live, err := sb.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := sf.WriteMappingsCSV(&buf, live, []sf.Object{sf.Contacts}); err != nil {
+		t.Fatal(err)
+	}
+	csv := filepath.Join(t.TempDir(), "mappings.csv")
+	if err := os.WriteFile(csv, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name     string
+		endpoint bool
+	}{{"connector endpoint", true}, {"CSV", false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := config(hsURL, sfURL)
+			if !tc.endpoint {
+				c.ConnectorEndpoint, c.MappingsCSV = "", csv
+			}
+			p := newProvider(t, c)
+			got, err := p.Snapshot(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got.Segments) != 515 {
+				t.Errorf("%d segments, want 515", len(got.Segments))
+			}
+			if d := cmp.Diff(live.Segments, got.Segments, snapOpts); d != "" {
+				t.Errorf("segments differ (-in-process +http):\n%s", d)
+			}
+		})
 	}
 }
 

@@ -28,8 +28,8 @@ type connMapping struct {
 // baseSObjects are the Salesforce objects the connector syncs with.
 var baseSObjects = []string{"Lead", "Contact", "Account", "Opportunity"}
 
-// Snapshot reads the live state: HubSpot properties and owners, Salesforce
-// describes, users and queues, and the connector's settings.
+// Snapshot reads the live state: HubSpot properties, owners and lists,
+// Salesforce describes, users and queues, and the connector's settings.
 func (p *Provider) Snapshot(ctx context.Context) (*sf.Snapshot, error) {
 	snap := &sf.Snapshot{
 		Provider:   "hubspot",
@@ -63,6 +63,11 @@ func (p *Provider) Snapshot(ctx context.Context) (*sf.Snapshot, error) {
 		return err
 	})
 	g.Go(func(ctx context.Context) error { return p.settings(ctx, snap) })
+	g.Go(func(ctx context.Context) error {
+		var err error
+		snap.Segments, err = p.segments(ctx)
+		return err
+	})
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
@@ -244,15 +249,38 @@ func (p *Provider) settings(ctx context.Context, snap *sf.Snapshot) error {
 		snap.Mappings[m.Object] = append(snap.Mappings[m.Object], sf.Mapping{Object: m.Object, Property: m.Property,
 			SalesforceField: m.SalesforceField, Rule: m.Rule, Standard: m.Standard})
 	}
-	// The segments a back-fill can resync.
-	var segs struct {
-		Results []sf.Segment `json:"results"`
-	}
-	if _, err := p.c.do(ctx, p.connector("GET", "/connector/v1/segments", nil, true), &segs); err != nil {
-		return err
-	}
-	snap.Segments = segs.Results
 	return nil
+}
+
+// segments reads HubSpot's lists, the segments a back-fill can resync, with
+// the public lists search, so a snapshot has them with or without a
+// connector endpoint. It asks for the most lists a page allows and follows
+// the offset each page returns until one says there are no more. Lists of
+// objects syncform does not sync (tickets, custom objects) are left out.
+func (p *Provider) segments(ctx context.Context) ([]sf.Segment, error) {
+	out := []sf.Segment{}
+	offset := 0
+	for {
+		var page apiwire.ListSearchResult
+		// A search only reads, so it is retried like a GET.
+		body := apiwire.ListSearch{Offset: offset, Count: apiwire.MaxListSearchCount}
+		if _, err := p.c.do(ctx, p.hubspot("POST", "/crm/v3/lists/search", body, true), &page); err != nil {
+			return nil, err
+		}
+		for _, l := range page.Lists {
+			if seg, ok := l.Segment(); ok {
+				out = append(out, seg)
+			}
+		}
+		if !page.HasMore {
+			return out, nil
+		}
+		// An offset that does not advance would page forever.
+		if page.Offset <= offset {
+			return nil, fmt.Errorf("POST /crm/v3/lists/search: the next page's offset %d does not advance past %d", page.Offset, offset)
+		}
+		offset = page.Offset
+	}
 }
 
 // describeAll describes the base objects and, round by round, every object

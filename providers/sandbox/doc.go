@@ -25,7 +25,10 @@
 // Sales_Region__c records that accounts refer to. Seed fills them,
 // deterministically and as a stream (a million companies in well under a
 // minute); a new sandbox holds a small default. Segments (HubSpot lists,
-// static or dynamic) select records, and it is a syncform.Backfiller: a
+// static or dynamic) select records. Each has a list ID (List), not reused
+// until Seed replaces every segment; the lists methods find segments by ID
+// or by name as HubSpot's lists API does, page their members and add to
+// static ones. It is a syncform.Backfiller: a
 // Salesforce import or a segment or record resync is a job, run in batches on
 // a goroutine of the handle, its status a row any process can read; an
 // estimate is the same computation without the writes. The engine applies

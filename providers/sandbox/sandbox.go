@@ -82,8 +82,9 @@ func openDB(path string, queryOnly bool) (*sql.DB, error) {
 }
 
 // Open opens the sandbox file at path, creating it with the seed when it does
-// not exist. An existing file that is not a sandbox is an error wrapping
-// ErrNotSandbox; Open never changes such a file.
+// not exist and migrating it when it has an older schema version that
+// migrations covers. An existing file that is not a sandbox is an error
+// wrapping ErrNotSandbox; Open never changes such a file.
 func Open(ctx context.Context, path string) (*Sandbox, error) {
 	if path == "" {
 		return nil, errors.New("sandbox: no file path given")
@@ -105,6 +106,10 @@ func Open(ctx context.Context, path string) (*Sandbox, error) {
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, storeErr("opening "+path, err)
+	}
+	if err := migrate(ctx, db); err != nil {
+		db.Close()
+		return nil, err
 	}
 	if err := sweepJobs(ctx, db); err != nil {
 		db.Close()
@@ -226,7 +231,7 @@ func notSandbox(path, reason string) error {
 }
 
 // check verifies, without writing, that path is a healthy sandbox file of this
-// schema version.
+// schema version or of one migrate brings up to date.
 func check(ctx context.Context, path string) error {
 	if err := checkHeader(path); err != nil {
 		return err
@@ -269,10 +274,63 @@ func check(ctx context.Context, path string) error {
 		return notSandbox(path, "its meta table records no schema version")
 	case err != nil:
 		return notSandbox(path, err.Error())
-	case version != strconv.Itoa(SchemaVersion):
-		return notSandbox(path, fmt.Sprintf("schema version %s; this syncform reads version %d", version, SchemaVersion))
+	case version == strconv.Itoa(SchemaVersion):
+		return nil
 	}
-	return nil
+	if v, err := strconv.Atoi(version); err == nil && migrations[v] != "" {
+		return nil // Open migrates it
+	}
+	return notSandbox(path, fmt.Sprintf("schema version %s; this syncform reads version %d", version, SchemaVersion))
+}
+
+// migrate brings a file of an older schema version up to date in one write
+// transaction, so another handle or process sees the old schema or the new,
+// never a mix. A file already up to date is only read: taking the write lock
+// on every Open would wait behind any long write, a big Seed say. The
+// version is read again under the lock, so two processes opening an old
+// file at once migrate it once.
+func migrate(ctx context.Context, db *sql.DB) error {
+	if v, err := schemaVersion(ctx, db); err != nil || v == SchemaVersion {
+		return err
+	}
+	tx, err := db.BeginTx(ctx, nil) // BEGIN IMMEDIATE (see dsn)
+	if err != nil {
+		return storeErr("migrating", err)
+	}
+	defer tx.Rollback()
+	v, err := schemaVersion(ctx, tx)
+	if err != nil || v == SchemaVersion {
+		return err
+	}
+	for ; v < SchemaVersion; v++ {
+		step, ok := migrations[v]
+		if !ok {
+			return fmt.Errorf("sandbox: %w (no migration from schema version %d)", ErrNotSandbox, v)
+		}
+		if err := execStmt(ctx, tx, fmt.Sprintf("migrating from schema version %d", v), step); err != nil {
+			return err
+		}
+	}
+	if err := execStmt(ctx, tx, "migrating", `UPDATE meta SET value = ? WHERE key = ?`,
+		strconv.Itoa(SchemaVersion), metaSchemaVersion); err != nil {
+		return err
+	}
+	return storeErr("migrating", tx.Commit())
+}
+
+// schemaVersion reads the file's schema version.
+func schemaVersion(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}) (int, error) {
+	var version string
+	if err := q.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, metaSchemaVersion).Scan(&version); err != nil {
+		return 0, storeErr("reading the schema version", err)
+	}
+	v, err := strconv.Atoi(version)
+	if err != nil {
+		return 0, fmt.Errorf("sandbox: %w (schema version %q)", ErrNotSandbox, version)
+	}
+	return v, nil
 }
 
 // checkHeader rejects what is plainly not an SQLite database before SQLite

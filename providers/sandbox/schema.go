@@ -8,11 +8,29 @@ import (
 )
 
 // SchemaVersion is the version of the sandbox file's schema, stored in the meta
-// table. Open refuses a file with any other version; `syncform sandbox reset`
-// recreates it. Bump it whenever schemaSQL changes incompatibly.
+// table. Open brings a file of an older version that migrations covers up to
+// date and refuses any other version; `syncform sandbox reset` recreates it.
+// Bump it whenever schemaSQL changes incompatibly.
 //
-// Version 2 added records, segments and back-fill jobs.
-const SchemaVersion = 2
+// Version 2 added records, segments and back-fill jobs; version 3 gave each
+// segment a list ID.
+const SchemaVersion = 3
+
+// migrations bring a file up by one version each, keyed by the version they
+// start from. Each runs in the one write transaction that also records the
+// new version (see migrate).
+var migrations = map[int]string{
+	// Version 2's segments table was keyed by name; the copy keeps its rows
+	// in insertion order, so the list IDs follow the order segments were
+	// created in.
+	2: `
+ALTER TABLE hubspot_segments RENAME TO hubspot_segments_v2;
+` + segmentsTableSQL + `
+INSERT INTO hubspot_segments (name, object, static, property, value)
+	SELECT name, object, static, property, value FROM hubspot_segments_v2 ORDER BY rowid;
+DROP TABLE hubspot_segments_v2;
+`,
+}
 
 // Keys of the meta table.
 const (
@@ -167,8 +185,22 @@ CREATE TABLE salesforce_records (
 	fields  TEXT NOT NULL DEFAULT '{}'
 ) STRICT;
 
+` + segmentsTableSQL + `
+CREATE TABLE hubspot_segment_members (
+	segment    TEXT NOT NULL,
+	hubspot_id INTEGER NOT NULL,
+	PRIMARY KEY (segment, hubspot_id)
+) STRICT, WITHOUT ROWID;
+`
+
+// segmentsTableSQL creates the segments. id is the list ID HubSpot's lists
+// API addresses a segment by: AUTOINCREMENT, so the ID of a deleted segment
+// is never given to another. Seed drops the table with the records, and the
+// IDs of the segments it makes start again from 1.
+const segmentsTableSQL = `
 CREATE TABLE hubspot_segments (
-	name     TEXT PRIMARY KEY,
+	id       INTEGER PRIMARY KEY AUTOINCREMENT,
+	name     TEXT NOT NULL UNIQUE,
 	object   TEXT NOT NULL,
 	static   INTEGER NOT NULL CHECK (static IN (0, 1)),
 	-- A dynamic segment's filter: records whose HubSpot property equals
@@ -176,12 +208,6 @@ CREATE TABLE hubspot_segments (
 	property TEXT NOT NULL DEFAULT '',
 	value    TEXT NOT NULL DEFAULT ''
 ) STRICT;
-
-CREATE TABLE hubspot_segment_members (
-	segment    TEXT NOT NULL,
-	hubspot_id INTEGER NOT NULL,
-	PRIMARY KEY (segment, hubspot_id)
-) STRICT, WITHOUT ROWID;
 `
 
 // recordIndexesSQL is created once the records are loaded. Salesforce IDs are

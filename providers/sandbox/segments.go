@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -132,21 +133,37 @@ func int64List(ids []int64) string {
 	return string(append(b, ']'))
 }
 
+// segmentColumns are the columns of a segment's row, as scanSegment reads
+// them.
+const segmentColumns = `id, name, object, static, property, value`
+
+func scanSegment(r *sql.Rows, id *int64, d *SegmentDef) error {
+	return r.Scan(id, &d.Name, &d.Object, &d.Static, &d.Property, &d.Value)
+}
+
 // readSegment reads a segment's definition (not a static one's members).
 func readSegment(ctx context.Context, q querier, name string) (SegmentDef, bool, error) {
+	_, d, ok, err := readSegmentWhere(ctx, q, `name = ?`, name)
+	return d, ok, err
+}
+
+// readSegmentWhere reads the definition and list ID of the segment where
+// selects (one column compared with arg).
+func readSegmentWhere(ctx context.Context, q querier, where string, arg any) (int64, SegmentDef, bool, error) {
 	var d SegmentDef
-	rows, err := q.QueryContext(ctx, `SELECT name, object, static, property, value FROM hubspot_segments WHERE name = ?`, name)
+	var id int64
+	rows, err := q.QueryContext(ctx, `SELECT `+segmentColumns+` FROM hubspot_segments WHERE `+where, arg)
 	if err != nil {
-		return d, false, storeErr("reading segment", err)
+		return 0, d, false, storeErr("reading segment", err)
 	}
 	defer rows.Close()
 	if !rows.Next() {
-		return d, false, storeErr("reading segment", rows.Err())
+		return 0, d, false, storeErr("reading segment", rows.Err())
 	}
-	if err := rows.Scan(&d.Name, &d.Object, &d.Static, &d.Property, &d.Value); err != nil {
-		return d, false, storeErr("reading segment", err)
+	if err := scanSegment(rows, &id, &d); err != nil {
+		return 0, d, false, storeErr("reading segment", err)
 	}
-	return d, true, nil
+	return id, d, true, nil
 }
 
 // sameSegment reports whether the existing segment cur is what d defines.
@@ -182,9 +199,10 @@ func segmentOf(ctx context.Context, q querier, d SegmentDef) (sf.Segment, error)
 // loadSegments reads every segment, each size counted now.
 func loadSegments(ctx context.Context, q querier) ([]sf.Segment, error) {
 	var defs []SegmentDef
-	err := eachRow(ctx, q, `SELECT name, object, static, property, value FROM hubspot_segments`, func(r *sql.Rows) error {
+	err := eachRow(ctx, q, `SELECT `+segmentColumns+` FROM hubspot_segments`, func(r *sql.Rows) error {
 		var d SegmentDef
-		err := r.Scan(&d.Name, &d.Object, &d.Static, &d.Property, &d.Value)
+		var id int64
+		err := scanSegment(r, &id, &d)
 		defs = append(defs, d)
 		return err
 	})
@@ -249,15 +267,21 @@ func (s *Sandbox) CreateBatchSegment(ctx context.Context, name, from string, off
 // DeleteSegment deletes a segment; a missing one is not an error.
 func (s *Sandbox) DeleteSegment(ctx context.Context, name string) error {
 	return s.write(ctx, "deleting segment "+name, func(tx *sql.Tx) (bool, error) {
-		res, err := tx.ExecContext(ctx, `DELETE FROM hubspot_segments WHERE name = ?`, name)
-		if err != nil {
-			return false, storeErr("deleting segment", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return false, nil
-		}
-		return true, execStmt(ctx, tx, "deleting segment", `DELETE FROM hubspot_segment_members WHERE segment = ?`, name)
+		return deleteSegment(ctx, tx, name)
 	})
+}
+
+// deleteSegment deletes a segment and its members, and reports whether there
+// was one.
+func deleteSegment(ctx context.Context, q querier, name string) (bool, error) {
+	res, err := q.ExecContext(ctx, `DELETE FROM hubspot_segments WHERE name = ?`, name)
+	if err != nil {
+		return false, storeErr("deleting segment", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return false, nil
+	}
+	return true, execStmt(ctx, q, "deleting segment", `DELETE FROM hubspot_segment_members WHERE segment = ?`, name)
 }
 
 // ---------------------------------------------------------------------------
@@ -324,6 +348,29 @@ func (s source) positions(ctx context.Context, q querier, offset, limit int, fn 
 		return nil
 	})
 	return storeErr("reading segment members", err)
+}
+
+// after reads up to limit record IDs above after, in order, and whether
+// more follow. It reads one more than asked, so a last full page does not
+// claim more that are not there.
+func (s source) after(ctx context.Context, q querier, after int64, limit int) ([]int64, bool, error) {
+	limit = min(limit, math.MaxInt-1) // room for the one more
+	args := append(slices.Clone(s.args), after, limit+1)
+	ids := make([]int64, 0, min(limit+1, 1024))
+	err := eachRowArgs(ctx, q, `SELECT `+s.key+` FROM `+s.from+` WHERE `+s.where+` AND `+s.key+` > ? ORDER BY `+s.key+` LIMIT ?`,
+		args, func(r *sql.Rows) error {
+			var id int64
+			err := r.Scan(&id)
+			ids = append(ids, id)
+			return err
+		})
+	if err != nil {
+		return nil, false, storeErr("reading segment members", err)
+	}
+	if len(ids) > limit {
+		return ids[:limit], true, nil
+	}
+	return ids, false, nil
 }
 
 const pairColumns = `l.hubspot_id, l.sobject, l.salesforce_id, l.owner, l.hubspot, l.salesforce`

@@ -40,10 +40,9 @@ func (s *server) connectorRoutes() {
 	m.HandleFunc("POST /connector/v1/backfills", s.startBackfill)
 	m.HandleFunc("GET /connector/v1/backfills/{id}", s.getJob)
 	m.HandleFunc("GET /connector/v1/values/{object}/{side}/{field}", s.values)
-	m.HandleFunc("GET /connector/v1/segments", s.listSegments)
-	m.HandleFunc("GET /connector/v1/segments/{name}", s.getSegment)
+	// Segments are read and deleted through the lists API (lists.go); only
+	// a batch, copied in place, needs a route of its own.
 	m.HandleFunc("POST /connector/v1/segments/batch", s.createBatchSegment)
-	m.HandleFunc("DELETE /connector/v1/segments/{name}", s.deleteSegment)
 	m.HandleFunc("/connector/", func(w http.ResponseWriter, r *http.Request) {
 		hubspotError(w, http.StatusNotFound, "OBJECT_NOT_FOUND", "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})
@@ -299,30 +298,9 @@ func (s *server) values(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"results": vs})
 }
 
-// listSegments lists every segment with its size, as the segments a
-// back-fill can resync.
-func (s *server) listSegments(w http.ResponseWriter, r *http.Request) {
-	snap, err := s.sb.Snapshot(r.Context())
-	if err != nil {
-		applyError(w, err)
-		return
-	}
-	segs := snap.Segments
-	if segs == nil {
-		segs = []sf.Segment{}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"results": segs})
-}
-
-func (s *server) getSegment(w http.ResponseWriter, r *http.Request) {
-	seg, err := s.sb.Segment(r.Context(), r.PathValue("name"))
-	if err != nil {
-		applyError(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, seg)
-}
-
+// createBatchSegment copies the members of segment from at positions
+// [offset, offset+limit) into a new static segment in one request, where the
+// lists API would need one per 250 members (Sandbox.CreateBatchSegment).
 func (s *server) createBatchSegment(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Name   string `json:"name"`
@@ -339,14 +317,4 @@ func (s *server) createBatchSegment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, seg)
-}
-
-// deleteSegment answers 204 also for a segment that does not exist
-// (Backfiller.DeleteSegment).
-func (s *server) deleteSegment(w http.ResponseWriter, r *http.Request) {
-	if err := s.sb.DeleteSegment(r.Context(), r.PathValue("name")); err != nil {
-		applyError(w, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
 }

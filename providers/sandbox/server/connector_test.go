@@ -1,6 +1,8 @@
 package server
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -8,6 +10,7 @@ import (
 	"time"
 
 	sf "github.com/syncform/syncform"
+	"github.com/syncform/syncform/providers/apiwire"
 )
 
 type settings struct {
@@ -296,45 +299,58 @@ func TestBackfillJobs(t *testing.T) {
 	}
 }
 
-func TestSegments(t *testing.T) {
+// TestBatchSegments: the endpoint copies a batch of a segment into a new
+// static one, which the lists API then finds and deletes.
+func TestBatchSegments(t *testing.T) {
 	h := newHarness(t, Options{})
-	all := "/connector/v1/segments/" + url.PathEscape("All companies")
-	res := h.do("GET", all, nil)
-	if res.status != http.StatusOK {
-		t.Fatalf("status %d: %s", res.status, res.body)
+	all, err := h.sb.Segment(context.Background(), "All companies")
+	if err != nil {
+		t.Fatal(err)
 	}
-	var seg sf.Segment
-	res.decode(t, &seg)
-	if seg.Name != "All companies" || seg.Object != sf.Companies || seg.Size == 0 {
-		t.Fatalf("segment %+v", seg)
-	}
-
 	// A name with a slash, escaped, is one path segment.
 	name := "All companies / batch 1"
-	res = h.do("POST", "/connector/v1/segments/batch", map[string]any{"name": name, "from": "All companies", "offset": 0, "limit": 2})
+	res := h.do("POST", "/connector/v1/segments/batch", map[string]any{"name": name, "from": "All companies", "offset": 0, "limit": 2})
 	if res.status != http.StatusCreated {
 		t.Fatalf("batch: status %d: %s", res.status, res.body)
 	}
 	var batch sf.Segment
 	res.decode(t, &batch)
-	if batch.Name != name || batch.Size != min(2, seg.Size) || !batch.Static {
+	if batch.Name != name || batch.Size != min(2, all.Size) || !batch.Static {
 		t.Errorf("batch %+v", batch)
 	}
-	one := "/connector/v1/segments/" + url.PathEscape(name)
-	if res := h.do("GET", one, nil); res.status != http.StatusOK {
-		t.Errorf("get batch: status %d: %s", res.status, res.body)
+	// Creating the same batch again is fine: a retry after a lost response.
+	if res := h.do("POST", "/connector/v1/segments/batch", map[string]any{"name": name, "from": "All companies", "offset": 0, "limit": 2}); res.status != http.StatusCreated {
+		t.Errorf("the same batch again: status %d: %s", res.status, res.body)
 	}
-	for range 2 { // deleting a missing segment is not an error
-		if res := h.do("DELETE", one, nil); res.status != http.StatusNoContent {
-			t.Errorf("delete: status %d: %s", res.status, res.body)
+	res = h.do("GET", "/crm/v3/lists/object-type-id/0-2/name/"+url.PathEscape(name), nil)
+	var l apiwire.ListResponse
+	res.decode(t, &l)
+	if got, _ := l.List.Segment(); res.status != http.StatusOK || got != batch {
+		t.Fatalf("the batch as a list: status %d, %+v", res.status, l.List)
+	}
+	if res := h.do("DELETE", "/crm/v3/lists/"+l.List.ListID, nil); res.status != http.StatusNoContent {
+		t.Errorf("delete: status %d: %s", res.status, res.body)
+	}
+	if _, err := h.sb.Segment(context.Background(), name); !errors.Is(err, sf.ErrNotFound) {
+		t.Errorf("deleted batch: %v", err)
+	}
+	for _, bad := range []struct {
+		body   map[string]any
+		status int
+	}{
+		{map[string]any{"name": "x", "from": "All companies", "offset": 0, "limit": 0}, http.StatusBadRequest},
+		{map[string]any{"name": "x", "from": "nope", "offset": 0, "limit": 5}, http.StatusNotFound},
+	} {
+		if res := h.do("POST", "/connector/v1/segments/batch", bad.body); res.status != bad.status {
+			t.Errorf("%v: status %d, want %d", bad.body, res.status, bad.status)
 		}
 	}
-	if res := h.do("GET", one, nil); res.status != http.StatusNotFound {
-		t.Errorf("deleted segment: status %d", res.status)
-	}
-	res = h.do("POST", "/connector/v1/segments/batch", map[string]any{"name": "x", "from": "All companies", "offset": 0, "limit": 0})
-	if res.status != http.StatusBadRequest {
-		t.Errorf("limit 0: status %d", res.status)
+	// The routes that read and deleted segments by name are gone: the lists
+	// API serves that.
+	for _, method := range []string{"GET", "DELETE"} {
+		if res := h.do(method, "/connector/v1/segments/"+url.PathEscape("All companies"), nil); res.status != http.StatusNotFound {
+			t.Errorf("%s /connector/v1/segments/{name}: status %d", method, res.status)
+		}
 	}
 }
 

@@ -92,6 +92,7 @@ func (s *server) routes() {
 	m.HandleFunc("POST /crm/v3/properties/{objectType}/batch/create", s.batchCreate)
 	m.HandleFunc("POST /crm/v3/properties/{objectType}/batch/read", s.batchRead)
 	m.HandleFunc("GET /crm/v3/owners", s.listOwners)
+	s.listRoutes()
 	m.HandleFunc("GET /services/data/{version}/sobjects/{name}/describe", s.describe)
 	m.HandleFunc("GET /services/data/{version}/query", s.query)
 	m.HandleFunc("GET /services/data/{version}/query/{cursor}", s.queryMore)
