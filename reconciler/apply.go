@@ -109,7 +109,8 @@ func journalBackfills(ctx context.Context, plan *planner.Result, opts Options, c
 // were applied, the ones after it were not, and its batch-mates may have
 // been. Because every provider write is idempotent and the next run re-plans
 // from live state, running again converges. Cancelling ctx stops it between
-// batches.
+// batches: a batch in flight finishes and is recorded, so an interrupted
+// apply never leaves a change half made or made and unrecorded.
 func Apply(ctx context.Context, p syncform.Provider, plan *planner.Result, opts Options) (*Result, error) {
 	res := &Result{}
 	bf, canBackfill := p.(syncform.Backfiller)
@@ -171,10 +172,13 @@ func applyBatch(ctx context.Context, p syncform.Provider, ba syncform.BatchAppli
 			opts.Progress(events[k])
 		}
 	}
+	// The batch finishes even when ctx is cancelled meanwhile (the
+	// provider's own timeouts bound it).
+	wctx := context.WithoutCancel(ctx)
 	var errs []error
 	if len(idx) == 1 {
-		errs = []error{p.Apply(ctx, changes[0])}
-	} else if errs = ba.ApplyBatch(ctx, changes); len(errs) != len(changes) {
+		errs = []error{p.Apply(wctx, changes[0])}
+	} else if errs = ba.ApplyBatch(wctx, changes); len(errs) != len(changes) {
 		return &ActionError{Action: first, Err: fmt.Errorf("the provider answered %d results for a batch of %d changes", len(errs), len(changes))}
 	}
 	var failed *ActionError
@@ -191,7 +195,7 @@ func applyBatch(ctx context.Context, p syncform.Provider, ba syncform.BatchAppli
 		}
 		res.Applied = append(res.Applied, ev.Action)
 		if opts.Journal != nil {
-			if err := opts.Journal.RecordApplied(ctx, opts.Connection, ev.Action.Address, planner.ChangeDigest(ev.Action.Change)); err != nil {
+			if err := opts.Journal.RecordApplied(wctx, opts.Connection, ev.Action.Address, planner.ChangeDigest(ev.Action.Change)); err != nil {
 				return err
 			}
 		}

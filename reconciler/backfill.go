@@ -182,6 +182,9 @@ func runBackfills(ctx context.Context, p syncform.Provider, bf syncform.Backfill
 			continue
 		}
 		for batch := e.NextBatch; batch < e.Batches(); batch++ {
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("back-filling stopped before %s batch %d: %w", e.Address, batch+1, err)
+			}
 			if err := runBatch(ctx, bf, opts, &e, batch); err != nil {
 				return err
 			}
