@@ -22,6 +22,7 @@ var layers = map[string][]string{
 	"planner":                  {".", "config"},
 	"reconciler":               {".", "config", "planner", "reconciler/state"},
 	"reconciler/state":         {".", "planner"},
+	"reconciler/watch":         {".", "config", "planner", "reconciler", "reconciler/state"},
 	"providers/sandbox":        {"."},
 	"providers/sandbox/server": {".", "providers/sandbox", "providers/apiwire"},
 	"providers/apiwire":        {"."},
@@ -41,6 +42,7 @@ var forbidden = map[string][]string{
 	"config":            {"net", "net/http", "database/sql", "time", "github.com/spf13/cobra", "golang.org/x/term"},
 	"planner":           {"os", "net", "net/http", "database/sql", "time", "github.com/spf13/cobra", "golang.org/x/term"},
 	"reconciler":        {"github.com/spf13/cobra", "golang.org/x/term"},
+	"reconciler/watch":  {"github.com/spf13/cobra", "golang.org/x/term"},
 	"providers/sandbox": {"github.com/spf13/cobra", "golang.org/x/term"},
 	"providers/hubspot": {"github.com/spf13/cobra", "golang.org/x/term"},
 }

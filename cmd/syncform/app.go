@@ -114,6 +114,7 @@ func (a *app) rootCommand() *cobra.Command {
 		a.fmtCommand(),
 		a.importCommand(),
 		a.exportCommand(),
+		a.watchCommand(),
 	)
 	return root
 }

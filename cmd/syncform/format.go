@@ -13,12 +13,17 @@ const (
 
 // validFormat checks a --format value against the ones a command supports.
 func validFormat(f string, supported ...string) error {
+	return validChoice("--format", f, supported...)
+}
+
+// validChoice checks that flag's value v is one of supported.
+func validChoice(flag, v string, supported ...string) error {
 	for _, s := range supported {
-		if f == s {
+		if v == s {
 			return nil
 		}
 	}
-	return usagef("--format %q: want one of %s", f, strings.Join(supported, ", "))
+	return usagef("%s %q: want one of %s", flag, v, strings.Join(supported, ", "))
 }
 
 // wrap folds text into lines of at most width characters.

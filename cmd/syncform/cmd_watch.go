@@ -1,0 +1,117 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/spf13/cobra"
+
+	"github.com/syncform/syncform/config"
+	"github.com/syncform/syncform/reconciler/watch"
+)
+
+type watchOptions struct {
+	varFlags
+	apply     bool
+	interval  time.Duration
+	debounce  time.Duration
+	logFormat string
+	listen    string
+}
+
+// Log formats of watch.
+const (
+	logAuto = "auto"
+	logText = "text"
+	logJSON = "json"
+)
+
+func (a *app) watchCommand() *cobra.Command {
+	var o watchOptions
+	cmd := &cobra.Command{
+		Use:   "watch",
+		Short: "Keep the live connection converged as files and settings change",
+		Long: "watch plans whenever a configuration file changes and on an interval, to catch\n" +
+			"settings changed by hand. With --apply it applies each plan; without, it only\n" +
+			"reports drift and planned changes. A configuration that does not load is\n" +
+			"reported and the last good one stays in force. SIGINT or SIGTERM stop it after\n" +
+			"the change in progress.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := o.validate(); err != nil {
+				return err
+			}
+			return a.runWatch(cmd.Context(), o)
+		},
+	}
+	o.register(cmd)
+	cmd.Flags().BoolVar(&o.apply, "apply", false, "apply every plan (without it, only report)")
+	cmd.Flags().DurationVar(&o.interval, "interval", watch.DefaultInterval, "plan this often without file changes (±10% jitter), to catch drift")
+	cmd.Flags().DurationVar(&o.debounce, "debounce", watch.DefaultDebounce, "wait for the files to be quiet this long before planning")
+	cmd.Flags().StringVar(&o.logFormat, "log-format", logAuto, "log format: text, json, or auto (text on a terminal, else json)")
+	cmd.Flags().StringVar(&o.listen, "listen", "", "serve /healthz and /metrics on this address, e.g. 127.0.0.1:9090")
+	return cmd
+}
+
+func (o *watchOptions) validate() error {
+	if o.interval < time.Second {
+		return usagef("--interval %v: want 1s or more", o.interval)
+	}
+	if o.debounce < 0 {
+		return usagef("--debounce %v: want 0 or more", o.debounce)
+	}
+	if err := validChoice("--log-format", o.logFormat, logAuto, logText, logJSON); err != nil {
+		return err
+	}
+	if o.listen != "" {
+		if _, _, err := net.SplitHostPort(o.listen); err != nil {
+			return usagef("--listen %q: want host:port, e.g. 127.0.0.1:9090", o.listen)
+		}
+	}
+	return nil
+}
+
+// logger is watch's logger on stderr: readable lines on a terminal, JSON
+// otherwise (or as --log-format says).
+func (a *app) logger(format string) *slog.Logger {
+	if format == logJSON || format == logAuto && !a.stderrTTY {
+		return slog.New(slog.NewJSONHandler(a.stderr, nil))
+	}
+	return slog.New(newLineHandler(a.stderr))
+}
+
+func (a *app) runWatch(ctx context.Context, o watchOptions) error {
+	opts := watch.Options{
+		Dir:   ".",
+		Files: o.varFiles,
+		Load:  func() (*config.Config, hcl.Diagnostics) { return a.load(o.varFlags) },
+		Open: func(ctx context.Context, cfg *config.Config) (*watch.Session, error) {
+			p := &planned{cfg: cfg}
+			if err := a.open(ctx, p); err != nil {
+				return nil, err
+			}
+			return &watch.Session{Provider: p.provider, Journal: p.journal, Connection: p.connection}, nil
+		},
+		Apply:    o.apply,
+		Debounce: o.debounce,
+		Interval: o.interval,
+		Log:      a.logger(o.logFormat),
+		Metrics:  &watch.Metrics{},
+	}
+	if o.debounce == 0 {
+		opts.Debounce = time.Nanosecond // 0 would mean the default
+	}
+	if o.listen != "" {
+		ln, err := net.Listen("tcp", o.listen)
+		if err != nil {
+			return err
+		}
+		opts.Listener = ln
+		opts.Log.Info("serving /healthz and /metrics", "addr", ln.Addr().String())
+	}
+	// Stopping is how a watch ends: not an error.
+	return watch.Run(ctx, opts)
+}

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestWatchCommand runs watch --apply in-process on the quickstart: it
+// applies at start, serves its metrics, applies an edit, and stops cleanly
+// with exit 0 when its context is cancelled (as SIGINT does).
+func TestWatchCommand(t *testing.T) {
+	dir := quickstart(t)
+	var out, errb lockedBuffer
+	a := &app{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, lookupEnv: func(string) (string, bool) { return "", false }}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, a, []string{"watch", "--apply", "--log-format", "json", "--listen", "127.0.0.1:0", "--debounce", "50ms"})
+	}()
+	waitLog := func(what string, re *regexp.Regexp) []string {
+		t.Helper()
+		for deadline := time.Now().Add(20 * time.Second); ; {
+			if m := re.FindStringSubmatch(errb.String()); m != nil {
+				return m
+			}
+			select {
+			case code := <-done:
+				t.Fatalf("watch ended early, exit %d: %s", code, errb.String())
+			default:
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("waiting for %s: %s", what, errb.String())
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	addr := waitLog("the metrics address", regexp.MustCompile(`"addr":"(127\.0\.0\.1:[0-9]+)"`))[1]
+	waitLog("the first apply", regexp.MustCompile(`"trigger":"start","outcome":"applied"`))
+
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 5 * time.Second}
+	res, err := client.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.Contains(string(body), "syncform_watch_applies_total 1") {
+		t.Errorf("/metrics:\n%s", body)
+	}
+
+	src, _ := os.ReadFile(dir + "/main.hcl")
+	edited := strings.Replace(string(src), `rule             = "dont_sync"`, `rule             = "two_way"`, 1)
+	if edited == string(src) {
+		t.Fatal("the quickstart has no dont_sync rule to edit")
+	}
+	os.WriteFile(dir+"/main.hcl", []byte(edited), 0o644)
+	waitLog("the edit's apply", regexp.MustCompile(`"trigger":"file","outcome":"applied"`))
+
+	cancel()
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Errorf("exit %d after interrupt: %s", code, errb.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("watch did not stop")
+	}
+	if out.String() != "" {
+		t.Errorf("watch wrote to stdout: %s", out.String())
+	}
+}
+
+func TestWatchFlags(t *testing.T) {
+	quickstart(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--interval", "10ms"}, "--interval 10ms: want 1s or more"},
+		{[]string{"--debounce", "-1s"}, "--debounce -1s: want 0 or more"},
+		{[]string{"--log-format", "xml"}, `--log-format "xml": want one of auto, text, json`},
+		{[]string{"--listen", "9090"}, `--listen "9090": want host:port`},
+	} {
+		a, _, errb := testApp("", false)
+		if code := run(context.Background(), a, append([]string{"watch"}, tc.args...)); code != exitError || !strings.Contains(errb.String(), tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 1 and %q", tc.args, code, errb.String(), tc.want)
+		}
+	}
+}
+
+// TestLineHandler: a readable line per record, multi-line values after it.
+func TestLineHandler(t *testing.T) {
+	var b strings.Builder
+	a := &app{stderr: &b, stderrTTY: true}
+	log := a.logger(logAuto)
+	log.Info("cycle", "trigger", "file", "changes", 3, "err", "two words")
+	log.Warn("the plan has warnings", "diagnostics", "Warning: x\n\n  on main.hcl line 1")
+	got := regexp.MustCompile(`(?m)^\d\d:\d\d:\d\d `).ReplaceAllString(b.String(), "T ")
+	want := "T INFO  cycle trigger=file changes=3 err=\"two words\"\n" +
+		"T WARN  the plan has warnings\n  Warning: x\n  \n    on main.hcl line 1\n"
+	if got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}

@@ -1,0 +1,467 @@
+package watch_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"go.uber.org/goleak"
+
+	"github.com/syncform/syncform"
+	"github.com/syncform/syncform/config"
+	"github.com/syncform/syncform/providers/sandbox"
+	"github.com/syncform/syncform/reconciler/state"
+	"github.com/syncform/syncform/reconciler/watch"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+const conn = `connection {
+  provider = "sandbox"
+}
+`
+
+// faxRule is a configuration that sets the contacts fax mapping's rule.
+func faxRule(rule string) string {
+	return conn + fmt.Sprintf(`
+object "contacts" {
+  mapping "fax" {
+    salesforce_field = "Fax"
+    rule             = %q
+  }
+}
+`, rule)
+}
+
+// logBuffer collects JSON log records, safe for the loop and the test.
+type logBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+// records are the log records so far.
+func (l *logBuffer) records() []map[string]any {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(l.b.String()), "\n") {
+		var r map[string]any
+		if json.Unmarshal([]byte(line), &r) == nil {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// harness runs watch over a configuration directory with a sandbox.
+type harness struct {
+	t       *testing.T
+	dir     string
+	metrics *watch.Metrics
+	logs    *logBuffer
+	opens   atomic.Int32
+	cancel  context.CancelFunc
+	done    chan error
+	// wrap, when set, stands between the sandbox and the loop.
+	wrap func(*sandbox.Sandbox) syncform.Provider
+	// failOpens fails that many opens first.
+	failOpens atomic.Int32
+}
+
+func newHarness(t *testing.T, src string) *harness {
+	t.Helper()
+	h := &harness{t: t, dir: t.TempDir(), metrics: &watch.Metrics{}, logs: &logBuffer{}}
+	h.write("main.hcl", src)
+	return h
+}
+
+func (h *harness) write(name, src string) {
+	h.t.Helper()
+	if err := os.WriteFile(filepath.Join(h.dir, name), []byte(src), 0o644); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+func (h *harness) options() watch.Options {
+	return watch.Options{
+		Dir:  h.dir,
+		Load: func() (*config.Config, hcl.Diagnostics) { return config.Load(h.dir, config.Options{}) },
+		Open: func(ctx context.Context, cfg *config.Config) (*watch.Session, error) {
+			h.opens.Add(1)
+			if h.failOpens.Load() > 0 {
+				h.failOpens.Add(-1)
+				return nil, errors.New("injected: the live system is unavailable")
+			}
+			return openSession(ctx, cfg, h.wrap)
+		},
+		Debounce: 250 * time.Millisecond,
+		Interval: time.Hour,
+		Log:      slog.New(slog.NewJSONHandler(h.logs, nil)),
+		Metrics:  h.metrics,
+	}
+}
+
+func openSession(ctx context.Context, cfg *config.Config, wrap func(*sandbox.Sandbox) syncform.Provider) (*watch.Session, error) {
+	sb, err := sandbox.Open(ctx, filepath.Join(cfg.Dir, cfg.Connection.Sandbox))
+	if err != nil {
+		return nil, err
+	}
+	db, err := state.Open(ctx, filepath.Join(cfg.Dir, state.DefaultPath))
+	if err != nil {
+		sb.Close()
+		return nil, err
+	}
+	var p syncform.Provider = sb
+	if wrap != nil {
+		p = wrap(sb)
+	}
+	return &watch.Session{Provider: p, Journal: db, Connection: "sandbox:" + cfg.Dir}, nil
+}
+
+// start runs watch until the test ends, and waits for its first cycle.
+func (h *harness) start(o watch.Options) {
+	h.t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	h.cancel, h.done = cancel, make(chan error, 1)
+	go func() { h.done <- watch.Run(ctx, o) }()
+	h.t.Cleanup(h.stop)
+	h.waitFor("the first cycle", func(s watch.Snapshot) bool { return s.Total() >= 1 })
+}
+
+// stop cancels watch and waits for it to return.
+func (h *harness) stop() {
+	if h.cancel == nil {
+		return
+	}
+	h.cancel()
+	h.cancel = nil
+	select {
+	case err := <-h.done:
+		if err != nil {
+			h.t.Errorf("watch: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		h.t.Fatal("watch did not stop")
+	}
+}
+
+// waitFor polls the metrics until cond holds, for at most 10 s.
+func (h *harness) waitFor(what string, cond func(watch.Snapshot) bool) watch.Snapshot {
+	h.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		s := h.metrics.Snapshot()
+		if cond(s) {
+			return s
+		}
+		if time.Now().After(deadline) {
+			h.t.Fatalf("waiting for %s: metrics %+v\nlogs:\n%s", what, s, h.logs.b.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// live reads the sandbox.
+func (h *harness) live() *syncform.Snapshot {
+	h.t.Helper()
+	sb, err := sandbox.Open(context.Background(), filepath.Join(h.dir, ".syncform", "sandbox.db"))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer sb.Close()
+	snap, err := sb.Snapshot(context.Background())
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return snap
+}
+
+func (h *harness) faxRule() syncform.SyncRule {
+	m, _ := h.live().Mapping(syncform.Contacts, "fax")
+	return m.Rule
+}
+
+// TestEditIsApplied: an edit is applied within a second after the debounce.
+func TestEditIsApplied(t *testing.T) {
+	h := newHarness(t, faxRule("dont_sync"))
+	o := h.options()
+	o.Apply = true
+	h.start(o)
+	if s := h.metrics.Snapshot(); s.Applies != 1 || h.faxRule() != syncform.DontSync {
+		t.Fatalf("the first cycle did not apply: %+v", s)
+	}
+	edited := time.Now()
+	h.write("main.hcl", faxRule("always_use_salesforce"))
+	h.waitFor("the edit's apply", func(s watch.Snapshot) bool { return s.Applies == 2 })
+	took := time.Since(edited)
+	if took > o.Debounce+time.Second {
+		t.Errorf("applied %v after the edit; want within a second after the %v debounce", took, o.Debounce)
+	}
+	if got := h.faxRule(); got != syncform.AlwaysUseSalesforce {
+		t.Errorf("fax rule %s after the edit", got)
+	}
+	t.Logf("edit applied %v after the write (debounce %v)", took.Round(time.Millisecond), o.Debounce)
+}
+
+// TestBurstGivesOnePlan: ten edits within 100 ms make one cycle, and an
+// editor's save by rename counts as an edit.
+func TestBurstGivesOnePlan(t *testing.T) {
+	h := newHarness(t, faxRule("dont_sync"))
+	o := h.options()
+	h.start(o)
+	for i := range 10 {
+		h.write("main.hcl", faxRule("dont_sync")+fmt.Sprintf("# edit %d\n", i))
+		time.Sleep(10 * time.Millisecond)
+	}
+	// Swap files and other names are not the configuration.
+	h.write(".main.hcl.swp", "x")
+	h.write("notes.txt", "x")
+	h.waitFor("the burst's cycle", func(s watch.Snapshot) bool { return s.Cycles[watch.TriggerFile] >= 1 })
+	time.Sleep(2 * o.Debounce)
+	if s := h.metrics.Snapshot(); s.Cycles[watch.TriggerFile] != 1 {
+		t.Errorf("%d cycles for a burst of ten edits; want 1", s.Cycles[watch.TriggerFile])
+	}
+
+	// Save by rename: write a new file, rename it over the old one.
+	tmp := filepath.Join(h.dir, ".main.hcl.tmp")
+	if err := os.WriteFile(tmp, []byte(faxRule("two_way")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, filepath.Join(h.dir, "main.hcl")); err != nil {
+		t.Fatal(err)
+	}
+	h.waitFor("the renamed file's cycle", func(s watch.Snapshot) bool { return s.Cycles[watch.TriggerFile] == 2 })
+}
+
+// TestSyntaxErrorKeepsLastGood: a configuration that does not load is
+// logged with its diagnostics, and the last good one stays in force: the
+// drift the next cycle finds is still reverted to it.
+func TestSyntaxErrorKeepsLastGood(t *testing.T) {
+	h := newHarness(t, faxRule("dont_sync"))
+	o := h.options()
+	o.Apply = true
+	o.Interval = 300 * time.Millisecond
+	o.Jitter = 0.01
+	h.start(o)
+	h.write("main.hcl", faxRule("dont_sync")+"object \"deals\" {\n  sync = \n}\n")
+	s := h.waitFor("the broken file's cycle", func(s watch.Snapshot) bool { return s.ConfigErrors >= 1 })
+	if s.Failures != 0 {
+		t.Errorf("a configuration error counted as a failure: %+v", s)
+	}
+	var diag string
+	for _, r := range h.logs.records() {
+		if d, ok := r["diagnostics"].(string); ok {
+			diag = d
+		}
+	}
+	if !strings.Contains(diag, "main.hcl line 12") || !strings.Contains(diag, "sync = ") {
+		t.Errorf("the log does not show the diagnostic with its position and source line:\n%s", diag)
+	}
+	// A hand change is reverted to the last good configuration.
+	setFax(t, h.dir, syncform.TwoWay)
+	h.waitFor("the revert", func(watch.Snapshot) bool { return h.faxRule() == syncform.DontSync })
+}
+
+func setFax(t *testing.T, dir string, rule syncform.SyncRule) {
+	t.Helper()
+	sb, err := sandbox.Open(context.Background(), filepath.Join(dir, ".syncform", "sandbox.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	m := syncform.Mapping{Object: syncform.Contacts, Property: "fax", SalesforceField: "Fax", Rule: rule}
+	if err := sb.Apply(context.Background(), syncform.Change{Op: syncform.OpUpdate, Resource: syncform.ResourceMapping,
+		Object: syncform.Contacts, Name: "fax", Mapping: &m}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestDriftAtTheInterval: a setting changed by hand is reverted at the next
+// interval with Apply, and only reported without it.
+func TestDriftAtTheInterval(t *testing.T) {
+	for _, apply := range []bool{true, false} {
+		t.Run(fmt.Sprintf("apply=%v", apply), func(t *testing.T) {
+			h := newHarness(t, faxRule("dont_sync"))
+			// Converge first, as a previous apply would have.
+			o := h.options()
+			o.Apply = true
+			h.start(o)
+			h.stop()
+
+			o = h.options()
+			o.Apply = apply
+			o.Interval, o.Jitter = 200*time.Millisecond, 0.01
+			h.metrics = &watch.Metrics{}
+			o.Metrics = h.metrics
+			h.start(o)
+			setFax(t, h.dir, syncform.TwoWay)
+			s := h.waitFor("the drift", func(s watch.Snapshot) bool { return s.Drift >= 1 })
+			if apply {
+				h.waitFor("the revert", func(s watch.Snapshot) bool { return s.Applies >= 1 })
+				if got := h.faxRule(); got != syncform.DontSync {
+					t.Errorf("fax rule %s; want the drift reverted to dont_sync", got)
+				}
+				return
+			}
+			if s.LastOutcome != watch.OutcomePending || s.Pending != 1 || s.Applies != 0 {
+				t.Errorf("metrics %+v; want the drift reported as one pending change", s)
+			}
+			if got := h.faxRule(); got != syncform.TwoWay {
+				t.Errorf("fax rule %s; without apply the hand change stays", got)
+			}
+		})
+	}
+}
+
+// TestFailuresBackOff: a failing cycle is retried after a backoff that
+// doubles, and the loop recovers.
+func TestFailuresBackOff(t *testing.T) {
+	h := newHarness(t, faxRule("dont_sync"))
+	h.failOpens.Store(3)
+	o := h.options()
+	o.Apply = true
+	o.MinBackoff, o.MaxBackoff = 40*time.Millisecond, 100*time.Millisecond
+	start := time.Now()
+	h.start(o)
+	s := h.waitFor("the recovery", func(s watch.Snapshot) bool { return s.Applies == 1 })
+	// 40 + 80 + 100 (capped) ms of backoff.
+	if took := time.Since(start); took < 220*time.Millisecond {
+		t.Errorf("recovered after %v; the backoffs add up to 220 ms", took)
+	}
+	if s.Failures != 3 || s.Cycles[watch.TriggerRetry] != 3 || s.LastOutcome != watch.OutcomeApplied {
+		t.Errorf("metrics %+v; want three failures, three retries, then the apply", s)
+	}
+}
+
+// gate is the sandbox with an Apply that signals and then takes its time.
+type gate struct {
+	*sandbox.Sandbox
+	started chan struct{}
+	once    sync.Once
+}
+
+func (g *gate) Apply(ctx context.Context, c syncform.Change) error {
+	g.once.Do(func() { close(g.started) })
+	time.Sleep(200 * time.Millisecond)
+	return g.Sandbox.Apply(ctx, c)
+}
+
+// TestStopFinishesTheCurrentChange: cancelling during an apply lets the
+// change in flight finish (and be recorded), and makes no further one.
+func TestStopFinishesTheCurrentChange(t *testing.T) {
+	h := newHarness(t, conn+`
+object "contacts" {
+  mapping "fax" {
+    salesforce_field = "Fax"
+    rule             = "dont_sync"
+  }
+  mapping "jobtitle" {
+    salesforce_field = "Title"
+    rule             = "dont_sync"
+  }
+}
+`)
+	g := &gate{started: make(chan struct{})}
+	h.wrap = func(sb *sandbox.Sandbox) syncform.Provider { g.Sandbox = sb; return g }
+	o := h.options()
+	o.Apply = true
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- watch.Run(ctx, o) }()
+	select {
+	case <-g.started:
+	case <-time.After(10 * time.Second):
+		cancel()
+		<-done
+		t.Fatalf("no apply started; logs:\n%s", h.logs.b.String())
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	live := h.live()
+	fax, _ := live.Mapping(syncform.Contacts, "fax")
+	title, _ := live.Mapping(syncform.Contacts, "jobtitle")
+	if fax.Rule != syncform.DontSync || title.Rule == syncform.DontSync {
+		t.Errorf("fax %s, jobtitle %s; want the first change made and the second not", fax.Rule, title.Rule)
+	}
+	// The journal recorded the change: a hand change of it is drift.
+	db, err := state.Open(context.Background(), filepath.Join(h.dir, state.DefaultPath))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	applied, err := db.Applied(context.Background(), "sandbox:"+h.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := applied["contacts.mapping.fax"]; !ok || len(applied) != 1 {
+		t.Errorf("journal holds %v; want the finished change only", applied)
+	}
+}
+
+// TestMetricsEndpoint serves /metrics and /healthz on a loopback port.
+func TestMetricsEndpoint(t *testing.T) {
+	h := newHarness(t, faxRule("dont_sync"))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := h.options()
+	o.Listener = ln
+	h.start(o)
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	get := func(path string) string {
+		resp, err := client.Get("http://" + ln.Addr().String() + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d", path, resp.StatusCode)
+		}
+		return string(b)
+	}
+	m := get("/metrics")
+	for _, want := range []string{
+		"# TYPE syncform_watch_cycles_total counter",
+		`syncform_watch_cycles_total{trigger="start"} 1`,
+		"syncform_watch_applies_total 0",
+		"syncform_watch_failures_total 0",
+		"syncform_watch_drift_total 0",
+		"syncform_watch_pending_changes 1", // without Apply the fax change waits
+		"# TYPE syncform_watch_last_success_timestamp_seconds gauge",
+	} {
+		if !strings.Contains(m, want) {
+			t.Errorf("/metrics lacks %q:\n%s", want, m)
+		}
+	}
+	if hz := get("/healthz"); !strings.Contains(hz, "last cycle: pending") {
+		t.Errorf("/healthz: %s", hz)
+	}
+	h.stop()
+	if _, err := client.Get("http://" + ln.Addr().String() + "/healthz"); err == nil {
+		t.Error("the metrics server still answers after watch stopped")
+	}
+}
