@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -107,5 +110,32 @@ func TestLineHandler(t *testing.T) {
 		"T WARN  the plan has warnings\n  Warning: x\n  \n    on main.hcl line 1\n"
 	if got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestWatchStopsOnSignal runs the syncform process and stops it with SIGINT
+// and with SIGTERM: it exits 0 after logging that it stopped.
+func TestWatchStopsOnSignal(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			dir := quickstart(t)
+			cmd := exec.Command("syncform", "--chdir", dir, "watch", "--apply", "--log-format", "json")
+			stderr, _ := cmd.StderrPipe()
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			sc := bufio.NewScanner(stderr)
+			var lines []string
+			for sc.Scan() {
+				lines = append(lines, sc.Text())
+				if strings.Contains(sc.Text(), `"trigger":"start"`) {
+					cmd.Process.Signal(sig)
+				}
+			}
+			err := cmd.Wait()
+			if err != nil || !strings.Contains(lines[len(lines)-1], `"msg":"stopped"`) {
+				t.Errorf("after %v: %v; log:\n%s", sig, err, strings.Join(lines, "\n"))
+			}
+		})
 	}
 }

@@ -8,7 +8,9 @@ import (
 	"time"
 
 	sf "github.com/syncform/syncform"
+	"github.com/syncform/syncform/planner"
 	"github.com/syncform/syncform/providers/sandbox/server"
+	"github.com/syncform/syncform/reconciler"
 )
 
 // TestApplyManyStaysUnderTheRate applies about 1,460 new mappings and their
@@ -39,22 +41,7 @@ func TestApplyManyStaysUnderTheRate(t *testing.T) {
 	p := newProvider(t, c)
 	p.c.now, p.c.sleep = clock.Now, clock.Sleep
 
-	on := true
-	changes := []sf.Change{{Op: sf.OpUpdate, Resource: sf.ResourceSync, Object: sf.Deals, Sync: &on}}
-	for _, o := range sf.Objects() {
-		n := perObject
-		if o == sf.Contacts {
-			n = min(n, 470) // 25 standard mappings already
-		}
-		for i := 1; i <= n; i++ {
-			name := fmt.Sprintf("extra_%03d", i)
-			prop := sf.Property{Object: o, Name: name, Label: fmt.Sprintf("Extra %d", i), Type: sf.Text, Group: o.DefaultPropertyGroup()}
-			m := sf.Mapping{Object: o, Property: name, SalesforceField: fmt.Sprintf("Extra_%03d__c", i), Rule: sf.TwoWay}
-			changes = append(changes,
-				sf.Change{Op: sf.OpCreate, Resource: sf.ResourceProperty, Object: o, Name: name, Property: &prop},
-				sf.Change{Op: sf.OpCreate, Resource: sf.ResourceMapping, Object: o, Name: name, Mapping: &m})
-		}
-	}
+	changes := manyChanges(perObject)
 	start := clock.Now()
 	for _, ch := range changes {
 		if err := p.Apply(ctx, ch); err != nil {
@@ -77,4 +64,85 @@ func TestApplyManyStaysUnderTheRate(t *testing.T) {
 	if got := len(live.Mappings[sf.Companies]); got != 3+perObject {
 		t.Errorf("companies hold %d mappings", got)
 	}
+}
+
+// manyChanges turns deals' sync on and makes perObject new properties and
+// mappings on each object (fewer on contacts, which has 25 standard
+// mappings), in the order a plan has them: the toggle, the properties, the
+// mappings.
+func manyChanges(perObject int) []sf.Change {
+	on := true
+	changes := []sf.Change{{Op: sf.OpUpdate, Resource: sf.ResourceSync, Object: sf.Deals, Sync: &on}}
+	var mappings []sf.Change
+	for _, o := range sf.Objects() {
+		n := perObject
+		if o == sf.Contacts {
+			n = min(n, 470)
+		}
+		for i := 1; i <= n; i++ {
+			name := fmt.Sprintf("extra_%03d", i)
+			prop := sf.Property{Object: o, Name: name, Label: fmt.Sprintf("Extra %d", i), Type: sf.Text, Group: o.DefaultPropertyGroup()}
+			m := sf.Mapping{Object: o, Property: name, SalesforceField: fmt.Sprintf("Extra_%03d__c", i), Rule: sf.TwoWay}
+			changes = append(changes, sf.Change{Op: sf.OpCreate, Resource: sf.ResourceProperty, Object: o, Name: name, Property: &prop})
+			mappings = append(mappings, sf.Change{Op: sf.OpCreate, Resource: sf.ResourceMapping, Object: o, Name: name, Mapping: &m})
+		}
+	}
+	return append(changes, mappings...)
+}
+
+// TestApplyManyInBatches applies the same changes as
+// TestApplyManyStaysUnderTheRate through reconciler.Apply, which batches
+// them: property creates through HubSpot's batch endpoint and mappings
+// through the connector endpoint's, 100 a request, with no 429.
+func TestApplyManyInBatches(t *testing.T) {
+	perObject := 50
+	if os.Getenv("SYNCFORM_SCALE") == "1" {
+		perObject = 495
+	}
+	ctx := context.Background()
+	clock := &fakeClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	sb := openSandbox(t)
+	if err := sb.AddCustomFields(ctx, perObject); err != nil {
+		t.Fatal(err)
+	}
+	const rate = 100
+	hsURL, sfURL := serve(t, sb, server.Options{RateLimit: rate, Now: clock.Now})
+	c := config(hsURL, sfURL)
+	c.RateLimit = rate
+	p := newProvider(t, c)
+	p.c.now, p.c.sleep = clock.Now, clock.Sleep
+
+	plan := &planner.Result{}
+	for _, ch := range manyChanges(perObject) {
+		plan.Actions = append(plan.Actions, planner.Action{Address: ch.Address(), Change: ch, Mode: sf.ModeAuto})
+	}
+	start := time.Now()
+	res, err := reconciler.Apply(ctx, p, plan, reconciler.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wall := time.Since(start)
+	if len(res.Applied) != len(plan.Actions) {
+		t.Fatalf("applied %d of %d", len(res.Applied), len(plan.Actions))
+	}
+	// The toggle, then per object ceil(n/100) requests for the properties
+	// and as many for the mappings.
+	want := 1
+	for _, o := range sf.Objects() {
+		n := perObject
+		if o == sf.Contacts {
+			n = min(n, 470)
+		}
+		want += 2 * ((n + MaxBatch - 1) / MaxBatch)
+	}
+	sent := p.Requests()["hubspot"] + p.Requests()["connector"]
+	if sent != want {
+		t.Errorf("%d changes took %d requests; want %d (a batch a request, no retry)", len(plan.Actions), sent, want)
+	}
+	live, _ := sb.Snapshot(ctx)
+	if got := len(live.Mappings[sf.Companies]); got != 3+perObject {
+		t.Errorf("companies hold %d mappings", got)
+	}
+	t.Logf("%d changes in %d requests, %v of real time (the server's work), %.0f changes per request",
+		len(plan.Actions), sent, wall.Round(time.Millisecond), float64(len(plan.Actions))/float64(sent))
 }

@@ -465,3 +465,26 @@ func TestMetricsEndpoint(t *testing.T) {
 		t.Error("the metrics server still answers after watch stopped")
 	}
 }
+
+// deaf accepts every change and keeps none: its plans never converge.
+type deaf struct{ *sandbox.Sandbox }
+
+func (deaf) Apply(context.Context, syncform.Change) error { return nil }
+
+// TestAppliesOncePerState: a plan that an apply does not clear (the live
+// system did not keep the change) is not applied again for the same
+// configuration and live state; an edit makes a new state.
+func TestAppliesOncePerState(t *testing.T) {
+	h := newHarness(t, faxRule("dont_sync"))
+	h.wrap = func(sb *sandbox.Sandbox) syncform.Provider { return deaf{sb} }
+	o := h.options()
+	o.Apply = true
+	o.Interval, o.Jitter = 50*time.Millisecond, 0.01
+	h.start(o)
+	s := h.waitFor("three more cycles", func(s watch.Snapshot) bool { return s.Cycles[watch.TriggerInterval] >= 3 })
+	if s.Applies != 1 || s.LastOutcome != watch.OutcomeHeld {
+		t.Errorf("metrics %+v; want one apply, then held", s)
+	}
+	h.write("main.hcl", faxRule("two_way"))
+	h.waitFor("the edit's apply", func(s watch.Snapshot) bool { return s.Applies == 2 })
+}
