@@ -205,3 +205,37 @@ func applyBatch(ctx context.Context, p syncform.Provider, ba syncform.BatchAppli
 	}
 	return nil
 }
+
+// ApplyLocked is Apply under the connection's lock, recorded in the
+// journal's history (who, the configuration's digest, what was applied, how
+// it ended). It applies with the lock's context, so it stops between batches
+// if the lock is lost. opts.Journal is required.
+func ApplyLocked(ctx context.Context, p syncform.Provider, plan *planner.Result, opts Options, lock *state.Lock, configDigest string) (*Result, error) {
+	info := lock.Info()
+	run, err := opts.Journal.BeginRun(ctx, opts.Connection, info.ID, configDigest, info.Holder)
+	if err != nil {
+		return &Result{}, err
+	}
+	lctx := lock.Context()
+	res, err := Apply(lctx, p, plan, opts)
+	if errors.Is(context.Cause(lctx), state.ErrLockLost) && err != nil {
+		err = fmt.Errorf("%w: %w", state.ErrLockLost, err)
+	}
+	outcome := state.OutcomeSucceeded
+	switch {
+	case err == nil:
+	case errors.Is(err, context.Canceled) && !errors.Is(err, state.ErrLockLost):
+		outcome = state.OutcomeInterrupted
+	default:
+		outcome = state.OutcomeFailed
+	}
+	var done []string
+	for _, a := range res.Applied {
+		done = append(done, a.Address)
+	}
+	done = append(done, res.Backfilled...)
+	if herr := opts.Journal.EndRun(context.WithoutCancel(ctx), run, done, len(res.Applied), len(res.Backfilled), outcome, err); herr != nil && err == nil {
+		err = herr
+	}
+	return res, err
+}

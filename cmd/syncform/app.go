@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/user"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
@@ -115,6 +117,8 @@ func (a *app) rootCommand() *cobra.Command {
 		a.importCommand(),
 		a.exportCommand(),
 		a.watchCommand(),
+		a.historyCommand(),
+		a.forceUnlockCommand(),
 	)
 	return root
 }
@@ -204,6 +208,7 @@ type planned struct {
 	cfg        *config.Config
 	provider   syncform.Provider // nil when the configuration has errors
 	journal    *state.DB
+	lock       *state.Lock // held by commands that write
 	connection string
 	live       *syncform.Snapshot
 	plan       *planner.Result // nil when there are error diagnostics
@@ -212,6 +217,9 @@ type planned struct {
 
 // close releases the provider and the state database, if opened.
 func (p *planned) close() {
+	if p.lock != nil {
+		p.lock.Release(context.Background())
+	}
 	if p.provider != nil {
 		p.provider.Close()
 	}
@@ -246,6 +254,12 @@ func (a *app) connectionID(cfg *config.Config) string {
 // caller to render; err is a failure to reach or read the live system. The
 // caller closes the result.
 func (a *app) planAll(ctx context.Context, v varFlags, targets []string) (*planned, error) {
+	return a.planWith(ctx, v, targets, nil)
+}
+
+// planWith is planAll calling before, when set, once the connection is
+// open and before reading it: apply takes the connection's lock there.
+func (a *app) planWith(ctx context.Context, v varFlags, targets []string, before func(*planned) error) (*planned, error) {
 	cfg, diags := a.load(v)
 	p := &planned{cfg: cfg, diags: diags}
 	if diags.HasErrors() {
@@ -253,6 +267,12 @@ func (a *app) planAll(ctx context.Context, v varFlags, targets []string) (*plann
 	}
 	if err := a.open(ctx, p); err != nil {
 		return nil, err
+	}
+	if before != nil {
+		if err := before(p); err != nil {
+			p.close()
+			return nil, err
+		}
 	}
 	live, plan, pdiags, err := reconciler.PlanLive(ctx, p.provider, cfg, reconciler.Options{Journal: p.journal, Connection: p.connection, Targets: targets})
 	if err != nil {
@@ -288,6 +308,27 @@ func (a *app) open(ctx context.Context, p *planned) error {
 		return err
 	}
 	p.connection = a.connectionID(p.cfg)
+	return nil
+}
+
+// holder is this process, for locks and the history.
+func (a *app) holder(op string) state.Holder {
+	who, _ := a.lookupEnv("USER")
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		who = u.Username
+	}
+	host, _ := os.Hostname()
+	return state.Holder{Operation: op, Who: who, Host: host, PID: os.Getpid()}
+}
+
+// lock takes p's connection lock for op, waiting up to timeout for another
+// holder's.
+func (a *app) lock(ctx context.Context, p *planned, op string, timeout time.Duration) error {
+	l, err := p.journal.Acquire(ctx, p.connection, a.holder(op), state.LockOptions{Timeout: timeout})
+	if err != nil {
+		return err
+	}
+	p.lock = l
 	return nil
 }
 

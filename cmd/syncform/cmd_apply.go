@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -18,6 +19,7 @@ type applyOptions struct {
 	autoApprove   bool
 	maxOverwrites int
 	targets       []string
+	lockTimeout   time.Duration
 }
 
 func (a *app) applyCommand() *cobra.Command {
@@ -48,6 +50,7 @@ func (a *app) applyCommand() *cobra.Command {
 	cmd.Flags().BoolVar(&o.autoApprove, "auto-approve", false, "apply without asking for confirmation")
 	cmd.Flags().StringArrayVar(&o.targets, "target", nil, "apply only this address and what it needs (repeatable)")
 	cmd.Flags().IntVar(&o.maxOverwrites, "max-overwrites", noLimit, "refuse to apply when the back-fill would overwrite more than this many non-empty values")
+	cmd.Flags().DurationVar(&o.lockTimeout, "lock-timeout", 0, "wait this long for another apply or watcher to release the connection's lock")
 	return cmd
 }
 
@@ -60,7 +63,9 @@ func (a *app) runApply(ctx context.Context, o applyOptions) error {
 	if !o.autoApprove && !a.stdinTTY {
 		return errUnattended
 	}
-	p, err := a.planAll(ctx, o.varFlags, o.targets)
+	// The lock is taken before the live state is read, so nothing another
+	// apply does can slip between this plan and its apply.
+	p, err := a.planWith(ctx, o.varFlags, o.targets, func(p *planned) error { return a.lock(ctx, p, "apply", o.lockTimeout) })
 	if err != nil {
 		return err
 	}
@@ -92,9 +97,9 @@ func (a *app) runApply(ctx context.Context, o applyOptions) error {
 
 // carryOut applies a plan, journalling back-fills, and reports.
 func (a *app) carryOut(ctx context.Context, p *planned, plan *planner.Result, view *textView) error {
-	res, err := reconciler.Apply(ctx, p.provider, plan, reconciler.Options{
+	res, err := reconciler.ApplyLocked(ctx, p.provider, plan, reconciler.Options{
 		Progress: view.progress, Journal: p.journal, Connection: p.connection,
-	})
+	}, p.lock, p.cfg.Digest())
 	if res != nil {
 		view.applied(res)
 	}
@@ -116,6 +121,9 @@ func (a *app) runApplySaved(ctx context.Context, o applyOptions, path string) er
 		return err
 	}
 	defer p.close()
+	if err := a.lock(ctx, p, "apply", o.lockTimeout); err != nil {
+		return err
+	}
 	if doc.Connection.ID != p.connection {
 		return fmt.Errorf("%s was planned for %s, not for this configuration's connection %s", path, doc.Connection.ID, p.connection)
 	}

@@ -15,11 +15,12 @@ import (
 
 type watchOptions struct {
 	varFlags
-	apply     bool
-	interval  time.Duration
-	debounce  time.Duration
-	logFormat string
-	listen    string
+	apply       bool
+	interval    time.Duration
+	debounce    time.Duration
+	logFormat   string
+	listen      string
+	lockTimeout time.Duration
 }
 
 // Log formats of watch.
@@ -53,6 +54,7 @@ func (a *app) watchCommand() *cobra.Command {
 	cmd.Flags().DurationVar(&o.debounce, "debounce", watch.DefaultDebounce, "wait for the files to be quiet this long before planning")
 	cmd.Flags().StringVar(&o.logFormat, "log-format", logAuto, "log format: text, json, or auto (text on a terminal, else json)")
 	cmd.Flags().StringVar(&o.listen, "listen", "", "serve /healthz and /metrics on this address, e.g. 127.0.0.1:9090")
+	cmd.Flags().DurationVar(&o.lockTimeout, "lock-timeout", 0, "wait this long for another apply to release the connection's lock (else retry later)")
 	return cmd
 }
 
@@ -95,11 +97,13 @@ func (a *app) runWatch(ctx context.Context, o watchOptions) error {
 			}
 			return &watch.Session{Provider: p.provider, Journal: p.journal, Connection: p.connection}, nil
 		},
-		Apply:    o.apply,
-		Debounce: o.debounce,
-		Interval: o.interval,
-		Log:      a.logger(o.logFormat),
-		Metrics:  &watch.Metrics{},
+		Apply:       o.apply,
+		Holder:      a.holder("watch"),
+		LockTimeout: o.lockTimeout,
+		Debounce:    o.debounce,
+		Interval:    o.interval,
+		Log:         a.logger(o.logFormat),
+		Metrics:     &watch.Metrics{},
 	}
 	if o.debounce == 0 {
 		opts.Debounce = time.Nanosecond // 0 would mean the default

@@ -21,13 +21,11 @@ import (
 // configuration directory.
 const DefaultPath = ".syncform/state.db"
 
-// schemaVersion is the state database's schema version; Open refuses a file
-// of another version rather than guess.
-const schemaVersion = 1
-
-const schema = `
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS backfills (
+// migrations[v] brings a database from schema version v-1 to v; a new file
+// runs them all. Open refuses a file newer than it knows rather than guess.
+var migrations = []string{
+	1: `
+CREATE TABLE backfills (
 	id          INTEGER PRIMARY KEY AUTOINCREMENT,
 	connection  TEXT NOT NULL,
 	address     TEXT NOT NULL,
@@ -40,18 +38,55 @@ CREATE TABLE IF NOT EXISTS backfills (
 	created_at  TEXT NOT NULL,
 	updated_at  TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS backfills_outstanding ON backfills (connection, state);
+CREATE INDEX backfills_outstanding ON backfills (connection, state);
 -- The digest of the value each address was last set to by an apply: a live
 -- value that differs while the configuration still asks for this one was
 -- changed outside the configuration (drift).
-CREATE TABLE IF NOT EXISTS applied (
+CREATE TABLE applied (
 	connection TEXT NOT NULL,
 	address    TEXT NOT NULL,
 	digest     TEXT NOT NULL,
 	applied_at TEXT NOT NULL,
 	PRIMARY KEY (connection, address)
 );
-`
+`,
+	2: `
+-- One lock per connection: a lease its holder renews while it works, so a
+-- crashed holder's lock expires. Times are Unix milliseconds.
+CREATE TABLE locks (
+	connection  TEXT PRIMARY KEY,
+	id          TEXT NOT NULL UNIQUE,
+	operation   TEXT NOT NULL,
+	who         TEXT NOT NULL,
+	host        TEXT NOT NULL,
+	pid         INTEGER NOT NULL,
+	acquired_at INTEGER NOT NULL,
+	expires_at  INTEGER NOT NULL
+);
+-- Every apply: who, what configuration, what it did, how it ended.
+CREATE TABLE history (
+	id            INTEGER PRIMARY KEY AUTOINCREMENT,
+	connection    TEXT NOT NULL,
+	lock_id       TEXT NOT NULL DEFAULT '',
+	operation     TEXT NOT NULL,
+	who           TEXT NOT NULL,
+	host          TEXT NOT NULL,
+	pid           INTEGER NOT NULL,
+	config_digest TEXT NOT NULL,
+	started_at    INTEGER NOT NULL,
+	finished_at   INTEGER NOT NULL DEFAULT 0,
+	changes       INTEGER NOT NULL DEFAULT 0,
+	backfills     INTEGER NOT NULL DEFAULT 0,
+	actions       TEXT NOT NULL DEFAULT '[]', -- addresses, JSON
+	outcome       TEXT NOT NULL,
+	error         TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX history_connection ON history (connection, id);
+`,
+}
+
+// schemaVersion is the newest schema version.
+var schemaVersion = len(migrations) - 1
 
 // Entry states.
 const (
@@ -129,21 +164,46 @@ func Open(ctx context.Context, path string) (*DB, error) {
 }
 
 func (s *DB) migrate(ctx context.Context, path string) error {
-	if _, err := s.db.ExecContext(ctx, schema); err != nil {
+	corrupt := func(err error) error {
 		return fmt.Errorf("%w: %s: %v (move it aside if it holds nothing you need)", ErrCorrupt, path, err)
 	}
-	var v string
-	err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'schema_version'`).Scan(&v)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		_, err = s.db.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('schema_version', ?)`, strconv.Itoa(schemaVersion))
-		return err
-	case err != nil:
-		return fmt.Errorf("%w: %s: %v", ErrCorrupt, path, err)
-	case v != strconv.Itoa(schemaVersion):
-		return fmt.Errorf("%w: %s has schema version %s, this syncform reads %d", ErrCorrupt, path, v, schemaVersion)
+	// One immediate transaction: two processes opening a new file at once
+	// migrate it once.
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return corrupt(err)
 	}
-	return nil
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`); err != nil {
+		return corrupt(err)
+	}
+	version := 0
+	var v string
+	switch err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'schema_version'`).Scan(&v); {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return corrupt(err)
+	default:
+		if version, err = strconv.Atoi(v); err != nil || version < 1 {
+			return corrupt(fmt.Errorf("schema version %q", v))
+		}
+	}
+	if version > schemaVersion {
+		return fmt.Errorf("%w: %s has schema version %d, this syncform reads up to %d; use a newer syncform", ErrCorrupt, path, version, schemaVersion)
+	}
+	if version == schemaVersion {
+		return nil
+	}
+	for n := version + 1; n <= schemaVersion; n++ {
+		if _, err := tx.ExecContext(ctx, migrations[n]); err != nil {
+			return corrupt(fmt.Errorf("migrating to schema version %d: %v", n, err))
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('schema_version', ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, strconv.Itoa(schemaVersion)); err != nil {
+		return corrupt(err)
+	}
+	return tx.Commit()
 }
 
 // Close closes the database.

@@ -3,8 +3,6 @@ package watch
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -50,8 +48,12 @@ type Options struct {
 	Load func() (cfg *config.Config, diags hcl.Diagnostics)
 	// Open connects to cfg's live connection and journal.
 	Open func(ctx context.Context, cfg *config.Config) (*Session, error)
-	// Apply applies plans; without it watch only reports them.
-	Apply bool
+	// Apply applies plans; without it watch only reports them. A cycle
+	// that applies holds the connection's lock from before it reads the
+	// live state, as Holder, waiting up to LockTimeout for another's.
+	Apply       bool
+	Holder      state.Holder
+	LockTimeout time.Duration
 	// Debounce is how long the files must be quiet before a cycle; default
 	// 250 ms.
 	Debounce time.Duration
@@ -370,6 +372,14 @@ func (w *watcher) run(ctx context.Context, c *Cycle) {
 		return
 	}
 	defer s.Close()
+	var lock *state.Lock
+	if w.o.Apply {
+		if lock, err = s.Journal.Acquire(ctx, s.Connection, w.o.Holder, state.LockOptions{Timeout: w.o.LockTimeout}); err != nil {
+			c.Outcome, c.Err = OutcomeFailed, err
+			return
+		}
+		defer lock.Release(context.WithoutCancel(ctx))
+	}
 	live, plan, pdiags, err := reconciler.PlanLive(ctx, s.Provider, cfg, reconciler.Options{Journal: s.Journal, Connection: s.Connection})
 	if err != nil {
 		c.Outcome, c.Err = OutcomeFailed, err
@@ -415,7 +425,7 @@ func (w *watcher) run(ctx context.Context, c *Cycle) {
 		c.Outcome = OutcomeHeld
 		return
 	}
-	res, err := reconciler.Apply(ctx, s.Provider, plan, reconciler.Options{Journal: s.Journal, Connection: s.Connection})
+	res, err := reconciler.ApplyLocked(ctx, s.Provider, plan, reconciler.Options{Journal: s.Journal, Connection: s.Connection}, lock, cfg.Digest())
 	if res != nil {
 		c.Applied, c.Backfilled = len(res.Applied), len(res.Backfilled)
 		if len(res.Applied)+len(res.Backfilled) > 0 {
@@ -440,19 +450,8 @@ func (w *watcher) run(ctx context.Context, c *Cycle) {
 // stateKey identifies a configuration and the live state it was planned
 // against.
 func stateKey(cfg *config.Config, live *syncform.Snapshot) string {
-	h := sha256.New()
-	names := make([]string, 0, len(cfg.Files))
-	for n := range cfg.Files {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	for _, n := range names {
-		fmt.Fprintf(h, "%s\x00%d\x00", n, len(cfg.Files[n].Bytes))
-		h.Write(cfg.Files[n].Bytes)
-	}
 	fp := planner.Fingerprint(live)
-	fmt.Fprintf(h, "\x00%s\x00%s", fp.HubSpot, fp.Salesforce)
-	return hex.EncodeToString(h.Sum(nil))
+	return cfg.Digest() + "/" + fp.HubSpot + "/" + fp.Salesforce
 }
 
 func render(cfg *config.Config, diags hcl.Diagnostics) string {

@@ -59,6 +59,12 @@ func (l *logBuffer) Write(p []byte) (int, error) {
 	return l.b.Write(p)
 }
 
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
 // records are the log records so far.
 func (l *logBuffer) records() []map[string]any {
 	l.mu.Lock()
@@ -175,7 +181,7 @@ func (h *harness) waitFor(what string, cond func(watch.Snapshot) bool) watch.Sna
 			return s
 		}
 		if time.Now().After(deadline) {
-			h.t.Fatalf("waiting for %s: metrics %+v\nlogs:\n%s", what, s, h.logs.b.String())
+			h.t.Fatalf("waiting for %s: metrics %+v\nlogs:\n%s", what, s, h.logs.String())
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -393,7 +399,7 @@ object "contacts" {
 	case <-time.After(10 * time.Second):
 		cancel()
 		<-done
-		t.Fatalf("no apply started; logs:\n%s", h.logs.b.String())
+		t.Fatalf("no apply started; logs:\n%s", h.logs.String())
 	}
 	cancel()
 	if err := <-done; err != nil {
@@ -487,4 +493,40 @@ func TestAppliesOncePerState(t *testing.T) {
 	}
 	h.write("main.hcl", faxRule("two_way"))
 	h.waitFor("the edit's apply", func(s watch.Snapshot) bool { return s.Applies == 2 })
+}
+
+// TestWaitsForTheLock: while another holds the connection's lock, an
+// applying cycle fails naming the holder and is retried; once the lock is
+// free the retry applies, and the history records the watch's apply.
+func TestWaitsForTheLock(t *testing.T) {
+	h := newHarness(t, faxRule("dont_sync"))
+	ctx := context.Background()
+	db, err := state.Open(ctx, filepath.Join(h.dir, state.DefaultPath))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	conn := "sandbox:" + h.dir
+	l, err := db.Acquire(ctx, conn, state.Holder{Operation: "apply", Who: "alice", Host: "runner-3", PID: 4242}, state.LockOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := h.options()
+	o.Apply = true
+	o.Holder = state.Holder{Operation: "watch", Who: "bob", Host: "this-host", PID: 1}
+	o.MinBackoff, o.MaxBackoff = 30*time.Millisecond, 30*time.Millisecond
+	h.start(o)
+	h.waitFor("a refused cycle", func(s watch.Snapshot) bool { return s.Failures >= 2 })
+	if !strings.Contains(h.logs.String(), "is locked: apply by alice on runner-3") {
+		t.Errorf("the log does not name the holder:\n%s", h.logs.String())
+	}
+	if h.faxRule() == syncform.DontSync {
+		t.Fatal("applied under another's lock")
+	}
+	l.Release(ctx)
+	h.waitFor("the apply", func(s watch.Snapshot) bool { return s.Applies == 1 })
+	runs, err := db.History(ctx, conn, 0)
+	if err != nil || len(runs) != 1 || runs[0].Operation != "watch" || runs[0].Who != "bob" || runs[0].Outcome != state.OutcomeSucceeded || runs[0].Changes != 1 {
+		t.Errorf("history %+v, %v", runs, err)
+	}
 }

@@ -1,0 +1,103 @@
+package state
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Outcomes of a run in the history.
+const (
+	OutcomeRunning     = "running"
+	OutcomeSucceeded   = "succeeded"
+	OutcomeFailed      = "failed"
+	OutcomeInterrupted = "interrupted"
+	OutcomeCrashed     = "crashed"   // its lock expired while it ran
+	OutcomeAbandoned   = "abandoned" // its lock was force-unlocked while it ran
+)
+
+// Run is one apply in the history.
+type Run struct {
+	ID           int64     `json:"id"`
+	Connection   string    `json:"connection"`
+	LockID       string    `json:"lock_id,omitempty"`
+	Operation    string    `json:"operation"`
+	Who          string    `json:"who"`
+	Host         string    `json:"host"`
+	PID          int       `json:"pid"`
+	ConfigDigest string    `json:"config_digest"`
+	Started      time.Time `json:"started"`
+	Finished     time.Time `json:"finished,omitzero"`
+	// Changes and Backfills count what was applied; Actions are their
+	// addresses.
+	Changes   int      `json:"changes"`
+	Backfills int      `json:"backfills"`
+	Actions   []string `json:"actions"`
+	Outcome   string   `json:"outcome"`
+	Error     string   `json:"error,omitempty"`
+}
+
+// BeginRun records a run as running and returns its ID.
+func (s *DB) BeginRun(ctx context.Context, connection, lockID, configDigest string, h Holder) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `INSERT INTO history (connection, lock_id, operation, who, host, pid, config_digest, started_at, outcome)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, connection, lockID, h.Operation, h.Who, h.Host, h.PID, configDigest, s.now().UnixMilli(), OutcomeRunning)
+	if err != nil {
+		return 0, fmt.Errorf("recording the apply in the history: %w", err)
+	}
+	return res.LastInsertId()
+}
+
+// EndRun records how run id ended: what it applied, and its outcome.
+func (s *DB) EndRun(ctx context.Context, id int64, actions []string, changes, backfills int, outcome string, runErr error) error {
+	if actions == nil {
+		actions = []string{}
+	}
+	list, err := json.Marshal(actions)
+	if err != nil {
+		return err
+	}
+	msg := ""
+	if runErr != nil {
+		msg = runErr.Error()
+	}
+	_, err = s.db.ExecContext(ctx, `UPDATE history SET finished_at = ?, changes = ?, backfills = ?, actions = ?, outcome = ?, error = ? WHERE id = ?`,
+		s.now().UnixMilli(), changes, backfills, string(list), outcome, msg, id)
+	if err != nil {
+		return fmt.Errorf("recording the end of the apply in the history: %w", err)
+	}
+	return nil
+}
+
+// History lists a connection's runs, newest first, at most limit of them
+// (0: all).
+func (s *DB) History(ctx context.Context, connection string, limit int) ([]Run, error) {
+	if limit <= 0 {
+		limit = -1
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id, connection, lock_id, operation, who, host, pid, config_digest, started_at, finished_at,
+		changes, backfills, actions, outcome, error FROM history WHERE connection = ? ORDER BY id DESC LIMIT ?`, connection, limit)
+	if err != nil {
+		return nil, fmt.Errorf("reading the history: %w", err)
+	}
+	defer rows.Close()
+	var out []Run
+	for rows.Next() {
+		var r Run
+		var started, finished int64
+		var actions string
+		if err := rows.Scan(&r.ID, &r.Connection, &r.LockID, &r.Operation, &r.Who, &r.Host, &r.PID, &r.ConfigDigest,
+			&started, &finished, &r.Changes, &r.Backfills, &actions, &r.Outcome, &r.Error); err != nil {
+			return nil, err
+		}
+		r.Started = time.UnixMilli(started).UTC()
+		if finished > 0 {
+			r.Finished = time.UnixMilli(finished).UTC()
+		}
+		if err := json.Unmarshal([]byte(actions), &r.Actions); err != nil {
+			return nil, fmt.Errorf("%w: history entry %d: %v", ErrCorrupt, r.ID, err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

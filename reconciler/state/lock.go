@@ -1,0 +1,252 @@
+package state
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Holder says who takes a lock or runs an apply.
+type Holder struct {
+	Operation string // "apply", "watch"
+	Who       string // the user
+	Host      string
+	PID       int
+}
+
+func (h Holder) String() string {
+	return fmt.Sprintf("%s by %s on %s (pid %d)", h.Operation, h.Who, h.Host, h.PID)
+}
+
+// LockInfo is a held lock.
+type LockInfo struct {
+	ID         string
+	Connection string
+	Holder
+	Since, Expires time.Time
+}
+
+// ErrLocked is wrapped by the error of a lock another holder keeps.
+var ErrLocked = errors.New("the connection is locked")
+
+// ErrLockLost is the cause of a Lock's context when the lock was released
+// under its holder (force-unlock) or could not be renewed before it expired.
+var ErrLockLost = errors.New("the connection's lock was lost")
+
+// LockedError names the holder of a lock that was not released in time.
+type LockedError struct{ Lock LockInfo }
+
+func (e *LockedError) Error() string {
+	l := e.Lock
+	return fmt.Sprintf("%s is locked: %s holds it since %s (lock ID %s); wait for it to finish (--lock-timeout), or if that process is gone, "+
+		"its lock expires at %s, or release it now with: syncform force-unlock %s",
+		l.Connection, l.Holder, l.Since.UTC().Format(time.RFC3339), l.ID, l.Expires.UTC().Format(time.RFC3339), l.ID)
+}
+
+func (e *LockedError) Unwrap() error { return ErrLocked }
+
+// LockOptions tune Acquire.
+type LockOptions struct {
+	// Timeout is how long to wait for another holder's lock; 0: not at all.
+	Timeout time.Duration
+	// Lease is how long the lock outlives its holder's last renewal;
+	// default DefaultLease. It is renewed every third of it.
+	Lease time.Duration
+	// Poll is how often a held lock is tried again; default 250 ms.
+	Poll time.Duration
+}
+
+// DefaultLease is how long a crashed holder keeps the lock.
+const DefaultLease = 30 * time.Second
+
+// Lock is a held lock; its goroutine renews the lease until Release.
+type Lock struct {
+	s      *DB
+	info   LockInfo
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	stop   chan struct{}
+	done   chan struct{}
+}
+
+// Info describes the lock as it was taken.
+func (l *Lock) Info() LockInfo { return l.info }
+
+// Context is the Acquire context, cancelled with ErrLockLost (see
+// context.Cause) if the lock is lost: work under the lock stops when it is.
+func (l *Lock) Context() context.Context { return l.ctx }
+
+// Acquire takes connection's lock for h, waiting up to o.Timeout while
+// another holder keeps it (then a *LockedError). An expired lock, or one
+// whose holder was a process of this host that is gone, is taken over, and
+// its holder's running apply is marked crashed in the history.
+func (s *DB) Acquire(ctx context.Context, connection string, h Holder, o LockOptions) (*Lock, error) {
+	if o.Lease <= 0 {
+		o.Lease = DefaultLease
+	}
+	if o.Poll <= 0 {
+		o.Poll = 250 * time.Millisecond
+	}
+	id, err := newLockID()
+	if err != nil {
+		return nil, err
+	}
+	deadline := s.now().Add(o.Timeout)
+	for {
+		info, held, err := s.tryLock(ctx, connection, id, h, o.Lease)
+		if err != nil {
+			return nil, err
+		}
+		if !held {
+			lctx, cancel := context.WithCancelCause(ctx)
+			l := &Lock{s: s, info: info, ctx: lctx, cancel: cancel, stop: make(chan struct{}), done: make(chan struct{})}
+			go l.renew(o.Lease)
+			return l, nil
+		}
+		if !s.now().Before(deadline) {
+			return nil, &LockedError{Lock: info}
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("waiting for the lock of %s: %w", connection, ctx.Err())
+		case <-time.After(min(o.Poll, deadline.Sub(s.now()))):
+		}
+	}
+}
+
+// tryLock takes the lock if it is free or expired; held reports another
+// holder's, described by info.
+func (s *DB) tryLock(ctx context.Context, connection, id string, h Holder, lease time.Duration) (info LockInfo, held bool, err error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return info, false, fmt.Errorf("taking the lock: %w", err)
+	}
+	defer tx.Rollback()
+	cur, found, err := readLock(ctx, tx, `connection = ?`, connection)
+	if err != nil {
+		return info, false, err
+	}
+	now := s.now()
+	// A holder on this host whose process is gone crashed: its lock need
+	// not wait for the lease (a re-run right after a kill proceeds).
+	dead := found && cur.Host == h.Host && cur.PID != h.PID && processGone(cur.PID)
+	if found && now.Before(cur.Expires) && !dead {
+		return cur, true, nil
+	}
+	if found {
+		// Its holder stopped renewing: it crashed, or lost its host.
+		if _, err := tx.ExecContext(ctx, `UPDATE history SET outcome = ?, finished_at = ?, error = ? WHERE lock_id = ? AND outcome = ?`,
+			OutcomeCrashed, now.UnixMilli(), "its lock expired: the process stopped without finishing", cur.ID, OutcomeRunning); err != nil {
+			return info, false, fmt.Errorf("taking over an expired lock: %w", err)
+		}
+	}
+	info = LockInfo{ID: id, Connection: connection, Holder: h, Since: now, Expires: now.Add(lease)}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO locks (connection, id, operation, who, host, pid, acquired_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (connection) DO UPDATE SET id = excluded.id, operation = excluded.operation,
+		who = excluded.who, host = excluded.host, pid = excluded.pid, acquired_at = excluded.acquired_at, expires_at = excluded.expires_at`,
+		connection, id, h.Operation, h.Who, h.Host, h.PID, now.UnixMilli(), info.Expires.UnixMilli()); err != nil {
+		return info, false, fmt.Errorf("taking the lock: %w", err)
+	}
+	return info, false, tx.Commit()
+}
+
+func readLock(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, where string, arg any) (LockInfo, bool, error) {
+	var l LockInfo
+	var since, expires int64
+	err := q.QueryRowContext(ctx, `SELECT id, connection, operation, who, host, pid, acquired_at, expires_at FROM locks WHERE `+where, arg).
+		Scan(&l.ID, &l.Connection, &l.Operation, &l.Who, &l.Host, &l.PID, &since, &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return l, false, nil
+	}
+	if err != nil {
+		return l, false, fmt.Errorf("reading the lock: %w", err)
+	}
+	l.Since, l.Expires = time.UnixMilli(since), time.UnixMilli(expires)
+	return l, true, nil
+}
+
+// renew extends the lease every third of it until Release; when the row is
+// gone (force-unlock) or the lease ran out unrenewed, the lock is lost.
+func (l *Lock) renew(lease time.Duration) {
+	defer close(l.done)
+	expires := l.info.Expires
+	t := time.NewTicker(lease / 3)
+	defer t.Stop()
+	for {
+		select {
+		case <-l.stop:
+			return
+		case <-t.C:
+		}
+		now := l.s.now()
+		res, err := l.s.db.ExecContext(context.Background(), `UPDATE locks SET expires_at = ? WHERE id = ?`, now.Add(lease).UnixMilli(), l.info.ID)
+		if err == nil {
+			if n, _ := res.RowsAffected(); n == 0 {
+				l.cancel(ErrLockLost)
+				return
+			}
+			expires = now.Add(lease)
+			continue
+		}
+		if !now.Before(expires) {
+			l.cancel(ErrLockLost)
+			return
+		}
+	}
+}
+
+// Release stops the renewal and frees the lock (if it is still this one's).
+func (l *Lock) Release(ctx context.Context) error {
+	select {
+	case <-l.stop:
+		return nil // released already
+	default:
+	}
+	close(l.stop)
+	<-l.done
+	l.cancel(context.Canceled)
+	if _, err := l.s.db.ExecContext(ctx, `DELETE FROM locks WHERE id = ?`, l.info.ID); err != nil {
+		return fmt.Errorf("releasing the lock: %w", err)
+	}
+	return nil
+}
+
+// ForceUnlock releases the lock with that ID whoever holds it, for a holder
+// that is gone: its running history entry is marked abandoned. A holder that
+// is still running loses the lock at its next renewal and stops.
+func (s *DB) ForceUnlock(ctx context.Context, id string) (LockInfo, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return LockInfo{}, err
+	}
+	defer tx.Rollback()
+	l, found, err := readLock(ctx, tx, `id = ?`, id)
+	if err != nil {
+		return l, err
+	}
+	if !found {
+		return l, fmt.Errorf("no lock has the ID %q (it may have been released)", id)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM locks WHERE id = ?`, id); err != nil {
+		return l, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE history SET outcome = ?, finished_at = ?, error = ? WHERE lock_id = ? AND outcome = ?`,
+		OutcomeAbandoned, s.now().UnixMilli(), "its lock was released with force-unlock", id, OutcomeRunning); err != nil {
+		return l, err
+	}
+	return l, tx.Commit()
+}
+
+func newLockID() (string, error) {
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b), nil
+}
