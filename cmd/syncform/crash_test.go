@@ -3,12 +3,24 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"maps"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/syncform/syncform"
 	"github.com/syncform/syncform/providers/sandbox"
@@ -116,4 +128,179 @@ func run2(t *testing.T, args ...string) string {
 		t.Fatalf("syncform %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
 	return string(out)
+}
+
+// TestKillAtRandomPoints kills apply with SIGKILL at 20 points spread over
+// its whole run (each change, each back-fill's progress), on the quickstart
+// with a few thousand records, and runs apply again: each time the live
+// settings and every record's values end as an uninterrupted apply leaves
+// them, the plan has no changes, and every back-fill job succeeded exactly
+// as often as in the uninterrupted apply (none lost, none run twice).
+func TestKillAtRandomPoints(t *testing.T) {
+	if testing.Short() {
+		t.Skip("20 killed applies; run without -short")
+	}
+	ctx := context.Background()
+	base := t.TempDir()
+	if err := sandbox.Seed(ctx, filepath.Join(base, ".syncform", "sandbox.db"), sandbox.SeedOptions{Contacts: 2000, Companies: 6000, Deals: 1000, Seed: 5}); err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile(filepath.Join("..", "..", "examples", "quickstart", "main.hcl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(base, "main.hcl"), src, 0o644)
+
+	const trials = 20
+	ref := copyDir(t, base)
+	var stderr strings.Builder
+	cmd := exec.Command("syncform", "--chdir", ref, "apply", "--auto-approve")
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("the uninterrupted apply: %v\n%s", err, stderr.String())
+	}
+	lines := len(progress.FindAllString(stderr.String(), -1))
+	want := outcome(t, ref)
+	if len(want.jobs) < 3 || lines < trials {
+		t.Fatalf("the reference apply ran %d jobs and printed %d lines; the test needs more", len(want.jobs), lines)
+	}
+
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("seed %d; the uninterrupted apply prints %d progress lines and runs jobs %v", seed, lines, want.jobs)
+	rng := rand.New(rand.NewPCG(seed, 1))
+	points := make([]int, trials)
+	for i := range points {
+		// One point in each twentieth of the progress, at random within it.
+		lo, hi := i*lines/trials, (i+1)*lines/trials
+		points[i] = 1 + lo + rng.IntN(max(1, hi-lo))
+	}
+	for i, at := range points {
+		// And up to 20 ms after that line, to land between lines too.
+		delay := time.Duration(rng.IntN(20)) * time.Millisecond
+		t.Run(fmt.Sprintf("kill-%02d-at-progress-%d", i, at), func(t *testing.T) {
+			t.Parallel()
+			dir := copyDir(t, base)
+			cmd := exec.Command("syncform", "--chdir", dir, "apply", "--auto-approve")
+			cmd.Stdout = io.Discard
+			stderr, _ := cmd.StderrPipe()
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			sc := bufio.NewScanner(stderr)
+			seen := 0
+			var last string
+			for sc.Scan() {
+				if !progress.MatchString(sc.Text()) {
+					continue
+				}
+				if seen++; seen == at {
+					last = sc.Text()
+					time.Sleep(delay)
+					cmd.Process.Signal(syscall.SIGKILL)
+					break
+				}
+			}
+			io.Copy(io.Discard, stderr)
+			cmd.Wait()
+			if seen < at {
+				t.Logf("apply finished after %d progress lines, before the kill", seen)
+			} else {
+				t.Logf("killed %v after %q", delay, last)
+			}
+			run2(t, "--chdir", dir, "apply", "--auto-approve")
+			if out := run2(t, "--chdir", dir, "plan"); !strings.Contains(out, "No changes.") {
+				t.Fatalf("plan after the re-run:\n%s", out)
+			}
+			got := outcome(t, dir)
+			if d := cmp.Diff(want.jobs, got.jobs); d != "" {
+				t.Errorf("successful jobs per back-fill (-uninterrupted +killed and re-run):\n%s", d)
+			}
+			if got.settings != want.settings {
+				t.Error("the live settings differ from an uninterrupted apply's")
+			}
+			if got.values != want.values {
+				t.Error("the records' values differ from an uninterrupted apply's")
+			}
+		})
+	}
+}
+
+// progress matches apply's progress lines on stderr: a change done, a
+// back-fill started, advanced or finished.
+var progress = regexp.MustCompile(`(?m)^(\[\d+/\d+\] .*|\S+\.backfill\.\S+.*)$`)
+
+// applied is what an apply left: successful jobs per object and
+// direction, and digests of the live settings and of every record's values.
+type applied struct {
+	jobs             map[string]int
+	settings, values string
+}
+
+func outcome(t *testing.T, dir string) applied {
+	t.Helper()
+	ctx := context.Background()
+	sb, err := sandbox.Open(ctx, filepath.Join(dir, ".syncform", "sandbox.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	jobs, err := sb.Jobs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := applied{jobs: map[string]int{}}
+	for _, j := range jobs {
+		if j.State == syncform.JobSucceeded {
+			out.jobs[fmt.Sprintf("%s %s", j.Backfill.Object, j.Backfill.Direction)]++
+		}
+	}
+	snap, err := sb.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	settings, _ := json.Marshal([]any{snap.Sync, snap.Mappings, snap.Properties})
+	out.settings = fmt.Sprintf("%x", sha256.Sum256(settings))
+	h := sha256.New()
+	for _, o := range syncform.Objects() {
+		err := sb.Pairs(ctx, o, func(p sandbox.Pair) error {
+			fmt.Fprintf(h, "%s %d", o, p.HubSpotID)
+			for _, side := range []map[string]syncform.FieldValue{p.HubSpot, p.Salesforce} {
+				keys := slices.Sorted(maps.Keys(side))
+				for _, k := range keys {
+					fmt.Fprintf(h, " %s=%q", k, side[k].V)
+				}
+			}
+			h.Write([]byte("\n"))
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	out.values = fmt.Sprintf("%x", h.Sum(nil))
+	return out
+}
+
+// copyDir copies a configuration directory with its .syncform state.
+func copyDir(t *testing.T, from string) string {
+	t.Helper()
+	to := t.TempDir()
+	err := filepath.WalkDir(from, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, path)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(to, rel), 0o700)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(to, rel), b, 0o600)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return to
 }
