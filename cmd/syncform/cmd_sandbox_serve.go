@@ -50,7 +50,9 @@ func (a *app) sandboxServeCommand() *cobra.Command {
 	f.IntVar(&o.opts.RateLimit, "rate-limit", 0, "HubSpot requests accepted per rolling 10 seconds (0: no limit)")
 	f.IntVar(&o.opts.DailyLimit, "daily-limit", 0, "HubSpot requests accepted per UTC day (0: no limit)")
 	f.IntVar(&o.opts.SalesforceDailyLimit, "salesforce-daily-limit", server.DefaultSalesforceDailyLimit, "Salesforce API requests accepted per UTC day")
-	f.Float64Var(&o.opts.FaultRate, "fault-rate", 0, "share of requests, 0 to 1, that fail with a 5xx or a dropped connection")
+	f.Float64Var(&o.opts.FaultRate, "fault-rate", 0, "share of requests, 0 to 1, that fail with a 5xx, a 429 or a dropped connection")
+	f.Float64Var(&o.opts.TimeoutRate, "timeout-rate", 0, "share of requests, 0 to 1, served but never answered (the client times out)")
+	f.DurationVar(&o.opts.Hang, "hang", 30*time.Second, "how long an unanswered request holds its connection")
 	f.Uint64Var(&o.faultSeed, "fault-seed", 0, "seed of the injected faults (0: a random one)")
 	return cmd
 }
@@ -64,6 +66,9 @@ func (a *app) serveSandbox(ctx context.Context, o serveOptions) error {
 	}
 	if o.opts.FaultRate < 0 || o.opts.FaultRate > 1 {
 		return usagef("--fault-rate %g: want a share from 0 to 1", o.opts.FaultRate)
+	}
+	if o.opts.TimeoutRate < 0 || o.opts.TimeoutRate > 1 {
+		return usagef("--timeout-rate %g: want a share from 0 to 1", o.opts.TimeoutRate)
 	}
 	token, _ := a.lookupEnv(sandboxTokenEnv)
 	if token == "" {

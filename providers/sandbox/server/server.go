@@ -38,6 +38,12 @@ type Options struct {
 	// error shape, a third HubSpot's ten-second 429 with Retry-After (a 503
 	// on the other APIs), a third lose their connection with no response.
 	FaultRate float64
+	// TimeoutRate, from 0 to 1, is the share of requests that are served
+	// (their effect happens) but whose answer never comes: the server holds
+	// the response for Hang (default 30 s) or until the client gives up,
+	// then drops the connection, as a request timing out in flight would.
+	TimeoutRate float64
+	Hang        time.Duration
 	// Rand draws the faults; nil means a randomly seeded source. A fixed
 	// seed makes the same sequence of requests fail the same way.
 	Rand rand.Source
@@ -167,8 +173,39 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if s.timesOut() {
+		s.mux.ServeHTTP(discard{header: http.Header{}}, r)
+		hang := s.opts.Hang
+		if hang <= 0 {
+			hang = 30 * time.Second
+		}
+		t := time.NewTimer(hang)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+		}
+		panic(http.ErrAbortHandler) // the connection closes with no answer
+	}
 	s.mux.ServeHTTP(w, r)
 }
+
+// timesOut draws whether this request's answer is lost (TimeoutRate).
+func (s *server) timesOut() bool {
+	if s.opts.TimeoutRate <= 0 {
+		return false
+	}
+	s.faultMu.Lock()
+	defer s.faultMu.Unlock()
+	return s.rand.Float64() < s.opts.TimeoutRate
+}
+
+// discard is a ResponseWriter whose answer goes nowhere.
+type discard struct{ header http.Header }
+
+func (d discard) Header() http.Header         { return d.header }
+func (d discard) Write(b []byte) (int, error) { return len(b), nil }
+func (d discard) WriteHeader(int)             {}
 
 func (s *server) sfUsage(used int) string {
 	return "api-usage=" + itoa(used) + "/" + itoa(s.sfLimit.limit)
