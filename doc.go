@@ -1,7 +1,7 @@
 // Package syncform is the domain vocabulary of the HubSpot–Salesforce connector
 // as syncform sees it: objects, sync rules, field types and their compatibility,
 // Salesforce IDs, properties, mappings, the live snapshot, the back-fill jobs,
-// and the Provider and Backfiller interfaces through which every live system is
+// and the Provider, BatchApplier and Backfiller interfaces through which every live system is
 // read and changed.
 //
 // It owns the facts of the connector (the standard mappings, the type table, the

@@ -45,6 +45,10 @@ type Options struct {
 	Targets []string
 }
 
+// FinishGrace is how long a batch in flight may go on after its apply is
+// cancelled.
+const FinishGrace = 10 * time.Second
+
 // Result is what an apply did.
 type Result struct {
 	// Applied are the actions the provider carried out.
@@ -109,8 +113,8 @@ func journalBackfills(ctx context.Context, plan *planner.Result, opts Options, c
 // were applied, the ones after it were not, and its batch-mates may have
 // been. Because every provider write is idempotent and the next run re-plans
 // from live state, running again converges. Cancelling ctx stops it between
-// batches: a batch in flight finishes and is recorded, so an interrupted
-// apply never leaves a change half made or made and unrecorded.
+// batches: a batch in flight finishes (within FinishGrace) and is
+// recorded, so an interrupted apply leaves no change made and unrecorded.
 func Apply(ctx context.Context, p syncform.Provider, plan *planner.Result, opts Options) (*Result, error) {
 	res := &Result{}
 	bf, canBackfill := p.(syncform.Backfiller)
@@ -172,13 +176,33 @@ func applyBatch(ctx context.Context, p syncform.Provider, ba syncform.BatchAppli
 			opts.Progress(events[k])
 		}
 	}
-	// The batch finishes even when ctx is cancelled meanwhile (the
-	// provider's own timeouts bound it).
-	wctx := context.WithoutCancel(ctx)
+	// The batch finishes even when ctx is cancelled meanwhile, within
+	// FinishGrace: enough for the request in flight, not for a long run of
+	// retries against a failing API.
+	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	finished := make(chan struct{})
+	defer close(finished)
+	go func() {
+		select {
+		case <-ctx.Done():
+		case <-finished:
+			return
+		}
+		t := time.NewTimer(FinishGrace)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			cancel()
+		case <-finished:
+		}
+	}()
 	var errs []error
 	if len(idx) == 1 {
 		errs = []error{p.Apply(wctx, changes[0])}
 	} else if errs = ba.ApplyBatch(wctx, changes); len(errs) != len(changes) {
+		// A provider bug: which changes were made is unknown, so none is
+		// recorded; the next plan reads what is live.
 		return &ActionError{Action: first, Err: fmt.Errorf("the provider answered %d results for a batch of %d changes", len(errs), len(changes))}
 	}
 	var failed *ActionError

@@ -1,7 +1,9 @@
 // Package reconciler reads the live state a plan needs (Observe, PlanLive) and
 // carries a plan out against a live connection through the syncform.Provider
-// interface: in the plan's order, one action at a time, stopping at the first
-// failure, then the back-fill jobs.
+// interface: in the plan's order, consecutive changes of one kind in batches
+// where the provider takes them (syncform.BatchApplier), stopping after the
+// first failed batch, then the back-fill jobs. ApplyLocked does so under the
+// connection's lock and records the apply in the history.
 //
 // Reconciliation is level-based: callers read the live state, plan, and hand
 // the plan here, so a re-run after any failure re-plans from what is live and

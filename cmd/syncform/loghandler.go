@@ -30,6 +30,9 @@ func (h *lineHandler) Handle(_ context.Context, r slog.Record) error {
 	add := func(a slog.Attr) bool {
 		v := a.Value.Resolve().String()
 		if strings.Contains(v, "\n") {
+			if a.Key != "diagnostics" { // diagnostics speak for themselves
+				fmt.Fprintf(&blocks, "  %s:\n", a.Key)
+			}
 			fmt.Fprintf(&blocks, "  %s\n", strings.ReplaceAll(v, "\n", "\n  "))
 			return true
 		}

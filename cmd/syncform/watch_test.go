@@ -105,9 +105,11 @@ func TestLineHandler(t *testing.T) {
 	log := a.logger(logAuto)
 	log.Info("cycle", "trigger", "file", "changes", 3, "err", "two words")
 	log.Warn("the plan has warnings", "diagnostics", "Warning: x\n\n  on main.hcl line 1")
+	log.Error("cycle failed", "err", "first\nsecond")
 	got := regexp.MustCompile(`(?m)^\d\d:\d\d:\d\d `).ReplaceAllString(b.String(), "T ")
 	want := "T INFO  cycle trigger=file changes=3 err=\"two words\"\n" +
-		"T WARN  the plan has warnings\n  Warning: x\n  \n    on main.hcl line 1\n"
+		"T WARN  the plan has warnings\n  Warning: x\n  \n    on main.hcl line 1\n" +
+		"T ERROR cycle failed\n  err:\n  first\n  second\n"
 	if got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}

@@ -56,7 +56,7 @@ func (p *Provider) applyProperty(ctx context.Context, c sf.Change) error {
 			return err
 		}
 		cur, found, gerr := p.property(ctx, c.Object, c.Name)
-		if gerr != nil || !found || !cur.SameSettings(want) || !sameOptions(cur.Options, want.Options) {
+		if gerr != nil || !found || !sameProperty(cur, want) {
 			return err
 		}
 		return nil

@@ -117,12 +117,27 @@ func (p *Provider) batchProperties(ctx context.Context, cs []sf.Change) []error 
 		}
 	}
 	failed := failures(ans.Errors, "name")
+	// Conflicts are read back in one batch/read: done where the existing
+	// property is the one asked for.
+	var names []string
+	for _, c := range cs {
+		if conflict[c.Name] {
+			names = append(names, c.Name)
+		}
+	}
+	existing, rerr := p.readProperties(ctx, o, names)
 	errs := make([]error, len(cs))
 	for i, c := range cs {
 		switch {
 		case created[c.Name]:
+		case conflict[c.Name] && rerr != nil:
+			errs[i] = rerr
 		case conflict[c.Name]:
-			errs[i] = p.sameAsAsked(ctx, c, failed[c.Name])
+			want := *c.Property
+			want.Object, want.Name = o, c.Name
+			if cur, ok := existing[c.Name]; !ok || !sameProperty(cur, want) {
+				errs[i] = failed[c.Name]
+			}
 		case failed[c.Name] != nil:
 			errs[i] = failed[c.Name]
 		default:
@@ -132,19 +147,31 @@ func (p *Provider) batchProperties(ctx context.Context, cs []sf.Change) []error 
 	return errs
 }
 
-// sameAsAsked resolves a create's conflict: done when the existing property
-// has the settings asked for, else conflict.
-func (p *Provider) sameAsAsked(ctx context.Context, c sf.Change, conflict error) error {
-	want := *c.Property
-	want.Object, want.Name = c.Object, c.Name
-	cur, found, err := p.property(ctx, c.Object, c.Name)
-	switch {
-	case err != nil:
-		return err
-	case found && cur.SameSettings(want) && sameOptions(cur.Options, want.Options):
-		return nil
+// readProperties reads named properties of o in one batch/read request
+// (none for no names); missing ones are left out.
+func (p *Provider) readProperties(ctx context.Context, o sf.Object, names []string) (map[string]sf.Property, error) {
+	out := map[string]sf.Property{}
+	if len(names) == 0 {
+		return out, nil
 	}
-	return conflict
+	inputs := make([]map[string]string, len(names))
+	for i, n := range names {
+		inputs[i] = map[string]string{"name": n}
+	}
+	var ans batchAnswer[apiwire.Property]
+	if _, err := p.c.do(ctx, p.hubspot("POST", "/crm/v3/properties/"+url.PathEscape(string(o))+"/batch/read", map[string]any{"inputs": inputs}, true), &ans); err != nil {
+		return nil, err
+	}
+	for _, hp := range ans.Results {
+		prop, _ := hp.Domain(o)
+		out[hp.Name] = prop
+	}
+	return out, nil
+}
+
+// sameProperty: an existing property is the one a create asked for.
+func sameProperty(cur, want sf.Property) bool {
+	return cur.SameSettings(want) && sameOptions(cur.Options, want.Options)
 }
 
 // batchMappings creates, updates or deletes mappings of one object through
@@ -172,9 +199,20 @@ func (p *Provider) batchMappings(ctx context.Context, cs []sf.Change) []error {
 		return fill(len(cs), err)
 	}
 	failed := failures(ans.Errors, "property")
+	answered := map[string]bool{}
+	for _, r := range ans.Results {
+		answered[r.Property] = true
+	}
 	errs := make([]error, len(cs))
 	for i, c := range cs {
-		errs[i] = failed[c.Name]
+		switch {
+		case failed[c.Name] != nil:
+			errs[i] = failed[c.Name]
+		case cs[0].Op != sf.OpDelete && !answered[c.Name]:
+			// A create or update is done only when the answer shows it;
+			// an archive answers no results.
+			errs[i] = fmt.Errorf("%w: the batch answer does not mention the mapping", sf.ErrUnavailable)
+		}
 	}
 	return errs
 }

@@ -832,3 +832,45 @@ func TestApplyBatchMatchesInProcess(t *testing.T) {
 		}
 	}
 }
+
+// TestBatchAnswersMustNameEveryInput: an answer that leaves an input out
+// of both its results and its errors does not count that input as done.
+func TestBatchAnswersMustNameEveryInput(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		status int
+		body   string
+		op     sf.Op
+		want   []bool // done per change
+	}{
+		{"create: one answered, one not", 207, `{"results":[{"property":"a"}],"errors":[{"category":"VALIDATION_ERROR","message":"x"}]}`, sf.OpCreate, []bool{true, false}},
+		{"update: nothing answered", 200, `{"results":[]}`, sf.OpUpdate, []bool{false, false}},
+		{"create: both answered", 201, `{"results":[{"property":"a"},{"property":"b"}]}`, sf.OpCreate, []bool{true, true}},
+		{"archive: no content", 204, ``, sf.OpDelete, []bool{true, true}},
+		{"archive: one named failure", 207, `{"errors":[{"category":"VALIDATION_ERROR","message":"standard","context":{"property":["b"]}}]}`, sf.OpDelete, []bool{true, false}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(tc.status)
+				w.Write([]byte(tc.body))
+			}))
+			defer srv.Close()
+			p := newProvider(t, config(srv.URL, srv.URL))
+			var cs []sf.Change
+			for _, n := range []string{"a", "b"} {
+				c := sf.Change{Op: tc.op, Resource: sf.ResourceMapping, Object: sf.Contacts, Name: n}
+				if tc.op != sf.OpDelete {
+					c.Mapping = &sf.Mapping{Object: sf.Contacts, Property: n, SalesforceField: n + "__c", Rule: sf.TwoWay}
+				}
+				cs = append(cs, c)
+			}
+			errs := p.ApplyBatch(context.Background(), cs)
+			for i, err := range errs {
+				if (err == nil) != tc.want[i] {
+					t.Errorf("%s: %v; want done %v", cs[i].Name, err, tc.want[i])
+				}
+			}
+		})
+	}
+}

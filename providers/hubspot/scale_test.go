@@ -109,6 +109,9 @@ func TestApplyManyInBatches(t *testing.T) {
 	hsURL, sfURL := serve(t, sb, server.Options{RateLimit: rate, Now: clock.Now})
 	c := config(hsURL, sfURL)
 	c.RateLimit = rate
+	// The served sandbox takes seconds for a batch under -race; a timeout
+	// would turn the test into one about retries.
+	c.Timeout = 2 * time.Minute
 	p := newProvider(t, c)
 	p.c.now, p.c.sleep = clock.Now, clock.Sleep
 

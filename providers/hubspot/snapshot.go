@@ -277,7 +277,7 @@ func (p *Provider) segments(ctx context.Context) ([]sf.Segment, error) {
 		}
 		// An offset that does not advance would page forever.
 		if page.Offset <= offset {
-			return nil, fmt.Errorf("POST /crm/v3/lists/search: the next page's offset %d does not advance past %d", page.Offset, offset)
+			return nil, fmt.Errorf("POST /crm/v3/lists/search: %w: the next page's offset %d does not advance past %d", sf.ErrUnavailable, page.Offset, offset)
 		}
 		offset = page.Offset
 	}

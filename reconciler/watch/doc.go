@@ -20,5 +20,10 @@
 // Run owns every goroutine it starts (the fsnotify reader, the metrics
 // server) and stops them before it returns. Cancelling its context stops the
 // loop after the cycle in progress; an apply in progress finishes its
-// current change (reconciler.Apply), so the journal stays consistent.
+// batch in flight (reconciler.Apply) and a running back-fill job is left to
+// the journal, which resumes it, so nothing is lost or done twice.
+//
+// The live connection (the provider and the journal) stays open across
+// cycles, so a provider's rate limiter and caches last; it is reopened when
+// the configuration changes or after a failed cycle.
 package watch

@@ -18,6 +18,7 @@ type Metrics struct {
 	applies      int
 	failures     int
 	configErrors int
+	refused      int
 	drift        int
 	lastSuccess  time.Time
 	pending      int
@@ -42,23 +43,26 @@ func (m *Metrics) record(c Cycle) {
 		m.applies++
 	case OutcomeFailed:
 		m.failures++
+	case OutcomeRefused:
+		m.refused++
 	}
 	switch c.Outcome {
-	case OutcomeConverged, OutcomePending, OutcomeApplied, OutcomeHeld:
+	case OutcomeConverged, OutcomePending, OutcomeApplied:
 		m.lastSuccess = c.End
 		fallthrough
-	case OutcomeRefused:
+	case OutcomeHeld:
 		m.pending = c.Pending
 	}
 }
 
 // Snapshot is a copy of the counters, for tests and logs.
 type Snapshot struct {
-	Cycles                                 map[Trigger]int
-	Applies, Failures, ConfigErrors, Drift int
-	Pending                                int
-	LastSuccess                            time.Time
-	LastOutcome                            Outcome
+	Cycles                                   map[Trigger]int
+	Applies, Failures, ConfigErrors, Refused int
+	Drift                                    int
+	Pending                                  int
+	LastSuccess                              time.Time
+	LastOutcome                              Outcome
 }
 
 // Snapshot returns the counters now.
@@ -69,7 +73,7 @@ func (m *Metrics) Snapshot() Snapshot {
 	for k, v := range m.cycles {
 		cycles[k] = v
 	}
-	return Snapshot{Cycles: cycles, Applies: m.applies, Failures: m.failures, ConfigErrors: m.configErrors,
+	return Snapshot{Cycles: cycles, Applies: m.applies, Failures: m.failures, ConfigErrors: m.configErrors, Refused: m.refused,
 		Drift: m.drift, Pending: m.pending, LastSuccess: m.lastSuccess, LastOutcome: m.lastOutcome}
 }
 
@@ -124,9 +128,10 @@ func (m *Metrics) write(w io.Writer) {
 		{"syncform_watch_applies_total", "counter", "Applies that completed.", float64(s.Applies)},
 		{"syncform_watch_failures_total", "counter", "Cycles that failed to read the live connection, plan or apply.", float64(s.Failures)},
 		{"syncform_watch_config_errors_total", "counter", "Cycles whose configuration did not load (the last good one stayed in force).", float64(s.ConfigErrors)},
+		{"syncform_watch_refused_total", "counter", "Cycles whose plan had errors, so nothing was applied.", float64(s.Refused)},
 		{"syncform_watch_drift_total", "counter", "Changes planned to undo settings changed outside the configuration, counted at every cycle that finds them.", float64(s.Drift)},
 		{"syncform_watch_pending_changes", "gauge", "Actions the last plan held.", float64(s.Pending)},
-		{"syncform_watch_last_success_timestamp_seconds", "gauge", "When a cycle last succeeded (Unix time; 0 before any).", unix(s.LastSuccess)},
+		{"syncform_watch_last_success_timestamp_seconds", "gauge", "When a cycle last planned without error and, if it applied, applied (Unix time; 0 before any).", unix(s.LastSuccess)},
 	} {
 		metric(c.name, c.typ, c.help)
 		fmt.Fprintf(w, "%s %g\n", c.name, c.v)

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -70,7 +71,7 @@ type Options struct {
 	// Metrics, when set, is updated after every cycle.
 	Metrics *Metrics
 	// Listener, when set, serves Metrics' /metrics and /healthz until Run
-	// returns.
+	// returns; Run closes it.
 	Listener net.Listener
 }
 
@@ -104,6 +105,9 @@ const (
 	OutcomeRefused   Outcome = "refused" // the plan has error diagnostics: nothing applied
 	OutcomeInvalid   Outcome = "invalid" // the configuration does not load, and none did before
 	OutcomeFailed    Outcome = "failed"  // reading, planning or applying failed
+	// OutcomeInterrupted: stopped (SIGINT, SIGTERM) in the middle; not a
+	// failure, and the journal resumes what was left.
+	OutcomeInterrupted Outcome = "interrupted"
 )
 
 // Cycle is what one cycle did.
@@ -130,6 +134,9 @@ func Run(ctx context.Context, o Options) error {
 	o.defaults()
 	w, err := newWatcher(o)
 	if err != nil {
+		if o.Listener != nil {
+			o.Listener.Close()
+		}
 		return err
 	}
 	defer w.fs.Close()
@@ -187,15 +194,27 @@ type watcher struct {
 	dir   string          // absolute
 	files map[string]bool // absolute paths of the variable files
 
+	dirs []string // the watched directories
+	// watched are the directories as watched; nil for one that is gone.
+	watched map[string]os.FileInfo
+
 	good *config.Config // the last configuration that loaded
-	// applied are the (configuration, live) keys applied already;
-	// failures counts consecutive failed cycles, retryAt when the next
-	// may apply.
-	applied  map[string]bool
-	failures int
-	retryAt  time.Time
-	retryIn  time.Duration // set by a failed cycle: arm the retry timer
-	warnings string        // the last plan's warnings, rendered
+	// session is kept across cycles, so a provider's rate limiter and
+	// caches last; it is reopened when the configuration changes or a
+	// cycle failed.
+	session    *Session
+	sessionKey string
+	// applied is the (configuration, live) key an apply left: while the
+	// live state is still that and still plans changes (manual steps, or
+	// changes the live system does not keep), applying again would loop.
+	// failedKey is the key whose apply failed, held until retryAt;
+	// failures counts consecutive failed cycles.
+	applied   string
+	failedKey string
+	failures  int
+	retryAt   time.Time
+	retryIn   time.Duration // set by a failed cycle: arm the retry timer
+	warnings  string        // the last plan's warnings, rendered
 }
 
 func newWatcher(o Options) (*watcher, error) {
@@ -203,7 +222,7 @@ func newWatcher(o Options) (*watcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &watcher{o: o, dir: dir, files: map[string]bool{}, applied: map[string]bool{}}
+	w := &watcher{o: o, dir: dir, files: map[string]bool{}, watched: map[string]os.FileInfo{}}
 	dirs := []string{dir}
 	for _, f := range o.Files {
 		abs, err := filepath.Abs(f)
@@ -218,24 +237,59 @@ func newWatcher(o Options) (*watcher, error) {
 	if w.fs, err = fsnotify.NewWatcher(); err != nil {
 		return nil, fmt.Errorf("watching the configuration: %w", err)
 	}
+	w.dirs = dirs
 	for _, d := range dirs {
 		// Directories, not files: an editor that saves by writing a new
 		// file and renaming it over the old one would end a file watch.
-		if err := w.fs.Add(d); err != nil {
+		fi, err := os.Stat(d)
+		if err == nil {
+			err = w.fs.Add(d)
+		}
+		if err != nil {
 			w.fs.Close()
 			return nil, fmt.Errorf("watching %s: %w", d, err)
 		}
+		w.watched[d] = fi
 	}
 	return w, nil
+}
+
+// rewatch looks after the watched directories: one removed, or replaced
+// by another of its name (a checkout, a deploy), has lost its watch; it is
+// watched again once it exists. It reports whether it added one back, which
+// means files may have changed unseen.
+func (w *watcher) rewatch() bool {
+	added := false
+	for _, d := range w.dirs {
+		fi, err := os.Stat(d)
+		if was := w.watched[d]; was != nil && err == nil && os.SameFile(fi, was) {
+			continue
+		}
+		if w.watched[d] != nil {
+			w.fs.Remove(d) // may be gone already
+			w.watched[d] = nil
+			w.o.Log.Warn("a watched directory is gone; looking for it every second", "dir", d)
+		}
+		if err == nil && w.fs.Add(d) == nil {
+			w.watched[d] = fi
+			w.o.Log.Info("watching again", "dir", d)
+			added = true
+		}
+	}
+	return added
 }
 
 func (w *watcher) loop(ctx context.Context) error {
 	debounce := stoppedTimer()
 	retry := stoppedTimer()
 	interval := time.NewTimer(w.nextInterval())
+	// A removed directory is looked for again every second.
+	rewatch := time.NewTicker(time.Second)
 	defer debounce.Stop()
 	defer retry.Stop()
 	defer interval.Stop()
+	defer rewatch.Stop()
+	defer w.closeSession()
 	w.o.Log.Info("watching", "dir", w.o.Dir, "apply", w.o.Apply, "interval", w.o.Interval.String(), "debounce", w.o.Debounce.String())
 	w.cycle(ctx, TriggerStart)
 	for {
@@ -261,6 +315,10 @@ func (w *watcher) loop(ctx context.Context) error {
 			// An overflow loses events: plan anyway, as if a file changed.
 			w.o.Log.Warn("file watcher", "err", err)
 			debounce.Reset(w.o.Debounce)
+		case <-rewatch.C:
+			if w.rewatch() {
+				debounce.Reset(w.o.Debounce)
+			}
 		case <-debounce.C:
 			w.cycle(ctx, TriggerFile)
 		case <-interval.C:
@@ -292,7 +350,15 @@ func (w *watcher) relevant(ev fsnotify.Event) bool {
 		return true
 	}
 	base := filepath.Base(abs)
-	return filepath.Dir(abs) == w.dir && filepath.Ext(base) == ".hcl" && !strings.HasPrefix(base, ".")
+	if filepath.Dir(abs) != w.dir {
+		return false
+	}
+	// A Kubernetes volume swaps its files in at once by renaming the
+	// ..data link.
+	if base == "..data" {
+		return true
+	}
+	return filepath.Ext(base) == ".hcl" && !strings.HasPrefix(base, ".")
 }
 
 func (w *watcher) nextInterval() time.Duration {
@@ -319,8 +385,9 @@ func (w *watcher) cycle(ctx context.Context, t Trigger) {
 		w.failures++
 		w.retryIn = w.backoff(w.failures)
 		w.retryAt = c.End.Add(w.retryIn)
+		w.closeSession() // it may be what failed
 	case OutcomeConverged, OutcomeApplied, OutcomePending:
-		w.failures, w.retryAt = 0, time.Time{}
+		w.failures, w.retryAt, w.failedKey = 0, time.Time{}, ""
 	}
 	w.o.Metrics.record(c)
 	w.log(c)
@@ -344,6 +411,9 @@ func (w *watcher) log(c Cycle) {
 		w.o.Log.Error("cycle failed", attrs...)
 	case OutcomeRefused, OutcomeInvalid:
 		w.o.Log.Warn("cycle refused", attrs...)
+	case OutcomeInterrupted:
+		attrs = append(attrs, "err", c.Err.Error())
+		w.o.Log.Info("cycle interrupted; the next run resumes", attrs...)
 	default:
 		if c.ConfigError {
 			attrs = append(attrs, "config", "last good")
@@ -366,12 +436,11 @@ func (w *watcher) run(ctx context.Context, c *Cycle) {
 	} else {
 		w.good = cfg
 	}
-	s, err := w.o.Open(ctx, cfg)
+	s, err := w.open(ctx, cfg)
 	if err != nil {
 		c.Outcome, c.Err = OutcomeFailed, err
 		return
 	}
-	defer s.Close()
 	var lock *state.Lock
 	if w.o.Apply {
 		if lock, err = s.Journal.Acquire(ctx, s.Connection, w.o.Holder, state.LockOptions{Timeout: w.o.LockTimeout}); err != nil {
@@ -386,6 +455,7 @@ func (w *watcher) run(ctx context.Context, c *Cycle) {
 		return
 	}
 	if pdiags.HasErrors() {
+		// No plan: the pending-changes gauge keeps its last value.
 		w.o.Log.Error("the plan has errors; nothing is applied", "diagnostics", render(cfg, pdiags))
 		c.Outcome = OutcomeRefused
 		return
@@ -415,13 +485,12 @@ func (w *watcher) run(ctx context.Context, c *Cycle) {
 	}
 	key := stateKey(cfg, live)
 	switch {
-	case w.applied[key]:
-		// Applied already, and the same live state still plans changes
-		// (manual steps, or changes the live system does not keep):
-		// applying again would loop.
+	case key == w.applied:
 		c.Outcome = OutcomeHeld
 		return
-	case !w.retryAt.IsZero() && time.Now().Before(w.retryAt):
+	case key == w.failedKey && time.Now().Before(w.retryAt):
+		// Another cycle before the retry is due: the same state fails
+		// the same way. A new state (an edit, say) is applied at once.
 		c.Outcome = OutcomeHeld
 		return
 	}
@@ -436,15 +505,46 @@ func (w *watcher) run(ctx context.Context, c *Cycle) {
 			w.o.Log.Warn("manual steps; the next plan verifies them", "steps", addresses(res.Runbook))
 		}
 	}
-	if err != nil {
-		c.Outcome, c.Err = OutcomeFailed, err
+	switch {
+	case err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled):
+		c.Outcome, c.Err = OutcomeInterrupted, err
 		return
+	case err != nil:
+		c.Outcome, c.Err, w.failedKey = OutcomeFailed, err, key
+		return
+	case c.Applied+c.Backfilled == 0:
+		// Only manual steps: a person's to do.
+		c.Outcome = OutcomePending
+	default:
+		c.Outcome = OutcomeApplied
 	}
-	if len(w.applied) > 1024 {
-		clear(w.applied)
+	// Hold only while the live state is what this apply left (read as a
+	// plan reads it, looked-up values included).
+	if after, err := reconciler.Observe(ctx, s.Provider, cfg); err == nil {
+		w.applied = stateKey(cfg, after)
 	}
-	w.applied[key] = true
-	c.Outcome = OutcomeApplied
+}
+
+// open returns the session for cfg, reusing the last one while the
+// configuration is the same.
+func (w *watcher) open(ctx context.Context, cfg *config.Config) (*Session, error) {
+	if w.session != nil && w.sessionKey == cfg.Digest() {
+		return w.session, nil
+	}
+	w.closeSession()
+	s, err := w.o.Open(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	w.session, w.sessionKey = s, cfg.Digest()
+	return s, nil
+}
+
+func (w *watcher) closeSession() {
+	if w.session != nil {
+		w.session.Close()
+		w.session = nil
+	}
 }
 
 // stateKey identifies a configuration and the live state it was planned
