@@ -212,6 +212,9 @@ func runBatch(ctx context.Context, bf syncform.Backfiller, opts Options, e *stat
 			e.JobKey, e.JobID = "", ""
 		}
 	}
+	// A key journalled by an earlier run whose job id was not: the job may
+	// have started (StartBackfill finds it by the key) and failed since.
+	resumed := e.JobKey != ""
 	if e.JobKey == "" {
 		e.JobKey = newKey()
 		if err := j.Starting(ctx, e.ID, e.JobKey); err != nil {
@@ -232,6 +235,20 @@ func runBatch(ctx context.Context, bf syncform.Backfiller, opts Options, e *stat
 	st, err := bf.StartBackfill(ctx, job)
 	if err != nil {
 		return fmt.Errorf("starting %s batch %d: %w", e.Address, batch+1, err)
+	}
+	if resumed && st.State == syncform.JobFailed {
+		// That earlier run's job failed (its process was killed, say):
+		// start the batch afresh under a new key, as above.
+		if temp != "" {
+			if err := bf.DeleteSegment(ctx, temp); err != nil {
+				return fmt.Errorf("removing the temporary segment of a failed batch: %w", err)
+			}
+		}
+		if err := j.Retry(ctx, e.ID, st.Error); err != nil {
+			return err
+		}
+		e.JobKey, e.JobID = "", ""
+		return runBatch(ctx, bf, opts, e, batch)
 	}
 	if err := j.Started(ctx, e.ID, st.ID); err != nil {
 		return err
