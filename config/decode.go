@@ -61,7 +61,12 @@ func (l *loader) connection(blocks hcl.Blocks, ctx *hcl.EvalContext) Connection 
 			}
 		}
 		if a, ok := content.Attributes["sandbox"]; ok {
-			if v, ok := l.str(a, ctx); ok {
+			if v, ok := l.str(a, ctx); ok && v == "" {
+				// Caught here, where it can be pointed at: opening "" fails
+				// later with no position.
+				l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Empty sandbox path",
+					Detail: "sandbox names the sandbox file; leave it out for the default, " + DefaultSandboxPath + ".", Subject: a.Expr.Range().Ptr()})
+			} else if ok {
 				c.Sandbox = v
 			}
 		}

@@ -11,6 +11,9 @@ import (
 // would happily re-indent a broken file into something harder to repair.
 // filename only names the file in the diagnostics.
 func Format(filename string, src []byte) ([]byte, hcl.Diagnostics) {
+	if d := checkNesting(src, filename); d != nil {
+		return src, hcl.Diagnostics{d}
+	}
 	if _, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos); diags.HasErrors() {
 		return src, diags
 	}

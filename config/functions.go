@@ -2,9 +2,12 @@ package config
 
 import (
 	"fmt"
+	"math/big"
 	"strings"
 
+	"github.com/agext/levenshtein"
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
@@ -15,15 +18,22 @@ import (
 const sensitiveMark = "sensitive"
 
 // evalContext is the scope of every expression: var.*, local.* and the
-// function table.
+// function table. var and local live in two contexts, parent and child,
+// because HCL suggests a name for an unknown variable from the first close
+// one it meets, walking each context's map: with both in one map, "cal"
+// was "Did you mean "var"?" on one run and "local" on the next.
 func evalContext(vars, locals map[string]cty.Value, opts Options, read map[string]bool) *hcl.EvalContext {
-	return &hcl.EvalContext{
-		Variables: map[string]cty.Value{
-			"var":   objectOf(vars),
-			"local": objectOf(locals),
-		},
+	return withLocals(&hcl.EvalContext{
+		Variables: map[string]cty.Value{"var": objectOf(vars)},
 		Functions: functions(opts, read),
-	}
+	}, locals)
+}
+
+// withLocals is the scope of root (var.* and the functions) with locals.
+func withLocals(root *hcl.EvalContext, locals map[string]cty.Value) *hcl.EvalContext {
+	ctx := root.NewChild()
+	ctx.Variables = map[string]cty.Value{"local": objectOf(locals)}
+	return ctx
 }
 
 func objectOf(m map[string]cty.Value) cty.Value {
@@ -40,7 +50,7 @@ func functions(opts Options, read map[string]bool) map[string]function.Function 
 		"abs": stdlib.AbsoluteFunc, "ceil": stdlib.CeilFunc, "floor": stdlib.FloorFunc,
 		"max": stdlib.MaxFunc, "min": stdlib.MinFunc, "parseint": stdlib.ParseIntFunc,
 		"chomp": stdlib.ChompFunc, "format": stdlib.FormatFunc, "formatlist": stdlib.FormatListFunc,
-		"indent": stdlib.IndentFunc, "join": stdlib.JoinFunc, "lower": stdlib.LowerFunc,
+		"indent": indentFunc, "join": stdlib.JoinFunc, "lower": stdlib.LowerFunc,
 		"upper": stdlib.UpperFunc, "replace": stdlib.ReplaceFunc, "regex": stdlib.RegexFunc,
 		"regexall": stdlib.RegexAllFunc, "regex_replace": stdlib.RegexReplaceFunc,
 		"split": stdlib.SplitFunc, "strlen": stdlib.StrlenFunc, "substr": stdlib.SubstrFunc,
@@ -51,7 +61,7 @@ func functions(opts Options, read map[string]bool) map[string]function.Function 
 		"distinct": stdlib.DistinctFunc, "element": stdlib.ElementFunc, "flatten": stdlib.FlattenFunc,
 		"index": stdlib.IndexFunc, "keys": stdlib.KeysFunc, "length": stdlib.LengthFunc,
 		"lookup": stdlib.LookupFunc, "merge": stdlib.MergeFunc, "range": stdlib.RangeFunc,
-		"setintersection": stdlib.SetIntersectionFunc, "setproduct": stdlib.SetProductFunc,
+		"setintersection": stdlib.SetIntersectionFunc, "setproduct": setProductFunc,
 		"setsubtract": stdlib.SetSubtractFunc, "setunion": stdlib.SetUnionFunc, "slice": stdlib.SliceFunc,
 		"sort": stdlib.SortFunc, "values": stdlib.ValuesFunc, "zipmap": stdlib.ZipmapFunc,
 		"jsonencode": stdlib.JSONEncodeFunc, "jsondecode": stdlib.JSONDecodeFunc, "csvdecode": stdlib.CSVDecodeFunc,
@@ -101,4 +111,92 @@ func stringPredicate(arg string, f func(s, x string) bool) function.Function {
 			return cty.BoolVal(f(args[0].AsString(), args[1].AsString())), nil
 		},
 	})
+}
+
+// maxIndent bounds indent's spaces: go-cty's indent panics on a negative
+// count and asks for all the memory there is on a huge one, which is fatal.
+const maxIndent = 1000
+
+// indentFunc is go-cty's indent with its count checked.
+var indentFunc = function.New(&function.Spec{
+	Description: "Adds a given number of spaces after each newline character in the given string.",
+	Params:      []function.Parameter{{Name: "spaces", Type: cty.Number}, {Name: "str", Type: cty.String}},
+	Type:        function.StaticReturnType(cty.String),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		n, acc := args[0].AsBigFloat().Int64()
+		if acc != big.Exact || n < 0 || n > maxIndent {
+			return cty.NilVal, function.NewArgErrorf(0, "spaces must be a whole number from 0 to %d", maxIndent)
+		}
+		return cty.StringVal(strings.ReplaceAll(args[1].AsString(), "\n", "\n"+strings.Repeat(" ", int(n)))), nil
+	},
+})
+
+// maxProduct bounds setproduct's result: three range(1000) arguments would
+// ask for a billion elements, and running out of memory is fatal.
+const maxProduct = 1_000_000
+
+// setProductFunc is go-cty's setproduct, refusing a product too large to hold.
+var setProductFunc = function.New(&function.Spec{
+	Description: stdlib.SetProductFunc.Description(),
+	VarParam:    stdlib.SetProductFunc.VarParam(),
+	Type:        stdlib.SetProductFunc.ReturnTypeForValues,
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		total := 1
+		for _, a := range args {
+			a, _ = a.Unmark()
+			if !a.IsKnown() || a.IsNull() || !a.CanIterateElements() {
+				continue // setproduct itself reports or defers these
+			}
+			if n := a.LengthInt(); n == 0 {
+				total = 0
+			} else if total > maxProduct/n {
+				return cty.NilVal, fmt.Errorf("the product has more than %d elements", maxProduct)
+			} else {
+				total *= n
+			}
+		}
+		return stdlib.SetProductFunc.Call(args)
+	},
+})
+
+// tidyPanics shortens the diagnostic of a function that panicked: go-cty
+// recovers the panic, but its message carries a goroutine stack, which
+// means nothing to the person who called the function with arguments it
+// cannot take.
+func tidyPanics(diags hcl.Diagnostics) {
+	const marker = "panic in function implementation: "
+	for _, d := range diags {
+		i := strings.Index(d.Detail, marker)
+		if i < 0 {
+			continue
+		}
+		msg := d.Detail[i+len(marker):]
+		if j := strings.IndexByte(msg, '\n'); j >= 0 {
+			msg = msg[:j]
+		}
+		d.Detail = d.Detail[:i] + "it cannot take these arguments (" + msg + ")."
+	}
+}
+
+// fixFunctionSuggestions makes the suggestion for an unknown function the
+// same on every run: HCL takes the first close name it meets in the map of
+// functions, which differs from run to run; this takes the nearest, and of
+// equally near ones the first by name.
+func fixFunctionSuggestions(diags hcl.Diagnostics, names []string) {
+	for _, d := range diags {
+		call, ok := d.Expression.(*hclsyntax.FunctionCallExpr)
+		if d.Summary != "Call to unknown function" || !ok || strings.Contains(call.Name, "::") {
+			continue
+		}
+		best, bestDist := "", 3 // HCL's threshold: a distance under 3
+		for _, n := range names {
+			if dist := levenshtein.Distance(call.Name, n, nil); dist < bestDist {
+				best, bestDist = n, dist
+			}
+		}
+		d.Detail = fmt.Sprintf("There is no function named %q.", call.Name)
+		if best != "" {
+			d.Detail += fmt.Sprintf(" Did you mean %q?", best)
+		}
+	}
 }

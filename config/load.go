@@ -2,8 +2,10 @@ package config
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -85,8 +87,7 @@ func LoadFiles(dir string, files []string, opts Options) (*Config, hcl.Diagnosti
 
 	var blocks hcl.Blocks
 	for _, name := range files {
-		f, diags := l.parser.ParseHCLFile(name)
-		l.add(diags...)
+		f := l.parse(name)
 		if f == nil {
 			continue
 		}
@@ -107,6 +108,9 @@ func LoadFiles(dir string, files []string, opts Options) (*Config, hcl.Diagnosti
 	if inputsFailed {
 		l.diags = dropUnknownCascades(l.diags)
 	}
+	l.diags = dropNowhere(l.diags)
+	fixFunctionSuggestions(l.diags, slices.Sorted(maps.Keys(ctx.Parent().Functions)))
+	tidyPanics(l.diags)
 	scrub(l.diags, l.secrets)
 	sortDiagnostics(l.diags)
 	return cfg, l.diags
@@ -176,6 +180,31 @@ func dropUnknownCascades(diags hcl.Diagnostics) hcl.Diagnostics {
 	for _, d := range diags {
 		if strings.HasPrefix(d.Summary, "Invalid dynamic") && strings.Contains(d.Detail, "known") {
 			continue
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// dropNowhere deals with diagnostics whose range names no file: HCL gives
+// them when it evaluates what it recovered of a broken expression (an
+// unclosed call, "regex(", is a call with no arguments and no closing
+// parenthesis). They echo a syntax error reported with its position, so
+// they go; were there no such error, they would stay, without the range.
+func dropNowhere(diags hcl.Diagnostics) hcl.Diagnostics {
+	placed := slices.ContainsFunc(diags, func(d *hcl.Diagnostic) bool {
+		return d.Severity == hcl.DiagError && d.Subject != nil && d.Subject.Filename != ""
+	})
+	out := diags[:0]
+	for _, d := range diags {
+		if d.Context != nil && d.Context.Filename == "" {
+			d.Context = nil
+		}
+		if d.Subject != nil && d.Subject.Filename == "" {
+			if placed {
+				continue
+			}
+			d.Subject = nil
 		}
 		out = append(out, d)
 	}

@@ -2,6 +2,8 @@ package config
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -119,25 +121,43 @@ func (l *loader) rawVar(d *variableDecl, raw, source string) cty.Value {
 	if d.typ == cty.String || d.typ == cty.DynamicPseudoType {
 		return cty.StringVal(raw)
 	}
-	expr, diags := hclsyntax.ParseExpression([]byte(raw), source, hcl.Pos{Line: 1, Column: 1, Byte: 0})
-	if diags.HasErrors() {
+	// The value has no file to point into: its diagnostics point at the
+	// declaration of the variable it was meant for.
+	invalid := func(format string, args ...any) cty.Value {
 		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid value for variable",
-			Detail: fmt.Sprintf("The value given by %s for variable %q is not a valid expression of type %s.", source, d.name, d.typ.FriendlyName())})
+			Detail: fmt.Sprintf(format, args...), Subject: d.declRange.Ptr()})
 		return cty.UnknownVal(d.typ)
+	}
+	// Parsing recurses, so a value nested too deeply is refused first, as in
+	// a file.
+	tokens, _ := hclsyntax.LexExpression([]byte(raw), source, hcl.InitialPos)
+	if nestingError(tokens) != nil {
+		return invalid("The value given by %s for variable %q nests more than %d levels deep.", source, d.name, MaxNesting)
+	}
+	expr, diags := hclsyntax.ParseExpression([]byte(raw), source, hcl.InitialPos)
+	if diags.HasErrors() {
+		return invalid("The value given by %s for variable %q is not a valid expression of type %s (%s).", source, d.name, d.typ.FriendlyName(), firstError(diags))
 	}
 	v, diags := expr.Value(nil)
 	if diags.HasErrors() {
-		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid value for variable",
-			Detail: fmt.Sprintf("The value given by %s for variable %q cannot be evaluated: it may not refer to anything.", source, d.name)})
-		return cty.UnknownVal(d.typ)
+		return invalid("The value given by %s for variable %q cannot be evaluated: a value may not refer to variables or call functions.", source, d.name)
 	}
 	out, err := convert.Convert(v, d.typ)
 	if err != nil {
-		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid value for variable",
-			Detail: fmt.Sprintf("The value given by %s for variable %q is not a %s: %s.", source, d.name, d.typ.FriendlyName(), err)})
-		return cty.UnknownVal(d.typ)
+		return invalid("The value given by %s for variable %q is not a %s: %s.", source, d.name, d.typ.FriendlyName(), err)
 	}
 	return out
+}
+
+// firstError is the summary of the first error of diags, lower-cased as
+// part of a sentence.
+func firstError(diags hcl.Diagnostics) string {
+	for _, d := range diags {
+		if d.Severity == hcl.DiagError {
+			return strings.ToLower(d.Summary)
+		}
+	}
+	return ""
 }
 
 func (l *loader) convertVar(d *variableDecl, v cty.Value, rng hcl.Range) cty.Value {
@@ -152,8 +172,7 @@ func (l *loader) convertVar(d *variableDecl, v cty.Value, rng hcl.Range) cty.Val
 
 // varFile reads one --var-file: attributes naming declared variables.
 func (l *loader) varFile(path string, decls map[string]*variableDecl, names []string, values map[string]cty.Value) {
-	f, diags := l.parser.ParseHCLFile(path)
-	l.add(diags...)
+	f := l.parse(path)
 	if f == nil {
 		return
 	}
@@ -182,7 +201,9 @@ func (l *loader) varFile(path string, decls map[string]*variableDecl, names []st
 }
 
 // locals evaluates every locals block, in dependency order; a local that
-// (through others) refers to itself is reported.
+// (through others) refers to itself is reported. The order comes from one
+// pass of Tarjan's algorithm, so that a long chain of locals costs time in
+// proportion to its length, not to its square.
 func (l *loader) locals(blocks hcl.Blocks, vars map[string]cty.Value) map[string]cty.Value {
 	attrs := map[string]*hcl.Attribute{}
 	for _, b := range blocks {
@@ -196,86 +217,148 @@ func (l *loader) locals(blocks hcl.Blocks, vars map[string]cty.Value) map[string
 			attrs[name] = a
 		}
 	}
-	values := map[string]cty.Value{}
-	pending := make([]string, 0, len(attrs))
+	names := make([]string, 0, len(attrs))
 	for n := range attrs {
-		pending = append(pending, n)
+		names = append(names, n)
 	}
-	sort.Strings(pending)
-	for len(pending) > 0 {
-		var waiting []string
-		for _, n := range pending {
-			if dependsOnPending(attrs[n], attrs, values) {
-				waiting = append(waiting, n)
-				continue
-			}
-			v, diags := attrs[n].Expr.Value(evalContext(vars, values, l.opts, l.secrets))
-			l.add(diags...)
-			if diags.HasErrors() {
-				v = cty.DynamicVal
-			}
-			values[n] = v
-		}
-		if len(waiting) == len(pending) {
-			// Only the locals on a cycle are to blame; the others merely
-			// depend on one and fail with it.
-			for _, n := range waiting {
-				values[n] = cty.DynamicVal
-				if !onCycle(n, attrs) {
-					continue
-				}
+	sort.Strings(names)
+	refs := map[string][]string{}
+	whole := map[string]bool{} // refers to local as a whole, or by a computed key
+	for _, n := range names {
+		refs[n], whole[n] = localRefs(attrs[n], attrs)
+	}
+
+	values := map[string]cty.Value{}
+	failed := map[string]bool{} // on a cycle, or depending on one
+	base := evalContext(vars, nil, l.opts, l.secrets).Parent()
+	for _, scc := range stronglyConnected(names, refs) {
+		n := scc[0]
+		cyclic := len(scc) > 1 || slices.Contains(refs[n], n)
+		if cyclic {
+			for _, m := range scc {
+				failed[m], values[m] = true, cty.DynamicVal
 				l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Circular reference between local values",
-					Detail:  fmt.Sprintf("local.%s refers, directly or through other locals, to itself. Break the cycle.", n),
-					Subject: attrs[n].Expr.Range().Ptr()})
+					Detail:  fmt.Sprintf("local.%s refers, directly or through other locals, to itself. Break the cycle.", m),
+					Subject: attrs[m].Expr.Range().Ptr()})
 			}
-			break
+			continue
 		}
-		pending = waiting
+		// Only the locals on a cycle are to blame; the others merely depend
+		// on one and fail with it, silently.
+		if slices.ContainsFunc(refs[n], func(m string) bool { return failed[m] }) {
+			failed[n], values[n] = true, cty.DynamicVal
+			continue
+		}
+		// The scope holds the locals n refers to, which are all evaluated by
+		// now (one it names that is not declared is an error either way);
+		// every local evaluated so far when which it needs cannot be told.
+		scope := map[string]cty.Value{}
+		if whole[n] {
+			maps.Copy(scope, values)
+		} else {
+			for _, m := range refs[n] {
+				scope[m] = values[m]
+			}
+		}
+		v, diags := attrs[n].Expr.Value(withLocals(base, scope))
+		l.add(diags...)
+		if diags.HasErrors() {
+			v = cty.DynamicVal
+		}
+		values[n] = v
 	}
 	return values
 }
 
-// dependsOnPending reports whether a refers to a declared local not yet
-// evaluated.
-func dependsOnPending(a *hcl.Attribute, attrs map[string]*hcl.Attribute, done map[string]cty.Value) bool {
-	for _, n := range localRefs(a, attrs) {
-		if _, evaluated := done[n]; !evaluated {
-			return true
-		}
+// stronglyConnected returns the strongly connected components of the graph
+// of locals (edges from a local to those it refers to), each component after
+// every component it refers to: the order to evaluate them in. It is
+// Tarjan's algorithm with an explicit stack, so that a chain of a million
+// locals does not recurse a million deep.
+func stronglyConnected(names []string, refs map[string][]string) [][]string {
+	index := map[string]int{}
+	low := map[string]int{}
+	onStack := map[string]bool{}
+	var stack []string
+	var out [][]string
+	type frame struct {
+		n    string
+		next int // the next of refs[n] to visit
 	}
-	return false
-}
-
-// onCycle reports whether local n can reach itself through references.
-func onCycle(n string, attrs map[string]*hcl.Attribute) bool {
-	seen := map[string]bool{}
-	stack := localRefs(attrs[n], attrs)
-	for len(stack) > 0 {
-		m := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if m == n {
-			return true
-		}
-		if !seen[m] {
-			seen[m] = true
-			stack = append(stack, localRefs(attrs[m], attrs)...)
-		}
-	}
-	return false
-}
-
-// localRefs lists the declared locals a refers to.
-func localRefs(a *hcl.Attribute, attrs map[string]*hcl.Attribute) []string {
-	var out []string
-	for _, t := range a.Expr.Variables() {
-		if t.RootName() != "local" || len(t) < 2 {
+	for _, root := range names {
+		if _, seen := index[root]; seen {
 			continue
 		}
-		if step, ok := t[1].(hcl.TraverseAttr); ok {
-			if _, declared := attrs[step.Name]; declared {
-				out = append(out, step.Name)
+		calls := []frame{{n: root}}
+		index[root], low[root] = len(index), len(index)
+		stack, onStack[root] = append(stack, root), true
+		for len(calls) > 0 {
+			f := &calls[len(calls)-1]
+			if f.next < len(refs[f.n]) {
+				m := refs[f.n][f.next]
+				f.next++
+				if _, seen := index[m]; !seen {
+					index[m], low[m] = len(index), len(index)
+					stack, onStack[m] = append(stack, m), true
+					calls = append(calls, frame{n: m})
+				} else if onStack[m] {
+					low[f.n] = min(low[f.n], index[m])
+				}
+				continue
 			}
+			n := f.n
+			calls = calls[:len(calls)-1]
+			if len(calls) > 0 {
+				parent := calls[len(calls)-1].n
+				low[parent] = min(low[parent], low[n])
+			}
+			if low[n] != index[n] {
+				continue
+			}
+			var scc []string
+			for {
+				m := stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				onStack[m] = false
+				scc = append(scc, m)
+				if m == n {
+					break
+				}
+			}
+			sort.Strings(scc)
+			out = append(out, scc)
 		}
 	}
 	return out
+}
+
+// localRefs lists the declared locals a refers to, each once, in order of
+// name; whole reports whether it also refers to local as a whole, or with a
+// key that is not a name (local[var.x]).
+func localRefs(a *hcl.Attribute, attrs map[string]*hcl.Attribute) (refs []string, whole bool) {
+	for _, t := range a.Expr.Variables() {
+		if t.RootName() != "local" {
+			continue
+		}
+		name, ok := "", false
+		if len(t) >= 2 {
+			switch step := t[1].(type) {
+			case hcl.TraverseAttr:
+				name, ok = step.Name, true
+			case hcl.TraverseIndex: // local["name"]
+				if k := step.Key; k.Type() == cty.String && k.IsKnown() && !k.IsNull() {
+					name, ok = k.AsString(), true
+				}
+			}
+		}
+		if !ok {
+			whole = true
+			continue
+		}
+		if _, declared := attrs[name]; declared {
+			refs = append(refs, name)
+		}
+	}
+	sort.Strings(refs)
+	return slices.Compact(refs), whole
 }

@@ -155,8 +155,7 @@ func (a *app) writeDiagnostics(cfg *config.Config, diags hcl.Diagnostics) {
 	if len(diags) == 0 {
 		return
 	}
-	w := hcl.NewDiagnosticTextWriter(a.stderr, cfg.Files, 100, a.color())
-	_ = w.WriteDiagnostics(diags)
+	_ = config.WriteDiagnostics(a.stderr, cfg.Files, diags, 100, a.color())
 }
 
 // connect opens the provider the configuration's connection block names.

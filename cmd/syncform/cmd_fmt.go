@@ -43,8 +43,7 @@ func (a *app) runFmt(dir string, check bool) error {
 		}
 		out, diags := config.Format(name, src)
 		if diags.HasErrors() {
-			w := hcl.NewDiagnosticTextWriter(a.stderr, map[string]*hcl.File{name: {Bytes: src}}, 100, a.color())
-			_ = w.WriteDiagnostics(diags)
+			_ = config.WriteDiagnostics(a.stderr, map[string]*hcl.File{name: {Bytes: src}}, diags, 100, a.color())
 			broken = true
 			continue
 		}

@@ -556,7 +556,7 @@ func stateKey(cfg *config.Config, live *syncform.Snapshot) string {
 
 func render(cfg *config.Config, diags hcl.Diagnostics) string {
 	var b bytes.Buffer
-	hcl.NewDiagnosticTextWriter(&b, cfg.Files, 100, false).WriteDiagnostics(diags)
+	_ = config.WriteDiagnostics(&b, cfg.Files, diags, 100, false)
 	return strings.TrimSpace(b.String())
 }
 

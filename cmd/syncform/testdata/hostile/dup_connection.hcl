@@ -1,0 +1,7 @@
+connection {
+  provider = "sandbox"
+}
+
+connection { # ERROR: Duplicate block "connection"
+  provider = "sandbox"
+}

@@ -1,0 +1,1 @@
+object "contacts" {  sync = true}# ERROR: Invalid character

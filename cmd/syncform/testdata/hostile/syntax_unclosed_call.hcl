@@ -1,0 +1,3 @@
+locals {
+  pattern = regex("^[a-z]+$",
+# ERROR: Missing expression

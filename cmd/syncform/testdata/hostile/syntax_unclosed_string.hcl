@@ -1,0 +1,6 @@
+object "contacts" {
+  mapping "fax" {
+    salesforce_field = "Fax # ERROR: Unterminated template string
+    rule             = "dont_sync"
+  }
+}

@@ -1,0 +1,10 @@
+connection {
+  connector {
+    manual = "maybe" # ERROR: bool is required
+  }
+}
+
+object "companies" {
+  sync  = "yes" # ERROR: bool is required
+  prune = "no"  # ERROR: bool is required
+}

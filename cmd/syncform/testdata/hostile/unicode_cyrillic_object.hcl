@@ -1,0 +1,3 @@
+object "cоntacts" { # ERROR: Did you mean "contacts"
+  sync = true
+}

@@ -1,0 +1,7 @@
+ｏbject "contacts" { # ERROR: Unsupported block type
+  sync = true
+}
+
+object "companies" {
+  sync ＝ true # ERROR: Invalid character
+}

@@ -1,0 +1,7 @@
+object "contacts​" { # ERROR: Unknown object
+  sync = true
+}
+
+object "companies" {
+  sync​ = true # ERROR: Invalid character
+}

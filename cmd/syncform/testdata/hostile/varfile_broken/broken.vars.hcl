@@ -1,0 +1,1 @@
+fax_rule = "dont_sync # ERROR: Unterminated template string
