@@ -16,5 +16,8 @@ func Main() int { return mainApp(newSystemApp()) }
 func mainApp(a *app) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// After the first signal the default action returns: a second Ctrl-C
+	// ends a command that is slow to stop.
+	context.AfterFunc(ctx, stop)
 	return run(ctx, a, os.Args[1:])
 }
