@@ -44,16 +44,12 @@ func (a *app) historyCommand() *cobra.Command {
 }
 
 func (a *app) runHistory(ctx context.Context, o historyOptions) error {
-	cfg, err := a.loadOrReport(o.varFlags)
-	if err != nil {
-		return err
-	}
-	db, err := state.Open(ctx, a.statePath(cfg))
+	db, connection, err := a.openState(ctx, o.varFlags)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	runs, err := db.History(ctx, a.connectionID(cfg), o.limit)
+	runs, err := db.History(ctx, connection, o.limit)
 	if err != nil {
 		return err
 	}
@@ -110,11 +106,7 @@ func (a *app) forceUnlockCommand() *cobra.Command {
 }
 
 func (a *app) runForceUnlock(ctx context.Context, o forceUnlockOptions, id string) error {
-	cfg, err := a.loadOrReport(o.varFlags)
-	if err != nil {
-		return err
-	}
-	db, err := state.Open(ctx, a.statePath(cfg))
+	db, _, err := a.openState(ctx, o.varFlags)
 	if err != nil {
 		return err
 	}
@@ -134,6 +126,20 @@ func (a *app) runForceUnlock(ctx context.Context, o forceUnlockOptions, id strin
 	}
 	fmt.Fprintf(a.stdout, "Released lock %s of %s: %s, held since %s.\n", info.ID, info.Connection, info.Holder, info.Since.UTC().Format(time.RFC3339))
 	return nil
+}
+
+// openState opens the configuration's state database, without touching the
+// live connection, and names its connection.
+func (a *app) openState(ctx context.Context, v varFlags) (*state.DB, string, error) {
+	cfg, err := a.loadOrReport(v)
+	if err != nil {
+		return nil, "", err
+	}
+	db, err := state.Open(ctx, a.statePath(cfg))
+	if err != nil {
+		return nil, "", err
+	}
+	return db, a.connectionID(cfg), nil
 }
 
 func firstLine(s string) string {

@@ -140,17 +140,7 @@ func TestKillAtRandomPoints(t *testing.T) {
 	if testing.Short() {
 		t.Skip("20 killed applies; run without -short")
 	}
-	ctx := context.Background()
-	base := t.TempDir()
-	if err := sandbox.Seed(ctx, filepath.Join(base, ".syncform", "sandbox.db"), sandbox.SeedOptions{Contacts: 2000, Companies: 6000, Deals: 1000, Seed: 5}); err != nil {
-		t.Fatal(err)
-	}
-	src, err := os.ReadFile(filepath.Join("..", "..", "examples", "quickstart", "main.hcl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.WriteFile(filepath.Join(base, "main.hcl"), src, 0o644)
-
+	base := seededQuickstart(t, sandbox.SeedOptions{Contacts: 2000, Companies: 6000, Deals: 1000, Seed: 5})
 	const trials = 20
 	ref := copyDir(t, base)
 	var stderr strings.Builder
@@ -228,6 +218,24 @@ func TestKillAtRandomPoints(t *testing.T) {
 // progress matches apply's progress lines on stderr: a change done, a
 // back-fill started, advanced or finished.
 var progress = regexp.MustCompile(`(?m)^(\[\d+/\d+\] .*|\S+\.backfill\.\S+.*)$`)
+
+// seededQuickstart is a directory with the quickstart's configuration and a
+// sandbox seeded with opts.
+func seededQuickstart(t *testing.T, opts sandbox.SeedOptions) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := sandbox.Seed(context.Background(), filepath.Join(dir, ".syncform", "sandbox.db"), opts); err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile(filepath.Join("..", "..", "examples", "quickstart", "main.hcl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
 
 // applied is what an apply left: successful jobs per object and
 // direction, and digests of the live settings and of every record's values.

@@ -9,8 +9,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -80,15 +78,7 @@ func TestApplyUnderFaults(t *testing.T) {
 		t.Skip("applies under injected faults; run without -short")
 	}
 	ctx := context.Background()
-	base := t.TempDir()
-	if err := sandbox.Seed(ctx, filepath.Join(base, ".syncform", "sandbox.db"), sandbox.SeedOptions{Contacts: 1000, Companies: 3000, Deals: 500, Seed: 9}); err != nil {
-		t.Fatal(err)
-	}
-	src, err := os.ReadFile(filepath.Join("..", "..", "examples", "quickstart", "main.hcl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.WriteFile(filepath.Join(base, "main.hcl"), src, 0o644)
+	base := seededQuickstart(t, sandbox.SeedOptions{Contacts: 1000, Companies: 3000, Deals: 500, Seed: 9})
 	ref := copyDir(t, base)
 	run2(t, "--chdir", ref, "apply", "--auto-approve")
 	want := outcome(t, ref)

@@ -9,6 +9,7 @@ import (
 
 	sf "github.com/syncform/syncform"
 	"github.com/syncform/syncform/planner"
+	"github.com/syncform/syncform/providers/sandbox"
 	"github.com/syncform/syncform/providers/sandbox/server"
 	"github.com/syncform/syncform/reconciler"
 )
@@ -24,22 +25,8 @@ import (
 // old token bucket already failed at this size); SYNCFORM_SCALE=1 applies
 // the full size, as docs/performance.md records.
 func TestApplyManyStaysUnderTheRate(t *testing.T) {
-	perObject := 50
-	if os.Getenv("SYNCFORM_SCALE") == "1" {
-		perObject = 495
-	}
 	ctx := context.Background()
-	clock := &fakeClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
-	sb := openSandbox(t)
-	if err := sb.AddCustomFields(ctx, perObject); err != nil {
-		t.Fatal(err)
-	}
-	const rate = 100
-	hsURL, sfURL := serve(t, sb, server.Options{RateLimit: rate, Now: clock.Now})
-	c := config(hsURL, sfURL)
-	c.RateLimit = rate
-	p := newProvider(t, c)
-	p.c.now, p.c.sleep = clock.Now, clock.Sleep
+	perObject, sb, p, clock := rateLimited(t)
 
 	changes := manyChanges(perObject)
 	start := clock.Now()
@@ -95,25 +82,8 @@ func manyChanges(perObject int) []sf.Change {
 // them: property creates through HubSpot's batch endpoint and mappings
 // through the connector endpoint's, 100 a request, with no 429.
 func TestApplyManyInBatches(t *testing.T) {
-	perObject := 50
-	if os.Getenv("SYNCFORM_SCALE") == "1" {
-		perObject = 495
-	}
 	ctx := context.Background()
-	clock := &fakeClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
-	sb := openSandbox(t)
-	if err := sb.AddCustomFields(ctx, perObject); err != nil {
-		t.Fatal(err)
-	}
-	const rate = 100
-	hsURL, sfURL := serve(t, sb, server.Options{RateLimit: rate, Now: clock.Now})
-	c := config(hsURL, sfURL)
-	c.RateLimit = rate
-	// The served sandbox takes seconds for a batch under -race; a timeout
-	// would turn the test into one about retries.
-	c.Timeout = 2 * time.Minute
-	p := newProvider(t, c)
-	p.c.now, p.c.sleep = clock.Now, clock.Sleep
+	perObject, sb, p, _ := rateLimited(t)
 
 	plan := &planner.Result{}
 	for _, ch := range manyChanges(perObject) {
@@ -148,4 +118,32 @@ func TestApplyManyInBatches(t *testing.T) {
 	}
 	t.Logf("%d changes in %d requests, %v of real time (the server's work), %.0f changes per request",
 		len(plan.Actions), sent, wall.Round(time.Millisecond), float64(len(plan.Actions))/float64(sent))
+}
+
+// rate is the HubSpot limit the scale tests' server enforces, per 10 s.
+const rate = 100
+
+// rateLimited is a sandbox with the custom fields the scale tests map, served
+// with HubSpot's ten-second limit on a fake clock the client shares.
+// perObject is 50, or 495 with SYNCFORM_SCALE=1.
+func rateLimited(t *testing.T) (perObject int, sb *sandbox.Sandbox, p *Provider, clock *fakeClock) {
+	t.Helper()
+	perObject = 50
+	if os.Getenv("SYNCFORM_SCALE") == "1" {
+		perObject = 495
+	}
+	clock = &fakeClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	sb = openSandbox(t)
+	if err := sb.AddCustomFields(context.Background(), perObject); err != nil {
+		t.Fatal(err)
+	}
+	hsURL, sfURL := serve(t, sb, server.Options{RateLimit: rate, Now: clock.Now})
+	c := config(hsURL, sfURL)
+	c.RateLimit = rate
+	// The served sandbox takes seconds for a batch under -race; a timeout
+	// would turn these into tests of retries.
+	c.Timeout = 2 * time.Minute
+	p = newProvider(t, c)
+	p.c.now, p.c.sleep = clock.Now, clock.Sleep
+	return perObject, sb, p, clock
 }
