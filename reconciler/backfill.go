@@ -196,75 +196,23 @@ func runBackfills(ctx context.Context, p syncform.Provider, bf syncform.Backfill
 
 func runBatch(ctx context.Context, bf syncform.Backfiller, opts Options, e *state.Entry, batch int) error {
 	j := opts.Journal
-	job := e.Backfill.Jobs()[batch]
 	if e.JobID != "" {
-		st, err := bf.Job(ctx, e.JobID)
-		if err == nil && st.State == syncform.JobFailed {
-			// The batch's job failed (or was interrupted): run it again
-			// under a new key, without the old key's temporary segment. A
-			// resync is idempotent in effect.
-			if err := bf.DeleteSegment(ctx, batchSegment(e.JobKey)); err != nil {
-				return fmt.Errorf("removing the temporary segment of a failed batch: %w", err)
-			}
-			if err := j.Retry(ctx, e.ID, st.Error); err != nil {
+		if st, err := bf.Job(ctx, e.JobID); err == nil && st.State == syncform.JobFailed {
+			// The batch's job failed (or was interrupted): run it again.
+			if err := forget(ctx, bf, j, e, st.Error); err != nil {
 				return err
 			}
-			e.JobKey, e.JobID = "", ""
 		}
 	}
-	// A key journalled by an earlier run whose job id was not: the job may
-	// have started (StartBackfill finds it by the key) and failed since.
-	resumed := e.JobKey != ""
-	if e.JobKey == "" {
-		e.JobKey = newKey()
-		if err := j.Starting(ctx, e.ID, e.JobKey); err != nil {
-			return err
-		}
-	}
-	temp := ""
-	if len(e.Backfill.Batches) > 0 && job.Method == syncform.MethodSegment {
-		// The connector resyncs segments, not windows: make the batch a
-		// temporary segment of its own, removed when the batch is done.
-		temp = batchSegment(e.JobKey)
-		if _, err := bf.CreateBatchSegment(ctx, temp, job.Segment, job.Offset, job.Limit); err != nil {
-			return fmt.Errorf("making the segment of %s batch %d: %w", e.Address, batch+1, err)
-		}
-		job.Segment, job.Offset, job.Limit = temp, 0, 0
-	}
-	job.Key = e.JobKey
-	st, err := bf.StartBackfill(ctx, job)
+	st, temp, err := start(ctx, bf, j, e, batch)
 	if err != nil {
-		return fmt.Errorf("starting %s batch %d: %w", e.Address, batch+1, err)
-	}
-	if resumed && st.State == syncform.JobFailed {
-		// That earlier run's job failed (its process was killed, say):
-		// start the batch afresh under a new key, as above.
-		if temp != "" {
-			if err := bf.DeleteSegment(ctx, temp); err != nil {
-				return fmt.Errorf("removing the temporary segment of a failed batch: %w", err)
-			}
-		}
-		if err := j.Retry(ctx, e.ID, st.Error); err != nil {
-			return err
-		}
-		e.JobKey, e.JobID = "", ""
-		return runBatch(ctx, bf, opts, e, batch)
-	}
-	if err := j.Started(ctx, e.ID, st.ID); err != nil {
 		return err
 	}
-	e.JobID = st.ID
-	st, err = wait(ctx, bf, st, opts, e, batch)
-	if err != nil {
+	if st, err = wait(ctx, bf, st, opts, e, batch); err != nil {
 		return err
 	}
 	if st.State == syncform.JobFailed {
-		if temp != "" {
-			if err := bf.DeleteSegment(ctx, temp); err != nil {
-				return fmt.Errorf("removing the temporary segment %q: %w", temp, err)
-			}
-		}
-		if err := j.Retry(ctx, e.ID, st.Error); err != nil {
+		if err := forget(ctx, bf, j, e, st.Error); err != nil {
 			return err
 		}
 		return &BackfillError{Address: e.Address, Batch: batch, Batches: e.Batches(), Message: st.Error}
@@ -278,6 +226,64 @@ func runBatch(ctx context.Context, bf syncform.Backfiller, opts Options, e *stat
 		return err
 	}
 	e.NextBatch, e.JobKey, e.JobID = batch+1, "", ""
+	return nil
+}
+
+// start starts the batch's job under the entry's key, journalling a new key
+// first when there is none, and returns it with its temporary segment, if
+// any. A key an earlier run journalled without a job ID may have started a
+// job that failed since (its process was killed): StartBackfill returns that
+// job, and the batch starts afresh under a new key.
+func start(ctx context.Context, bf syncform.Backfiller, j *state.DB, e *state.Entry, batch int) (syncform.Job, string, error) {
+	for {
+		resumed := e.JobKey != ""
+		if !resumed {
+			e.JobKey = newKey()
+			if err := j.Starting(ctx, e.ID, e.JobKey); err != nil {
+				return syncform.Job{}, "", err
+			}
+		}
+		job := e.Backfill.Jobs()[batch]
+		temp := ""
+		if len(e.Backfill.Batches) > 0 && job.Method == syncform.MethodSegment {
+			// The connector resyncs segments, not windows: make the batch a
+			// temporary segment of its own, removed when the batch is done.
+			temp = batchSegment(e.JobKey)
+			if _, err := bf.CreateBatchSegment(ctx, temp, job.Segment, job.Offset, job.Limit); err != nil {
+				return syncform.Job{}, "", fmt.Errorf("making the segment of %s batch %d: %w", e.Address, batch+1, err)
+			}
+			job.Segment, job.Offset, job.Limit = temp, 0, 0
+		}
+		job.Key = e.JobKey
+		st, err := bf.StartBackfill(ctx, job)
+		if err != nil {
+			return st, "", fmt.Errorf("starting %s batch %d: %w", e.Address, batch+1, err)
+		}
+		if resumed && st.State == syncform.JobFailed {
+			if err := forget(ctx, bf, j, e, st.Error); err != nil {
+				return st, "", err
+			}
+			continue
+		}
+		if err := j.Started(ctx, e.ID, st.ID); err != nil {
+			return st, "", err
+		}
+		e.JobID = st.ID
+		return st, temp, nil
+	}
+}
+
+// forget drops the batch's failed job: its temporary segment (if it made
+// one) and its key, so the batch runs again under a new key. A resync is
+// idempotent in effect.
+func forget(ctx context.Context, bf syncform.Backfiller, j *state.DB, e *state.Entry, reason string) error {
+	if err := bf.DeleteSegment(ctx, batchSegment(e.JobKey)); err != nil {
+		return fmt.Errorf("removing the temporary segment of a failed batch: %w", err)
+	}
+	if err := j.Retry(ctx, e.ID, reason); err != nil {
+		return err
+	}
+	e.JobKey, e.JobID = "", ""
 	return nil
 }
 
