@@ -43,6 +43,21 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
+// TestMappingRoundTrip: a mapping survives the connector API's JSON.
+func TestMappingRoundTrip(t *testing.T) {
+	for _, m := range []sf.Mapping{
+		{Object: sf.Contacts, Property: "email", SalesforceField: "Email", Rule: sf.PreferSalesforceUnlessBlank, Standard: true},
+		{Object: sf.Deals, Property: "discount", SalesforceField: "Discount__c", Rule: sf.TwoWay},
+	} {
+		b, _ := json.Marshal(MappingOf(m))
+		var in Mapping
+		json.Unmarshal(b, &in)
+		if d := cmp.Diff(m, in.Domain()); d != "" {
+			t.Errorf("%s (-sent +read):\n%s", b, d)
+		}
+	}
+}
+
 // TestListRoundTrip: a segment survives a list's JSON both ways, and the
 // shapes HubSpot sends read as the segments they are.
 func TestListRoundTrip(t *testing.T) {

@@ -108,7 +108,7 @@ func (p *Provider) applyConnector(ctx context.Context, c sf.Change) error {
 		if c.Mapping == nil {
 			return sf.Rejectf("the change carries no mapping")
 		}
-		m := connMapping{Object: c.Object, Property: c.Name, SalesforceField: c.Mapping.SalesforceField, Rule: c.Mapping.Rule}
+		m := apiwire.Mapping{Object: c.Object, Property: c.Name, SalesforceField: c.Mapping.SalesforceField, Rule: c.Mapping.Rule}
 		// The endpoint's create is idempotent (an identical mapping is
 		// done), so it is retried.
 		_, err := p.c.do(ctx, p.connector("POST", "/connector/v1/mappings", m, true), nil)

@@ -11,19 +11,15 @@ import (
 
 var _ sf.BatchApplier = (*Provider)(nil)
 
-// MaxBatch is the most inputs one batch request carries: HubSpot's batch
-// endpoints take 100.
-const MaxBatch = 100
-
 // BatchSize: HubSpot batches property creates; the connector endpoint
 // batches mapping creates, updates and deletes. Property updates and option
 // lists have no batch endpoint (and plans never delete properties).
 func (p *Provider) BatchSize(c sf.Change) int {
 	switch {
 	case c.Resource == sf.ResourceProperty && c.Op == sf.OpCreate:
-		return MaxBatch
+		return apiwire.MaxBatchInputs
 	case c.Resource == sf.ResourceMapping && p.cfg.ConnectorEndpoint != "":
-		return MaxBatch
+		return apiwire.MaxBatchInputs
 	}
 	return 1
 }
@@ -179,12 +175,12 @@ func sameProperty(cur, want sf.Property) bool {
 // retried.
 func (p *Provider) batchMappings(ctx context.Context, cs []sf.Change) []error {
 	o := cs[0].Object
-	inputs := make([]connMapping, len(cs))
+	inputs := make([]apiwire.Mapping, len(cs))
 	for i, c := range cs {
 		if c.Op != sf.OpDelete && c.Mapping == nil {
 			return fill(len(cs), sf.Rejectf("%s carries no mapping", c.Address()))
 		}
-		inputs[i] = connMapping{Object: o, Property: c.Name}
+		inputs[i] = apiwire.Mapping{Object: o, Property: c.Name}
 		if c.Mapping != nil {
 			inputs[i].SalesforceField, inputs[i].Rule = c.Mapping.SalesforceField, c.Mapping.Rule
 		}
@@ -194,7 +190,7 @@ func (p *Provider) batchMappings(ctx context.Context, cs []sf.Change) []error {
 		return fill(len(cs), sf.Rejectf("unsupported operation %q", cs[0].Op))
 	}
 	path := "/connector/v1/mappings/" + url.PathEscape(string(o)) + "/batch/" + verb
-	var ans batchAnswer[connMapping]
+	var ans batchAnswer[apiwire.Mapping]
 	if _, err := p.c.do(ctx, p.connector("POST", path, map[string]any{"inputs": inputs}, true), &ans); err != nil {
 		return fill(len(cs), err)
 	}

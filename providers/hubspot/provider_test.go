@@ -20,6 +20,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	sf "github.com/syncform/syncform"
+	"github.com/syncform/syncform/providers/apiwire"
 	"github.com/syncform/syncform/providers/sandbox"
 	"github.com/syncform/syncform/providers/sandbox/server"
 )
@@ -822,10 +823,10 @@ func TestApplyBatchMatchesInProcess(t *testing.T) {
 		{p, sf.Change{Op: sf.OpUpdate, Resource: sf.ResourceSync}, 1},
 		{p, sf.Change{Op: sf.OpUpdate, Resource: sf.ResourceOptions}, 1},
 		{p, sf.Change{Op: sf.OpUpdate, Resource: sf.ResourceProperty}, 1},
-		{p, sf.Change{Op: sf.OpCreate, Resource: sf.ResourceProperty}, MaxBatch},
-		{p, sf.Change{Op: sf.OpDelete, Resource: sf.ResourceMapping}, MaxBatch},
+		{p, sf.Change{Op: sf.OpCreate, Resource: sf.ResourceProperty}, apiwire.MaxBatchInputs},
+		{p, sf.Change{Op: sf.OpDelete, Resource: sf.ResourceMapping}, apiwire.MaxBatchInputs},
 		{pc, sf.Change{Op: sf.OpCreate, Resource: sf.ResourceMapping}, 1},
-		{pc, sf.Change{Op: sf.OpCreate, Resource: sf.ResourceProperty}, MaxBatch},
+		{pc, sf.Change{Op: sf.OpCreate, Resource: sf.ResourceProperty}, apiwire.MaxBatchInputs},
 	} {
 		if got := tc.p.BatchSize(tc.c); got != tc.want {
 			t.Errorf("BatchSize(%s %s) = %d, want %d", tc.c.Op, tc.c.Resource, got, tc.want)

@@ -9,6 +9,7 @@ import (
 
 	sf "github.com/syncform/syncform"
 	"github.com/syncform/syncform/planner"
+	"github.com/syncform/syncform/providers/apiwire"
 	"github.com/syncform/syncform/providers/sandbox"
 	"github.com/syncform/syncform/providers/sandbox/server"
 	"github.com/syncform/syncform/reconciler"
@@ -106,7 +107,7 @@ func TestApplyManyInBatches(t *testing.T) {
 		if o == sf.Contacts {
 			n = min(n, 470)
 		}
-		want += 2 * ((n + MaxBatch - 1) / MaxBatch)
+		want += 2 * ((n + apiwire.MaxBatchInputs - 1) / apiwire.MaxBatchInputs)
 	}
 	sent := p.Requests()["hubspot"] + p.Requests()["connector"]
 	if sent != want {

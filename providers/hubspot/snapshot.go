@@ -16,15 +16,6 @@ import (
 	"github.com/syncform/syncform/providers/apiwire"
 )
 
-// connMapping is a mapping in the connector endpoint's JSON.
-type connMapping struct {
-	Object          sf.Object   `json:"object"`
-	Property        string      `json:"property"`
-	SalesforceField string      `json:"salesforce_field"`
-	Rule            sf.SyncRule `json:"rule"`
-	Standard        bool        `json:"standard,omitempty"`
-}
-
 // baseSObjects are the Salesforce objects the connector syncs with.
 var baseSObjects = []string{"Lead", "Contact", "Account", "Opportunity"}
 
@@ -234,10 +225,7 @@ func (p *Provider) settings(ctx context.Context, snap *sf.Snapshot) error {
 		snap.Manual = []sf.Resource{sf.ResourceSync, sf.ResourceMapping, sf.ResourceBackfill}
 		return nil
 	}
-	var body struct {
-		Sync     map[sf.Object]bool `json:"sync"`
-		Mappings []connMapping      `json:"mappings"`
-	}
+	var body apiwire.Settings
 	if _, err := p.c.do(ctx, p.connector("GET", "/connector/v1/settings", nil, true), &body); err != nil {
 		return err
 	}
@@ -246,8 +234,7 @@ func (p *Provider) settings(ctx context.Context, snap *sf.Snapshot) error {
 		snap.Sync = map[sf.Object]bool{}
 	}
 	for _, m := range body.Mappings {
-		snap.Mappings[m.Object] = append(snap.Mappings[m.Object], sf.Mapping{Object: m.Object, Property: m.Property,
-			SalesforceField: m.SalesforceField, Rule: m.Rule, Standard: m.Standard})
+		snap.Mappings[m.Object] = append(snap.Mappings[m.Object], m.Domain())
 	}
 	return nil
 }

@@ -15,19 +15,6 @@ import (
 // HubSpot's error shape; every write is one syncform.Change through
 // Sandbox.Apply, so the sandbox alone decides what is allowed.
 
-// connMapping is a mapping in the settings JSON; standard is always sent.
-type connMapping struct {
-	Object          sf.Object   `json:"object"`
-	Property        string      `json:"property"`
-	SalesforceField string      `json:"salesforce_field"`
-	Rule            sf.SyncRule `json:"rule"`
-	Standard        bool        `json:"standard"`
-}
-
-func toConnMapping(m sf.Mapping) connMapping {
-	return connMapping{Object: m.Object, Property: m.Property, SalesforceField: m.SalesforceField, Rule: m.Rule, Standard: m.Standard}
-}
-
 func (s *server) connectorRoutes() {
 	m := s.mux
 	m.HandleFunc("GET /connector/v1/settings", s.getSettings)
@@ -53,7 +40,7 @@ func (s *server) getSettings(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	mappings := []connMapping{}
+	mappings := []apiwire.Mapping{}
 	objects := make([]sf.Object, 0, len(snap.Mappings))
 	for o := range snap.Mappings {
 		objects = append(objects, o)
@@ -61,14 +48,14 @@ func (s *server) getSettings(w http.ResponseWriter, r *http.Request) {
 	slices.Sort(objects)
 	for _, o := range objects {
 		for _, m := range snap.Mappings[o] { // sorted by property
-			mappings = append(mappings, toConnMapping(m))
+			mappings = append(mappings, apiwire.MappingOf(m))
 		}
 	}
 	sync := snap.Sync
 	if sync == nil {
 		sync = map[sf.Object]bool{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"sync": sync, "mappings": mappings})
+	writeJSON(w, http.StatusOK, apiwire.Settings{Sync: sync, Mappings: mappings})
 }
 
 func (s *server) putSync(w http.ResponseWriter, r *http.Request) {
@@ -104,11 +91,11 @@ func (s *server) readMapping(w http.ResponseWriter, r *http.Request, status int,
 		hubspotError(w, http.StatusInternalServerError, "INTERNAL_ERROR", "mapping vanished after its write")
 		return
 	}
-	writeJSON(w, status, toConnMapping(m))
+	writeJSON(w, status, apiwire.MappingOf(m))
 }
 
 func (s *server) createMapping(w http.ResponseWriter, r *http.Request) {
-	var in connMapping
+	var in apiwire.Mapping
 	if !decode(w, r, &in) {
 		return
 	}
@@ -172,7 +159,7 @@ func (s *server) deleteMapping(w http.ResponseWriter, r *http.Request) {
 var batchOps = map[string]sf.Op{"create": sf.OpCreate, "update": sf.OpUpdate, "archive": sf.OpDelete}
 
 // batchMappings creates, updates (the rule) or deletes (archive) up to
-// maxBatch mappings of one object, each its own Apply as the single routes
+// apiwire.MaxBatchInputs mappings of one object, each its own Apply as the single routes
 // do; it answers like HubSpot's batch endpoints: 201, 200 or 204 when every
 // input succeeded, else 207 naming each failed input by its property.
 func (s *server) batchMappings(w http.ResponseWriter, r *http.Request) {
@@ -186,7 +173,7 @@ func (s *server) batchMappings(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in struct {
-		Inputs []connMapping `json:"inputs"`
+		Inputs []apiwire.Mapping `json:"inputs"`
 	}
 	if !decode(w, r, &in) {
 		return
@@ -223,7 +210,7 @@ func (s *server) batchMappings(w http.ResponseWriter, r *http.Request) {
 		}
 		done = append(done, m.Property)
 	}
-	results := []connMapping{}
+	results := []apiwire.Mapping{}
 	if op != sf.OpDelete && len(done) > 0 {
 		snap, ok := s.snapshot(w, r)
 		if !ok {
@@ -231,7 +218,7 @@ func (s *server) batchMappings(w http.ResponseWriter, r *http.Request) {
 		}
 		for _, p := range done {
 			if m, found := snap.Mapping(o, p); found {
-				results = append(results, toConnMapping(m))
+				results = append(results, apiwire.MappingOf(m))
 			}
 		}
 	}

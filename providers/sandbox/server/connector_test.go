@@ -13,18 +13,13 @@ import (
 	"github.com/syncform/syncform/providers/apiwire"
 )
 
-type settings struct {
-	Sync     map[sf.Object]bool `json:"sync"`
-	Mappings []connMapping      `json:"mappings"`
-}
-
 func TestGetSettings(t *testing.T) {
 	h := newHarness(t, Options{})
 	res := h.do("GET", "/connector/v1/settings", nil)
 	if res.status != http.StatusOK {
 		t.Fatalf("status %d: %s", res.status, res.body)
 	}
-	var got settings
+	var got apiwire.Settings
 	res.decode(t, &got)
 	snap := h.snapshot()
 	for o, on := range snap.Sync {
@@ -39,7 +34,7 @@ func TestGetSettings(t *testing.T) {
 	if len(got.Mappings) != n || n == 0 {
 		t.Fatalf("%d mappings, want %d", len(got.Mappings), n)
 	}
-	var firstname connMapping
+	var firstname apiwire.Mapping
 	for _, m := range got.Mappings {
 		if m.Object == sf.Contacts && m.Property == "firstname" {
 			firstname = m
@@ -85,9 +80,9 @@ func TestMappingLifecycle(t *testing.T) {
 	if res.status != http.StatusCreated {
 		t.Fatalf("create: status %d: %s", res.status, res.body)
 	}
-	var m connMapping
+	var m apiwire.Mapping
 	res.decode(t, &m)
-	if m != (connMapping{Object: sf.Contacts, Property: "utm_medium", SalesforceField: "utm_medium__c", Rule: sf.TwoWay}) {
+	if m != (apiwire.Mapping{Object: sf.Contacts, Property: "utm_medium", SalesforceField: "utm_medium__c", Rule: sf.TwoWay}) {
 		t.Errorf("created %+v", m)
 	}
 	if _, ok := h.snapshot().Mapping(sf.Contacts, "utm_medium"); !ok {
@@ -114,9 +109,9 @@ func TestMappingLifecycle(t *testing.T) {
 // named by its property beside the successes, as HubSpot's batches answer.
 func TestBatchMappings(t *testing.T) {
 	h := newHarness(t, Options{})
-	in := func(ms ...connMapping) map[string]any { return map[string]any{"inputs": ms} }
+	in := func(ms ...apiwire.Mapping) map[string]any { return map[string]any{"inputs": ms} }
 	type answer struct {
-		Results []connMapping `json:"results"`
+		Results []apiwire.Mapping `json:"results"`
 		Errors  []struct {
 			Category string              `json:"category"`
 			Message  string              `json:"message"`
@@ -132,27 +127,27 @@ func TestBatchMappings(t *testing.T) {
 		want       map[string]sf.SyncRule // rule per property afterwards; "" for no mapping
 	}{
 		{"create", "create", in(
-			connMapping{Property: "utm_medium", SalesforceField: "utm_medium__c", Rule: sf.TwoWay},
-			connMapping{Property: "utm_campaign", SalesforceField: "utm_campaign__c", Rule: sf.AlwaysUseSalesforce}),
+			apiwire.Mapping{Property: "utm_medium", SalesforceField: "utm_medium__c", Rule: sf.TwoWay},
+			apiwire.Mapping{Property: "utm_campaign", SalesforceField: "utm_campaign__c", Rule: sf.AlwaysUseSalesforce}),
 			http.StatusCreated, []string{"utm_medium", "utm_campaign"}, nil,
 			map[string]sf.SyncRule{"utm_medium": sf.TwoWay, "utm_campaign": sf.AlwaysUseSalesforce}},
 		{"create again and a bad one", "create", in(
-			connMapping{Property: "utm_medium", SalesforceField: "utm_medium__c", Rule: sf.TwoWay},
-			connMapping{Property: "utm_term", SalesforceField: "utm_term__c", Rule: "sometimes"},
-			connMapping{SalesforceField: "X__c", Rule: sf.TwoWay}),
+			apiwire.Mapping{Property: "utm_medium", SalesforceField: "utm_medium__c", Rule: sf.TwoWay},
+			apiwire.Mapping{Property: "utm_term", SalesforceField: "utm_term__c", Rule: "sometimes"},
+			apiwire.Mapping{SalesforceField: "X__c", Rule: sf.TwoWay}),
 			http.StatusMultiStatus, []string{"utm_medium"}, map[string]string{"utm_term": "unknown sync rule", "": "property is required"},
 			map[string]sf.SyncRule{"utm_medium": sf.TwoWay, "utm_term": ""}},
 		{"update", "update", in(
-			connMapping{Property: "utm_medium", Rule: sf.DontSync},
-			connMapping{Property: "nope", Rule: sf.DontSync}),
+			apiwire.Mapping{Property: "utm_medium", Rule: sf.DontSync},
+			apiwire.Mapping{Property: "nope", Rule: sf.DontSync}),
 			http.StatusMultiStatus, []string{"utm_medium"}, map[string]string{"nope": "no mapping"},
 			map[string]sf.SyncRule{"utm_medium": sf.DontSync}},
-		{"archive", "archive", in(connMapping{Property: "utm_medium"}, connMapping{Property: "utm_campaign"}, connMapping{Property: "gone"}),
+		{"archive", "archive", in(apiwire.Mapping{Property: "utm_medium"}, apiwire.Mapping{Property: "utm_campaign"}, apiwire.Mapping{Property: "gone"}),
 			http.StatusNoContent, nil, nil, map[string]sf.SyncRule{"utm_medium": "", "utm_campaign": ""}},
-		{"archive a standard mapping", "archive", in(connMapping{Property: "firstname"}),
+		{"archive a standard mapping", "archive", in(apiwire.Mapping{Property: "firstname"}),
 			http.StatusMultiStatus, nil, map[string]string{"firstname": "cannot be deleted"}, nil},
 		{"unknown verb", "upsert", in(), http.StatusNotFound, nil, nil, nil},
-		{"too many", "create", map[string]any{"inputs": make([]connMapping, maxBatch+1)}, http.StatusBadRequest, nil, nil, nil},
+		{"too many", "create", map[string]any{"inputs": make([]apiwire.Mapping, apiwire.MaxBatchInputs+1)}, http.StatusBadRequest, nil, nil, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -16,15 +16,12 @@ import (
 // maxBody bounds request bodies: a batch of a few thousand properties fits.
 const maxBody = 8 << 20
 
-// maxBatch is the most inputs a batch request takes, as on HubSpot.
-const maxBatch = 100
-
-// tooMany refuses a batch of more than maxBatch inputs.
+// tooMany refuses a batch of more than apiwire.MaxBatchInputs inputs.
 func tooMany(w http.ResponseWriter, n int) bool {
-	if n <= maxBatch {
+	if n <= apiwire.MaxBatchInputs {
 		return false
 	}
-	hubspotError(w, http.StatusBadRequest, "VALIDATION_ERROR", fmt.Sprintf("a batch takes at most %d inputs, not %d", maxBatch, n))
+	hubspotError(w, http.StatusBadRequest, "VALIDATION_ERROR", fmt.Sprintf("a batch takes at most %d inputs, not %d", apiwire.MaxBatchInputs, n))
 	return true
 }
 
