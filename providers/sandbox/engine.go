@@ -263,13 +263,13 @@ func loadLinkRefs(ctx context.Context, q querier, batch []pairRow) (*linkRefs, e
 		return nil
 	}
 	if len(ids) > 0 {
-		if err := eachRowArgs(ctx, q, `SELECT hubspot_id, salesforce_id FROM linked_companies
+		if err := eachRow(ctx, q, `SELECT hubspot_id, salesforce_id FROM linked_companies
 			WHERE hubspot_id IN (SELECT value FROM json_each(?))`, []any{int64List(ids)}, scan); err != nil {
 			return nil, storeErr("reading companies", err)
 		}
 	}
 	if len(keys) > 0 {
-		if err := eachRowArgs(ctx, q, `SELECT hubspot_id, salesforce_id FROM linked_companies
+		if err := eachRow(ctx, q, `SELECT hubspot_id, salesforce_id FROM linked_companies
 			WHERE substr(salesforce_id, 1, 15) IN (SELECT value FROM json_each(?))`, []any{stringList(keys)}, scan); err != nil {
 			return nil, storeErr("reading companies", err)
 		}

@@ -56,7 +56,7 @@ func heldValues(ctx context.Context, q querier, o sf.Object, side sf.Side, field
 				query += ` AND sobject = ?`
 				args = append(args, sobject)
 			}
-			err := eachRowArgs(ctx, q, query, args, func(r *sql.Rows) error {
+			err := eachRow(ctx, q, query, args, func(r *sql.Rows) error {
 				var v string
 				if err := r.Scan(&v); err != nil {
 					return err

@@ -261,7 +261,7 @@ func (s *Sandbox) StartBackfill(ctx context.Context, b sf.Backfill) (sf.Job, err
 		if b.Key != "" {
 			// Checked and claimed in one write transaction: two callers
 			// with one key cannot both start a job.
-			err := eachRowArgs(ctx, tx, `SELECT id FROM jobs WHERE key = ?`, []any{b.Key}, func(r *sql.Rows) error {
+			err := eachRow(ctx, tx, `SELECT id FROM jobs WHERE key = ?`, []any{b.Key}, func(r *sql.Rows) error {
 				return r.Scan(&existing)
 			})
 			if err != nil || existing != "" {
@@ -517,7 +517,7 @@ func sweepJobs(ctx context.Context, db *sql.DB) error {
 		heartbeat int64
 	}
 	var found []running
-	err := eachRowArgs(ctx, db, `SELECT id, pid, host, heartbeat FROM jobs WHERE state = ?`, []any{string(sf.JobRunning)},
+	err := eachRow(ctx, db, `SELECT id, pid, host, heartbeat FROM jobs WHERE state = ?`, []any{string(sf.JobRunning)},
 		func(r *sql.Rows) error {
 			var j running
 			err := r.Scan(&j.id, &j.pid, &j.host, &j.heartbeat)

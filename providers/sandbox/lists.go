@@ -43,7 +43,7 @@ type segmentRow struct {
 // callers filter and page them in Go.
 func segmentRows(ctx context.Context, q querier, where string, args ...any) ([]segmentRow, error) {
 	var out []segmentRow
-	err := eachRowArgs(ctx, q, `SELECT `+segmentColumns+` FROM hubspot_segments WHERE `+where+` ORDER BY id`, args,
+	err := eachRow(ctx, q, `SELECT `+segmentColumns+` FROM hubspot_segments WHERE `+where+` ORDER BY id`, args,
 		func(r *sql.Rows) error {
 			var row segmentRow
 			err := scanSegment(r, &row.id, &row.def)
@@ -245,7 +245,7 @@ func (s *Sandbox) AddListMembers(ctx context.Context, id int64, ids []int64) (ad
 			{`SELECT hubspot_id FROM hubspot_segment_members WHERE segment = ? AND hubspot_id IN (SELECT value FROM json_each(?))`,
 				[]any{d.Name, int64List(ids)}, members},
 		} {
-			err := eachRowArgs(ctx, tx, q.query, q.args, func(r *sql.Rows) error {
+			err := eachRow(ctx, tx, q.query, q.args, func(r *sql.Rows) error {
 				var id int64
 				err := r.Scan(&id)
 				q.into[id] = true

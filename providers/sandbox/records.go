@@ -35,7 +35,7 @@ func (s *Sandbox) Pairs(ctx context.Context, o sf.Object, fn func(Pair) error) e
 	return s.read(ctx, "reading records", func(tx *sql.Tx) error {
 		var p pairRow
 		var fnErr error
-		err := eachRowArgs(ctx, tx, `SELECT `+pairColumns+` FROM `+recordTable(o)+` l ORDER BY l.hubspot_id`, nil,
+		err := eachRow(ctx, tx, `SELECT `+pairColumns+` FROM `+recordTable(o)+` l ORDER BY l.hubspot_id`, nil,
 			func(r *sql.Rows) error {
 				if err := scanPair(r, &p); err != nil {
 					return err
@@ -104,7 +104,7 @@ func (s *Sandbox) Records(ctx context.Context, sobject string, ids []sf.Salesfor
 		for start := 0; start < len(keys); start += recordsChunk {
 			chunk := keys[start:min(len(keys), start+recordsChunk)]
 			var vals fields
-			err := eachRowArgs(ctx, tx, query, []any{sobject, stringList(chunk)}, func(r *sql.Rows) error {
+			err := eachRow(ctx, tx, query, []any{sobject, stringList(chunk)}, func(r *sql.Rows) error {
 				var id, raw string
 				if err := r.Scan(&id, &raw); err != nil {
 					return err
@@ -157,7 +157,7 @@ func (s *Sandbox) Edit(ctx context.Context, o sf.Object, hubspotID int64, side, 
 		}
 		var p pairRow
 		found := false
-		err = eachRowArgs(ctx, tx, `SELECT `+pairColumns+` FROM `+recordTable(o)+` l WHERE l.hubspot_id = ?`,
+		err = eachRow(ctx, tx, `SELECT `+pairColumns+` FROM `+recordTable(o)+` l WHERE l.hubspot_id = ?`,
 			[]any{hubspotID}, func(r *sql.Rows) error {
 				found = true
 				return scanPair(r, &p)
@@ -211,7 +211,7 @@ func (s *Sandbox) Edit(ctx context.Context, o sf.Object, hubspotID int64, side, 
 // tick advances the logical clock and returns the new time.
 func tick(ctx context.Context, q querier) (int64, error) {
 	var at int64
-	err := eachRowArgs(ctx, q, `INSERT INTO meta (key, value) VALUES (?, '1')
+	err := eachRow(ctx, q, `INSERT INTO meta (key, value) VALUES (?, '1')
 		ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1 RETURNING value`, []any{metaClock},
 		func(r *sql.Rows) error { return r.Scan(&at) })
 	return at, storeErr("advancing the clock", err)

@@ -523,7 +523,7 @@ func resetInPlace(ctx context.Context, path string) error {
 	// Views first: a view may name a table.
 	var views, tables []string
 	err = eachRow(ctx, tx, `SELECT type, name FROM sqlite_master
-		WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\_%' ESCAPE '\'`, func(r *sql.Rows) error {
+		WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\_%' ESCAPE '\'`, nil, func(r *sql.Rows) error {
 		var typ, name string
 		if err := r.Scan(&typ, &name); err != nil {
 			return err

@@ -175,7 +175,7 @@ func sameSegment(ctx context.Context, q querier, cur, d SegmentDef) (bool, error
 		return true, nil
 	}
 	var have []int64
-	err := eachRowArgs(ctx, q, `SELECT hubspot_id FROM hubspot_segment_members WHERE segment = ? ORDER BY hubspot_id`,
+	err := eachRow(ctx, q, `SELECT hubspot_id FROM hubspot_segment_members WHERE segment = ? ORDER BY hubspot_id`,
 		[]any{cur.Name}, func(r *sql.Rows) error {
 			var id int64
 			err := r.Scan(&id)
@@ -199,7 +199,7 @@ func segmentOf(ctx context.Context, q querier, d SegmentDef) (sf.Segment, error)
 // loadSegments reads every segment, each size counted now.
 func loadSegments(ctx context.Context, q querier) ([]sf.Segment, error) {
 	var defs []SegmentDef
-	err := eachRow(ctx, q, `SELECT `+segmentColumns+` FROM hubspot_segments`, func(r *sql.Rows) error {
+	err := eachRow(ctx, q, `SELECT `+segmentColumns+` FROM hubspot_segments`, nil, func(r *sql.Rows) error {
 		var d SegmentDef
 		var id int64
 		err := scanSegment(r, &id, &d)
@@ -330,7 +330,7 @@ func jsonPath(field string) string {
 
 func (s source) count(ctx context.Context, q querier) (int, error) {
 	var n int
-	err := eachRowArgs(ctx, q, `SELECT count(*) FROM `+s.from+` WHERE `+s.where, s.args, func(r *sql.Rows) error {
+	err := eachRow(ctx, q, `SELECT count(*) FROM `+s.from+` WHERE `+s.where, s.args, func(r *sql.Rows) error {
 		return r.Scan(&n)
 	})
 	return n, storeErr("counting records", err)
@@ -338,7 +338,7 @@ func (s source) count(ctx context.Context, q querier) (int, error) {
 
 func (s source) positions(ctx context.Context, q querier, offset, limit int, fn func(int64)) error {
 	args := append(slices.Clone(s.args), limit, offset)
-	err := eachRowArgs(ctx, q, `SELECT `+s.key+` FROM `+s.from+` WHERE `+s.where+
+	err := eachRow(ctx, q, `SELECT `+s.key+` FROM `+s.from+` WHERE `+s.where+
 		` ORDER BY `+s.key+` LIMIT ? OFFSET ?`, args, func(r *sql.Rows) error {
 		var id int64
 		if err := r.Scan(&id); err != nil {
@@ -357,7 +357,7 @@ func (s source) after(ctx context.Context, q querier, after int64, limit int) ([
 	limit = min(limit, math.MaxInt-1) // room for the one more
 	args := append(slices.Clone(s.args), after, limit+1)
 	ids := make([]int64, 0, min(limit+1, 1024))
-	err := eachRowArgs(ctx, q, `SELECT `+s.key+` FROM `+s.from+` WHERE `+s.where+` AND `+s.key+` > ? ORDER BY `+s.key+` LIMIT ?`,
+	err := eachRow(ctx, q, `SELECT `+s.key+` FROM `+s.from+` WHERE `+s.where+` AND `+s.key+` > ? ORDER BY `+s.key+` LIMIT ?`,
 		args, func(r *sql.Rows) error {
 			var id int64
 			err := r.Scan(&id)
@@ -393,7 +393,7 @@ func (s source) page(ctx context.Context, q querier, after int64, limit int, dst
 		query = `SELECT ` + pairColumns + ` FROM ` + s.from + ` WHERE l.hubspot_id IN (SELECT value FROM json_each(?)) ORDER BY l.hubspot_id`
 		args = []any{int64List(chunk)}
 	}
-	err := eachRowArgs(ctx, q, query, args, func(r *sql.Rows) error {
+	err := eachRow(ctx, q, query, args, func(r *sql.Rows) error {
 		// Reuse the previous page's rows, and with them the capacity of
 		// their decoded sides: a page decodes thousands.
 		if len(dst) < cap(dst) {
@@ -416,7 +416,8 @@ func (s source) page(ctx context.Context, q querier, after int64, limit int, dst
 	return dst, last, len(dst) == limit, nil
 }
 
-func eachRowArgs(ctx context.Context, q querier, query string, args []any, scan func(*sql.Rows) error) error {
+// eachRow calls scan for each row query with args returns.
+func eachRow(ctx context.Context, q querier, query string, args []any, scan func(*sql.Rows) error) error {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err

@@ -197,26 +197,12 @@ func load(ctx context.Context, q querier) (*sf.Snapshot, error) {
 		}},
 	}
 	for _, st := range steps {
-		if err := eachRow(ctx, q, st.query, st.scan); err != nil {
+		if err := eachRow(ctx, q, st.query, nil, st.scan); err != nil {
 			return nil, storeErr("reading "+st.what, err)
 		}
 	}
 	s.Sort()
 	return s, nil
-}
-
-func eachRow(ctx context.Context, q querier, query string, scan func(*sql.Rows) error) error {
-	rows, err := q.QueryContext(ctx, query)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := scan(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
 }
 
 // ---------------------------------------------------------------------------
