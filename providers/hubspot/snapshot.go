@@ -17,7 +17,13 @@ import (
 )
 
 // baseSObjects are the Salesforce objects the connector syncs with.
-var baseSObjects = []string{"Lead", "Contact", "Account", "Opportunity"}
+func baseSObjects() []string {
+	var out []string
+	for _, o := range sf.Objects() {
+		out = append(out, o.SalesforceObjects()...)
+	}
+	return out
+}
 
 // Snapshot reads the live state: HubSpot properties, owners and lists,
 // Salesforce describes, users and queues, and the connector's settings.
@@ -275,7 +281,7 @@ func (p *Provider) segments(ctx context.Context) ([]sf.Segment, error) {
 // objects without a describe (404: User, Group on some orgs) are left out.
 func (p *Provider) describeAll(ctx context.Context, snap *sf.Snapshot) error {
 	seen := map[string]bool{}
-	next := slices.Clone(baseSObjects)
+	next := baseSObjects()
 	for len(next) > 0 {
 		for _, n := range next {
 			seen[n] = true
