@@ -95,3 +95,25 @@ func Options(in []Option) []sf.Option {
 	}
 	return out
 }
+
+// Owner is a HubSpot owner (GET /crm/v3/owners).
+type Owner struct {
+	ID        string `json:"id"`
+	Email     string `json:"email"`
+	FirstName string `json:"firstName"`
+	LastName  string `json:"lastName"`
+	UserID    int64  `json:"userId,omitempty"`
+	Archived  bool   `json:"archived,omitempty"`
+}
+
+// Owners is a page of owners, paged with after.
+type Owners struct {
+	Results []Owner `json:"results"`
+	Paging  *Paging `json:"paging,omitempty"`
+}
+
+// The owners API's page sizes.
+const (
+	DefaultOwnersLimit = 100
+	MaxOwnersLimit     = 500
+)

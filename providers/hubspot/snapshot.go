@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -110,24 +111,11 @@ func (p *Provider) owners(ctx context.Context) ([]sf.Owner, error) {
 	var out []sf.Owner
 	after := ""
 	for {
-		q := url.Values{"limit": {"500"}}
+		q := url.Values{"limit": {strconv.Itoa(apiwire.MaxOwnersLimit)}}
 		if after != "" {
 			q.Set("after", after)
 		}
-		var body struct {
-			Results []struct {
-				ID        string `json:"id"`
-				Email     string `json:"email"`
-				FirstName string `json:"firstName"`
-				LastName  string `json:"lastName"`
-				Archived  bool   `json:"archived"`
-			} `json:"results"`
-			Paging struct {
-				Next struct {
-					After string `json:"after"`
-				} `json:"next"`
-			} `json:"paging"`
-		}
+		var body apiwire.Owners
 		if _, err := p.c.do(ctx, p.hubspot("GET", "/crm/v3/owners?"+q.Encode(), nil, true), &body); err != nil {
 			return nil, err
 		}
@@ -136,7 +124,7 @@ func (p *Provider) owners(ctx context.Context) ([]sf.Owner, error) {
 				out = append(out, sf.Owner{ID: o.ID, FirstName: o.FirstName, LastName: o.LastName, Email: o.Email})
 			}
 		}
-		if body.Paging.Next.After == "" || body.Paging.Next.After == after {
+		if body.Paging == nil || body.Paging.Next.After == "" || body.Paging.Next.After == after {
 			return out, nil
 		}
 		after = body.Paging.Next.After

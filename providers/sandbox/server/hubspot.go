@@ -353,20 +353,6 @@ func (s *server) batchRead(w http.ResponseWriter, r *http.Request) {
 // ---------------------------------------------------------------------------
 // Owners
 
-const (
-	defaultOwnerLimit = 100
-	maxOwnerLimit     = 500
-)
-
-type hsOwner struct {
-	ID        string `json:"id"`
-	Email     string `json:"email"`
-	FirstName string `json:"firstName"`
-	LastName  string `json:"lastName"`
-	UserID    int64  `json:"userId"`
-	Archived  bool   `json:"archived"`
-}
-
 // userID stands in for the HubSpot user behind an owner: the sandbox keeps
 // none, so it is derived from the owner ID, stable and distinct from it.
 func userID(ownerID string) int64 {
@@ -378,14 +364,14 @@ func userID(ownerID string) int64 {
 // listOwners pages owners in ID order. The cursor is the last ID returned,
 // so owners added between pages are neither skipped nor repeated.
 func (s *server) listOwners(w http.ResponseWriter, r *http.Request) {
-	limit := defaultOwnerLimit
+	limit := apiwire.DefaultOwnersLimit
 	if v := r.URL.Query().Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
 			hubspotError(w, http.StatusBadRequest, "VALIDATION_ERROR", fmt.Sprintf("limit must be a positive integer, not %q", v))
 			return
 		}
-		limit = min(n, maxOwnerLimit)
+		limit = min(n, apiwire.MaxOwnersLimit)
 	}
 	after := r.URL.Query().Get("after")
 	snap, ok := s.snapshot(w, r)
@@ -404,13 +390,13 @@ func (s *server) listOwners(w http.ResponseWriter, r *http.Request) {
 		})
 	}
 	page := owners[i:min(i+limit, len(owners))]
-	results := make([]hsOwner, 0, len(page))
+	body := apiwire.Owners{Results: make([]apiwire.Owner, 0, len(page))}
 	for _, o := range page {
-		results = append(results, hsOwner{ID: o.ID, Email: o.Email, FirstName: o.FirstName, LastName: o.LastName, UserID: userID(o.ID)})
+		body.Results = append(body.Results, apiwire.Owner{ID: o.ID, Email: o.Email, FirstName: o.FirstName, LastName: o.LastName, UserID: userID(o.ID)})
 	}
-	body := map[string]any{"results": results}
 	if i+limit < len(owners) {
-		body["paging"] = map[string]any{"next": map[string]string{"after": page[len(page)-1].ID}}
+		body.Paging = &apiwire.Paging{}
+		body.Paging.Next.After = page[len(page)-1].ID
 	}
 	writeJSON(w, http.StatusOK, body)
 }
