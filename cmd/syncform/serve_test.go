@@ -49,23 +49,7 @@ func TestSandboxServe(t *testing.T) {
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, a, []string{"sandbox", "serve", "--addr", "127.0.0.1:0", "--latency", "1ms"}) }()
 
-	addrRE := regexp.MustCompile(`Serving sandbox \S+ on (http://127\.0\.0\.1:[0-9]+)\n`)
-	var base string
-	for deadline := time.Now().Add(10 * time.Second); base == ""; {
-		if m := addrRE.FindStringSubmatch(errb.String()); m != nil {
-			base = m[1]
-			break
-		}
-		select {
-		case code := <-done:
-			t.Fatalf("serve ended early, exit %d: %s", code, errb.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("serve did not start: %s", errb.String())
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	base := waitOutput(t, &errb, done, "the address", regexp.MustCompile(`Serving sandbox \S+ on (http://127\.0\.0\.1:[0-9]+)\n`))[1]
 
 	client := &http.Client{Timeout: 5 * time.Second}
 	for _, tc := range []struct {
@@ -104,6 +88,27 @@ func TestSandboxServe(t *testing.T) {
 	}
 	if _, err := http.Get(base + "/connector/v1/settings"); err == nil {
 		t.Error("still serving after shutdown")
+	}
+}
+
+// waitOutput waits up to 20 s for re to match what a command running in
+// the background has written to out, and returns the match; the command
+// ending first (done) fails the test.
+func waitOutput(t *testing.T, out *lockedBuffer, done <-chan int, what string, re *regexp.Regexp) []string {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		if m := re.FindStringSubmatch(out.String()); m != nil {
+			return m
+		}
+		select {
+		case code := <-done:
+			t.Fatalf("the command ended before %s, exit %d:\n%s", what, code, out.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waiting for %s:\n%s", what, out.String())
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 

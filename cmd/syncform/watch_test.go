@@ -27,23 +27,7 @@ func TestWatchCommand(t *testing.T) {
 	go func() {
 		done <- run(ctx, a, []string{"watch", "--apply", "--log-format", "json", "--listen", "127.0.0.1:0", "--debounce", "50ms"})
 	}()
-	waitLog := func(what string, re *regexp.Regexp) []string {
-		t.Helper()
-		for deadline := time.Now().Add(20 * time.Second); ; {
-			if m := re.FindStringSubmatch(errb.String()); m != nil {
-				return m
-			}
-			select {
-			case code := <-done:
-				t.Fatalf("watch ended early, exit %d: %s", code, errb.String())
-			default:
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("waiting for %s: %s", what, errb.String())
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
-	}
+	waitLog := func(what string, re *regexp.Regexp) []string { return waitOutput(t, &errb, done, what, re) }
 	addr := waitLog("the metrics address", regexp.MustCompile(`"addr":"(127\.0\.0\.1:[0-9]+)"`))[1]
 	waitLog("the first apply", regexp.MustCompile(`"trigger":"start","outcome":"applied"`))
 
