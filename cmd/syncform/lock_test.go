@@ -73,6 +73,9 @@ func TestApplyWaitsForTheLock(t *testing.T) {
 		t.Fatalf("apply after force-unlock: exit %d\n%s%s", code, out, errb)
 	}
 	code, out, _ = cli("history", "--format", "json")
+	if code != exitOK {
+		t.Fatalf("history --format json: exit %d", code)
+	}
 	for _, want := range []string{`"outcome": "abandoned"`, `"error": "its lock was released with force-unlock"`, `"outcome": "succeeded"`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("history --format json lacks %s:\n%s", want, out)

@@ -50,12 +50,6 @@ func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
 	return ctx.Err()
 }
 
-type env struct {
-	sb  *sandbox.Sandbox
-	srv *httptest.Server
-	url string
-}
-
 func openSandbox(t *testing.T) *sandbox.Sandbox {
 	t.Helper()
 	sb, err := sandbox.Open(context.Background(), filepath.Join(t.TempDir(), "sandbox.db"))

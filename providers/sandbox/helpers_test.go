@@ -86,13 +86,3 @@ func mapDelete(o sf.Object, property string) sf.Change {
 	return sf.Change{Op: sf.OpDelete, Resource: sf.ResourceMapping, Object: o, Name: property}
 }
 
-// liveProperty returns a copy of a live property, for building changes.
-func liveProperty(t *testing.T, snap *sf.Snapshot, o sf.Object, name string) sf.Property {
-	t.Helper()
-	p, ok := snap.Property(o, name)
-	if !ok {
-		t.Fatalf("no property %s.%s", o, name)
-	}
-	p.Options = append([]sf.Option(nil), p.Options...)
-	return p
-}
