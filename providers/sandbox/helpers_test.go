@@ -85,4 +85,3 @@ func mapChange(op sf.Op, o sf.Object, property, field string, rule sf.SyncRule) 
 func mapDelete(o sf.Object, property string) sf.Change {
 	return sf.Change{Op: sf.OpDelete, Resource: sf.ResourceMapping, Object: o, Name: property}
 }
-
