@@ -1,6 +1,9 @@
 package syncform
 
-import "sort"
+import (
+	"slices"
+	"sort"
+)
 
 // Snapshot is everything syncform reads from the live connection before it
 // plans: the connector's settings, the HubSpot schema and owners, and the
@@ -235,4 +238,45 @@ func (s *Snapshot) Sort() {
 	sort.Slice(s.Users, func(i, j int) bool { return s.Users[i].ID < s.Users[j].ID })
 	sort.Slice(s.Queues, func(i, j int) bool { return s.Queues[i].ID < s.Queues[j].ID })
 	sort.Slice(s.Segments, func(i, j int) bool { return s.Segments[i].Name < s.Segments[j].Name })
+}
+
+// SetMapping puts m among its object's mappings, replacing the mapping of
+// the same property, and keeps them sorted: a provider that decides several
+// changes on one snapshot edits it as each is made.
+func (s *Snapshot) SetMapping(m Mapping) {
+	s.Mappings[m.Object] = setSorted(s.Mappings[m.Object], m, func(x Mapping) string { return x.Property })
+}
+
+// DeleteMapping removes o's mapping of property, if any.
+func (s *Snapshot) DeleteMapping(o Object, property string) {
+	s.Mappings[o] = deleteSorted(s.Mappings[o], property, func(x Mapping) string { return x.Property })
+}
+
+// SetProperty puts p among its object's properties, replacing the one of
+// the same name, and keeps them sorted.
+func (s *Snapshot) SetProperty(p Property) {
+	s.Properties[p.Object] = setSorted(s.Properties[p.Object], p, func(x Property) string { return x.Name })
+}
+
+// DeleteProperty removes o's property name, if any.
+func (s *Snapshot) DeleteProperty(o Object, name string) {
+	s.Properties[o] = deleteSorted(s.Properties[o], name, func(x Property) string { return x.Name })
+}
+
+func setSorted[T any](list []T, v T, key func(T) string) []T {
+	k := key(v)
+	i := sort.Search(len(list), func(i int) bool { return key(list[i]) >= k })
+	if i < len(list) && key(list[i]) == k {
+		list[i] = v
+		return list
+	}
+	return slices.Insert(list, i, v)
+}
+
+func deleteSorted[T any](list []T, k string, key func(T) string) []T {
+	i := sort.Search(len(list), func(i int) bool { return key(list[i]) >= k })
+	if i < len(list) && key(list[i]) == k {
+		return slices.Delete(list, i, i+1)
+	}
+	return list
 }

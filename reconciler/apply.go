@@ -206,6 +206,7 @@ func applyBatch(ctx context.Context, p syncform.Provider, ba syncform.BatchAppli
 		return &ActionError{Action: first, Err: fmt.Errorf("the provider answered %d results for a batch of %d changes", len(errs), len(changes))}
 	}
 	var failed *ActionError
+	digests := map[string]string{}
 	for k, ev := range events {
 		ev.Done, ev.Err = true, errs[k]
 		if opts.Progress != nil {
@@ -218,10 +219,11 @@ func applyBatch(ctx context.Context, p syncform.Provider, ba syncform.BatchAppli
 			continue
 		}
 		res.Applied = append(res.Applied, ev.Action)
-		if opts.Journal != nil {
-			if err := opts.Journal.RecordApplied(wctx, opts.Connection, ev.Action.Address, planner.ChangeDigest(ev.Action.Change)); err != nil {
-				return err
-			}
+		digests[ev.Action.Address] = planner.ChangeDigest(ev.Action.Change)
+	}
+	if opts.Journal != nil {
+		if err := opts.Journal.RecordApplied(wctx, opts.Connection, digests); err != nil {
+			return err
 		}
 	}
 	if failed != nil {

@@ -54,6 +54,9 @@ type faulty struct {
 
 var errInjected = errors.New("injected fault: connection reset")
 
+// BatchSize makes every change its own Apply, so each can fail.
+func (f *faulty) BatchSize(syncform.Change) int { return 1 }
+
 func (f *faulty) Apply(ctx context.Context, c syncform.Change) error {
 	f.calls++
 	if f.calls == f.failAt {

@@ -10,15 +10,20 @@ import (
 	sf "github.com/syncform/syncform"
 )
 
-// write is the database side of an accepted change; it runs inside the write
-// transaction that read the state the change was decided on.
-type write func(ctx context.Context, q querier) error
+// edit is an accepted change. write is its database side; it runs inside the
+// write transaction that read the state the change was decided on. patch
+// makes the same change to that state in memory, so the next change of a
+// batch is decided on what this one leaves.
+type edit struct {
+	write func(ctx context.Context, q querier) error
+	patch func(live *sf.Snapshot)
+}
 
 // decide checks c against the live state as the connector and HubSpot would,
-// and returns the write that carries it out: nil when the live state already
+// and returns the edit that carries it out: nil when the live state already
 // reflects c (idempotency), or an error wrapping ErrRejected or ErrNotFound.
 // It is pure: it reads live and nothing else.
-func decide(live *sf.Snapshot, c sf.Change) (write, error) {
+func decide(live *sf.Snapshot, c sf.Change) (*edit, error) {
 	if _, err := sf.ParseObject(string(c.Object)); err != nil {
 		return nil, sf.Rejectf("%s: unknown object %q; want one of contacts, companies, deals", c.Address(), c.Object)
 	}
@@ -94,7 +99,7 @@ func changeName(c sf.Change, hasValue bool, inner func() (sf.Object, string)) (s
 // ---------------------------------------------------------------------------
 // Sync toggles
 
-func decideSync(live *sf.Snapshot, c sf.Change) (write, error) {
+func decideSync(live *sf.Snapshot, c sf.Change) (*edit, error) {
 	if c.Op != sf.OpUpdate {
 		return nil, sf.Rejectf("%s: a sync toggle can only be updated, not %sd", c.Address(), c.Op)
 	}
@@ -108,7 +113,10 @@ func decideSync(live *sf.Snapshot, c sf.Change) (write, error) {
 	if !on && c.Object.AlwaysSynced() {
 		return nil, sf.Rejectf("%s: %s always sync once the connector is installed; their sync cannot be turned off", c.Address(), c.Object)
 	}
-	return func(ctx context.Context, q querier) error { return setSync(ctx, q, c.Object, on) }, nil
+	return &edit{
+		write: func(ctx context.Context, q querier) error { return setSync(ctx, q, c.Object, on) },
+		patch: func(live *sf.Snapshot) { live.Sync[c.Object] = on },
+	}, nil
 }
 
 // ---------------------------------------------------------------------------
@@ -160,7 +168,7 @@ func validProperty(addr string, p sf.Property) error {
 	return nil
 }
 
-func createProperty(live *sf.Snapshot, c sf.Change) (write, error) {
+func createProperty(live *sf.Snapshot, c sf.Change) (*edit, error) {
 	addr := c.Address()
 	if c.Property == nil {
 		return nil, sf.Rejectf("%s: the change carries no property", addr)
@@ -182,7 +190,10 @@ func createProperty(live *sf.Snapshot, c sf.Change) (write, error) {
 	if err := validProperty(addr, p); err != nil {
 		return nil, err
 	}
-	return func(ctx context.Context, q querier) error { return insertProperty(ctx, q, p) }, nil
+	return &edit{
+		write: func(ctx context.Context, q querier) error { return insertProperty(ctx, q, p) },
+		patch: func(live *sf.Snapshot) { live.SetProperty(p) },
+	}, nil
 }
 
 // propertyDiff names the settings in which two properties differ.
@@ -206,7 +217,7 @@ func propertyDiff(cur, want sf.Property) string {
 	return strings.Join(d, "; ")
 }
 
-func updatePropertyChange(live *sf.Snapshot, c sf.Change) (write, error) {
+func updatePropertyChange(live *sf.Snapshot, c sf.Change) (*edit, error) {
 	addr := c.Address()
 	if c.Property == nil {
 		return nil, sf.Rejectf("%s: the change carries no property", addr)
@@ -241,10 +252,11 @@ func updatePropertyChange(live *sf.Snapshot, c sf.Change) (write, error) {
 			}
 		}
 	}
+	e := putProperty(p)
 	if p.Type != cur.Type {
 		// HubSpot refuses to change the type of a property whose records
 		// hold values: they might not fit the new type.
-		return func(ctx context.Context, q querier) error {
+		e.write = func(ctx context.Context, q querier) error {
 			held, err := heldValues(ctx, q, c.Object, sf.HubSpotSide, c.Name)
 			if err != nil {
 				return err
@@ -254,14 +266,14 @@ func updatePropertyChange(live *sf.Snapshot, c sf.Change) (write, error) {
 					addr, c.Name, len(held), held[0], cur.Type, p.Type)
 			}
 			return updateProperty(ctx, q, p)
-		}, nil
+		}
 	}
-	return func(ctx context.Context, q querier) error { return updateProperty(ctx, q, p) }, nil
+	return e, nil
 }
 
 // updateOptionsChange replaces a property's option list, as HubSpot's PATCH
 // of a property's options does.
-func updateOptionsChange(live *sf.Snapshot, c sf.Change) (write, error) {
+func updateOptionsChange(live *sf.Snapshot, c sf.Change) (*edit, error) {
 	addr := c.Address()
 	cur, ok := live.Property(c.Object, c.Name)
 	if !ok {
@@ -278,10 +290,18 @@ func updateOptionsChange(live *sf.Snapshot, c sf.Change) (write, error) {
 	if err := validProperty(addr, p); err != nil {
 		return nil, err
 	}
-	return func(ctx context.Context, q querier) error { return updateProperty(ctx, q, p) }, nil
+	return putProperty(p), nil
 }
 
-func deletePropertyChange(live *sf.Snapshot, c sf.Change) (write, error) {
+// putProperty is the edit that updates an existing property to p.
+func putProperty(p sf.Property) *edit {
+	return &edit{
+		write: func(ctx context.Context, q querier) error { return updateProperty(ctx, q, p) },
+		patch: func(live *sf.Snapshot) { live.SetProperty(p) },
+	}
+}
+
+func deletePropertyChange(live *sf.Snapshot, c sf.Change) (*edit, error) {
 	addr := c.Address()
 	cur, ok := live.Property(c.Object, c.Name)
 	if !ok {
@@ -293,7 +313,10 @@ func deletePropertyChange(live *sf.Snapshot, c sf.Change) (write, error) {
 	if m, ok := live.Mapping(c.Object, c.Name); ok {
 		return nil, sf.Rejectf("%s: the property is used by mapping %s; delete the mapping first", addr, m.Address())
 	}
-	return func(ctx context.Context, q querier) error { return deleteProperty(ctx, q, c.Object, c.Name) }, nil
+	return &edit{
+		write: func(ctx context.Context, q querier) error { return deleteProperty(ctx, q, c.Object, c.Name) },
+		patch: func(live *sf.Snapshot) { live.DeleteProperty(c.Object, c.Name) },
+	}, nil
 }
 
 // ---------------------------------------------------------------------------
@@ -316,7 +339,7 @@ func sides(o sf.Object, field string) []string {
 	return out
 }
 
-func createMapping(live *sf.Snapshot, c sf.Change) (write, error) {
+func createMapping(live *sf.Snapshot, c sf.Change) (*edit, error) {
 	addr := c.Address()
 	if c.Mapping == nil {
 		return nil, sf.Rejectf("%s: the change carries no mapping", addr)
@@ -367,7 +390,10 @@ func createMapping(live *sf.Snapshot, c sf.Change) (write, error) {
 	if n := len(live.Mappings[c.Object]); n >= sf.MaxMappingsPerObject {
 		return nil, sf.Rejectf("%s: %s already has %d mappings, the most the connector allows", addr, c.Object, n)
 	}
-	return func(ctx context.Context, q querier) error { return insertMapping(ctx, q, m) }, nil
+	return &edit{
+		write: func(ctx context.Context, q querier) error { return insertMapping(ctx, q, m) },
+		patch: func(live *sf.Snapshot) { live.SetMapping(m) },
+	}, nil
 }
 
 func fieldTypeList(ts []sf.FieldType) string {
@@ -381,7 +407,7 @@ func fieldTypeList(ts []sf.FieldType) string {
 	return strings.Join(s, " or ") + " properties"
 }
 
-func updateMappingChange(live *sf.Snapshot, c sf.Change) (write, error) {
+func updateMappingChange(live *sf.Snapshot, c sf.Change) (*edit, error) {
 	addr := c.Address()
 	if c.Mapping == nil {
 		return nil, sf.Rejectf("%s: the change carries no mapping", addr)
@@ -414,10 +440,14 @@ func updateMappingChange(live *sf.Snapshot, c sf.Change) (write, error) {
 				addr, std.Property, std.SalesforceField, strings.Join(allowed, " or "), rule)
 		}
 	}
-	return func(ctx context.Context, q querier) error { return updateMappingRule(ctx, q, c.Object, c.Name, rule) }, nil
+	cur.Rule = rule
+	return &edit{
+		write: func(ctx context.Context, q querier) error { return updateMappingRule(ctx, q, c.Object, c.Name, rule) },
+		patch: func(live *sf.Snapshot) { live.SetMapping(cur) },
+	}, nil
 }
 
-func deleteMappingChange(live *sf.Snapshot, c sf.Change) (write, error) {
+func deleteMappingChange(live *sf.Snapshot, c sf.Change) (*edit, error) {
 	cur, ok := live.Mapping(c.Object, c.Name)
 	if !ok {
 		return nil, nil
@@ -425,5 +455,8 @@ func deleteMappingChange(live *sf.Snapshot, c sf.Change) (write, error) {
 	if cur.Standard {
 		return nil, sf.Rejectf("%s: standard mappings cannot be deleted; set the rule to %s to stop syncing", c.Address(), sf.DontSync)
 	}
-	return func(ctx context.Context, q querier) error { return deleteMapping(ctx, q, c.Object, c.Name) }, nil
+	return &edit{
+		write: func(ctx context.Context, q querier) error { return deleteMapping(ctx, q, c.Object, c.Name) },
+		patch: func(live *sf.Snapshot) { live.DeleteMapping(c.Object, c.Name) },
+	}, nil
 }

@@ -189,33 +189,95 @@ func (s *Sandbox) Snapshot(ctx context.Context) (*sf.Snapshot, error) {
 	return snap, nil
 }
 
+// Settings is Snapshot without the segments: the connector's settings and
+// both schemas, whose cost does not grow with the records. The served
+// sandbox answers every settings and schema request from it.
+func (s *Sandbox) Settings(ctx context.Context) (*sf.Snapshot, error) {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, storeErr("reading", err)
+	}
+	defer tx.Rollback()
+	return load(ctx, tx)
+}
+
 // Apply carries out one change in one write transaction, as the connector
 // would: a change the connector refuses returns an error wrapping
 // syncform.ErrRejected, one whose target does not exist syncform.ErrNotFound,
 // and neither writes anything. A change the state already reflects succeeds
 // without writing.
 func (s *Sandbox) Apply(ctx context.Context, c sf.Change) error {
-	tx, err := s.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE (see dsn)
+	return s.ApplyBatch(ctx, []sf.Change{c})[0]
+}
+
+var _ sf.BatchApplier = (*Sandbox)(nil)
+
+// maxBatch is how many changes one ApplyBatch carries: one transaction and
+// one read of the settings for all of them, which is what makes applying
+// hundreds of mappings cheap.
+const maxBatch = 500
+
+// BatchSize implements syncform.BatchApplier: any change may share a batch.
+func (s *Sandbox) BatchSize(sf.Change) int { return maxBatch }
+
+// ApplyBatch implements syncform.BatchApplier. The changes are decided in
+// order, each on the state the ones before it leave, in one write
+// transaction; each is a savepoint of its own, so a refused or failed one
+// leaves nothing behind while the others stand. When the transaction cannot
+// commit, every change that would have been made fails with that error.
+func (s *Sandbox) ApplyBatch(ctx context.Context, cs []sf.Change) []error {
+	errs := make([]error, len(cs))
+	what := "applying " + cs[0].Address()
+	if len(cs) > 1 {
+		what = fmt.Sprintf("applying %d changes from %s", len(cs), cs[0].Address())
+	}
+	err := s.write(ctx, what, func(tx *sql.Tx) (bool, error) {
+		live, err := load(ctx, tx)
+		if err != nil {
+			return false, err
+		}
+		wrote := false
+		for i, c := range cs {
+			e, err := decide(live, c)
+			if err == nil && e != nil {
+				var fatal error
+				if err, fatal = applyEdit(ctx, tx, c, e); fatal != nil {
+					return false, fatal
+				}
+			}
+			if errs[i] = err; err == nil && e != nil {
+				e.patch(live)
+				wrote = true
+			}
+		}
+		return wrote, nil
+	})
 	if err != nil {
-		return storeErr("applying "+c.Address(), err)
+		for i := range errs {
+			if errs[i] == nil {
+				errs[i] = err
+			}
+		}
 	}
-	defer tx.Rollback()
-	live, err := load(ctx, tx)
-	if err != nil {
-		return err
+	return errs
+}
+
+// applyEdit writes e inside a savepoint of tx: err is the change's own
+// failure, undone; fatal is a failure to undo it, after which the whole
+// transaction must be rolled back.
+func applyEdit(ctx context.Context, tx *sql.Tx, c sf.Change, e *edit) (err, fatal error) {
+	if _, err := tx.ExecContext(ctx, `SAVEPOINT change`); err != nil {
+		return nil, storeErr("applying "+c.Address(), err)
 	}
-	w, err := decide(live, c)
-	if err != nil || w == nil {
-		return err
+	if err = e.write(ctx, tx); err != nil {
+		if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO change`); rerr != nil {
+			return nil, storeErr("undoing "+c.Address(), rerr)
+		}
 	}
-	if err := w(ctx, tx); err != nil {
-		return err
+	if _, rerr := tx.ExecContext(ctx, `RELEASE change`); rerr != nil {
+		return nil, storeErr("applying "+c.Address(), rerr)
 	}
-	if err := tx.Commit(); err != nil {
-		return storeErr("applying "+c.Address(), err)
-	}
-	s.commits.Add(1)
-	return nil
+	return err, nil
 }
 
 // ---------------------------------------------------------------------------

@@ -327,13 +327,27 @@ func (s *DB) update(ctx context.Context, id int64, set string, args ...any) erro
 	return nil
 }
 
-// RecordApplied remembers the digest of the value an apply set address to.
-func (s *DB) RecordApplied(ctx context.Context, connection, address, digest string) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO applied (connection, address, digest, applied_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (connection, address) DO UPDATE SET digest = excluded.digest, applied_at = excluded.applied_at`,
-		connection, address, digest, s.stamp())
+// RecordApplied remembers the digest of the value an apply set each address
+// to (digests: address → digest), in one transaction.
+func (s *DB) RecordApplied(ctx context.Context, connection string, digests map[string]string) error {
+	if len(digests) == 0 {
+		return nil
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("recording the applied value of %s: %w", address, err)
+		return fmt.Errorf("recording applied values: %w", err)
+	}
+	defer tx.Rollback()
+	at := s.stamp()
+	for address, digest := range digests {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO applied (connection, address, digest, applied_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (connection, address) DO UPDATE SET digest = excluded.digest, applied_at = excluded.applied_at`,
+			connection, address, digest, at); err != nil {
+			return fmt.Errorf("recording the applied value of %s: %w", address, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("recording applied values: %w", err)
 	}
 	return nil
 }

@@ -357,9 +357,10 @@ func TestFailuresBackOff(t *testing.T) {
 	}
 }
 
-// gate is the sandbox with an Apply that signals and then takes its time.
+// gate is the sandbox with an Apply that signals and then takes its time;
+// it applies one change at a time (no ApplyBatch).
 type gate struct {
-	*sandbox.Sandbox
+	syncform.Provider
 	started chan struct{}
 	once    sync.Once
 }
@@ -367,7 +368,7 @@ type gate struct {
 func (g *gate) Apply(ctx context.Context, c syncform.Change) error {
 	g.once.Do(func() { close(g.started) })
 	time.Sleep(200 * time.Millisecond)
-	return g.Sandbox.Apply(ctx, c)
+	return g.Provider.Apply(ctx, c)
 }
 
 // TestStopFinishesTheCurrentChange: cancelling during an apply lets the
@@ -386,7 +387,7 @@ object "contacts" {
 }
 `)
 	g := &gate{started: make(chan struct{})}
-	h.wrap = func(sb *sandbox.Sandbox) syncform.Provider { g.Sandbox = sb; return g }
+	h.wrap = func(sb *sandbox.Sandbox) syncform.Provider { g.Provider = sb; return g }
 	o := h.options()
 	o.Apply = true
 	ctx, cancel := context.WithCancel(context.Background())

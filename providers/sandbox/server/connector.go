@@ -159,8 +159,8 @@ func (s *server) deleteMapping(w http.ResponseWriter, r *http.Request) {
 var batchOps = map[string]sf.Op{"create": sf.OpCreate, "update": sf.OpUpdate, "archive": sf.OpDelete}
 
 // batchMappings creates, updates (the rule) or deletes (archive) up to
-// apiwire.MaxBatchInputs mappings of one object, each its own Apply as the single routes
-// do; it answers like HubSpot's batch endpoints: 201, 200 or 204 when every
+// apiwire.MaxBatchInputs mappings of one object, each decided on its own as
+// the single routes do, in one Sandbox.ApplyBatch; it answers like HubSpot's batch endpoints: 201, 200 or 204 when every
 // input succeeded, else 207 naming each failed input by its property.
 func (s *server) batchMappings(w http.ResponseWriter, r *http.Request) {
 	o, ok := object(w, r)
@@ -182,14 +182,14 @@ func (s *server) batchMappings(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var errs []apiwire.BatchError
-	var done []string
+	fail := func(property, category, msg string) {
+		errs = append(errs, apiwire.BatchError{Status: "error", Category: category, Message: msg,
+			Context: map[string][]string{"property": {property}}})
+	}
+	var changes []sf.Change
 	for _, m := range in.Inputs {
-		fail := func(category, msg string) {
-			errs = append(errs, apiwire.BatchError{Status: "error", Category: category, Message: msg,
-				Context: map[string][]string{"property": {m.Property}}})
-		}
 		if m.Property == "" {
-			fail("VALIDATION_ERROR", "property is required")
+			fail(m.Property, "VALIDATION_ERROR", "property is required")
 			continue
 		}
 		c := sf.Change{Op: op, Resource: sf.ResourceMapping, Object: o, Name: m.Property}
@@ -197,18 +197,11 @@ func (s *server) batchMappings(w http.ResponseWriter, r *http.Request) {
 			// standard is the connector's to say, never the caller's.
 			c.Mapping = &sf.Mapping{Object: o, Property: m.Property, SalesforceField: m.SalesforceField, Rule: m.Rule}
 		}
-		if err := s.sb.Apply(r.Context(), c); err != nil {
-			status, category := applyStatus(err)
-			if status == http.StatusInternalServerError {
-				// The store failed: the whole request failed, and a retry
-				// redoes what was done without writing.
-				hubspotError(w, status, category, err.Error())
-				return
-			}
-			fail(category, err.Error())
-			continue
-		}
-		done = append(done, m.Property)
+		changes = append(changes, c)
+	}
+	done, ok := s.applyBatch(w, r, changes, func(c sf.Change, category, msg string) { fail(c.Name, category, msg) })
+	if !ok {
+		return
 	}
 	results := []apiwire.Mapping{}
 	if op != sf.OpDelete && len(done) > 0 {
@@ -216,8 +209,8 @@ func (s *server) batchMappings(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			return
 		}
-		for _, p := range done {
-			if m, found := snap.Mapping(o, p); found {
+		for _, c := range done {
+			if m, found := snap.Mapping(o, c.Name); found {
 				results = append(results, apiwire.MappingOf(m))
 			}
 		}

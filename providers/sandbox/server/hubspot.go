@@ -94,7 +94,7 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 
 // snapshot reads the live state, answering 500 when it cannot.
 func (s *server) snapshot(w http.ResponseWriter, r *http.Request) (*sf.Snapshot, bool) {
-	snap, err := s.sb.Snapshot(r.Context())
+	snap, err := s.sb.Settings(r.Context())
 	if err != nil {
 		hubspotError(w, http.StatusInternalServerError, "INTERNAL_ERROR", err.Error())
 		return nil, false
@@ -158,7 +158,7 @@ func (s *server) create(r *http.Request, o sf.Object, in apiwire.Property) (apiw
 	if err != nil {
 		return apiwire.Property{}, http.StatusBadRequest, "VALIDATION_ERROR", err.Error()
 	}
-	snap, err := s.sb.Snapshot(r.Context())
+	snap, err := s.sb.Settings(r.Context())
 	if err != nil {
 		return apiwire.Property{}, http.StatusInternalServerError, "INTERNAL_ERROR", err.Error()
 	}
@@ -176,7 +176,7 @@ func (s *server) create(r *http.Request, o sf.Object, in apiwire.Property) (apiw
 
 // readBack returns a property as the sandbox now holds it.
 func (s *server) readBack(r *http.Request, o sf.Object, name string) (apiwire.Property, int, string, string) {
-	snap, err := s.sb.Snapshot(r.Context())
+	snap, err := s.sb.Settings(r.Context())
 	if err != nil {
 		return apiwire.Property{}, http.StatusInternalServerError, "INTERNAL_ERROR", err.Error()
 	}
@@ -301,23 +301,74 @@ func (s *server) batchCreate(w http.ResponseWriter, r *http.Request) {
 	if !decode(w, r, &in) || tooMany(w, len(in.Inputs)) {
 		return
 	}
-	// Each input is its own Apply: HubSpot's batch create is not atomic,
-	// and reports each failure beside the successes.
-	results, errs := []apiwire.Property{}, []apiwire.BatchError(nil)
-	for _, p := range in.Inputs {
-		out, status, category, msg := s.create(r, o, p)
-		if status == http.StatusInternalServerError {
-			hubspotError(w, status, category, msg)
-			return
-		}
-		if status != 0 {
-			errs = append(errs, apiwire.BatchError{Status: "error", Category: category, Message: msg,
-				Context: map[string][]string{"name": {p.Name}}})
+	// HubSpot's batch create is not atomic: it reports each failure beside
+	// the successes. The sandbox decides every input in one transaction
+	// (ApplyBatch), each on its own.
+	snap, ok := s.snapshot(w, r)
+	if !ok {
+		return
+	}
+	var errs []apiwire.BatchError
+	fail := func(name, category, msg string) {
+		errs = append(errs, apiwire.BatchError{Status: "error", Category: category, Message: msg,
+			Context: map[string][]string{"name": {name}}})
+	}
+	var changes []sf.Change
+	seen := map[string]bool{}
+	for _, in := range in.Inputs {
+		p, err := fromHubSpot(o, in)
+		if err != nil {
+			fail(in.Name, "VALIDATION_ERROR", err.Error())
 			continue
 		}
-		results = append(results, out)
+		// The sandbox treats re-creating an identical property as done
+		// (idempotent Apply); HubSpot's API answers 409 for any existing name.
+		if _, exists := snap.Property(o, p.Name); exists || seen[p.Name] {
+			fail(p.Name, "CONFLICT", fmt.Sprintf("Property named '%s' already exists.", p.Name))
+			continue
+		}
+		seen[p.Name] = true
+		changes = append(changes, sf.Change{Op: sf.OpCreate, Resource: sf.ResourceProperty, Object: o, Name: p.Name, Property: &p})
+	}
+	done, ok := s.applyBatch(w, r, changes, func(c sf.Change, category, msg string) { fail(c.Name, category, msg) })
+	if !ok {
+		return
+	}
+	results := []apiwire.Property{}
+	if len(done) > 0 {
+		if snap, ok = s.snapshot(w, r); !ok {
+			return
+		}
+		for _, c := range done {
+			if p, found := snap.Property(o, c.Name); found {
+				results = append(results, toHubSpot(p))
+			}
+		}
 	}
 	writeBatch(w, http.StatusCreated, results, errs)
+}
+
+// applyBatch applies changes in one Sandbox.ApplyBatch and returns those
+// made; each refused one is reported to fail. A failure of the store fails
+// the whole request (ok false, answered): a retry redoes what was done
+// without writing.
+func (s *server) applyBatch(w http.ResponseWriter, r *http.Request, changes []sf.Change, fail func(c sf.Change, category, msg string)) (done []sf.Change, ok bool) {
+	if len(changes) == 0 {
+		return nil, true
+	}
+	for i, err := range s.sb.ApplyBatch(r.Context(), changes) {
+		if err == nil {
+			done = append(done, changes[i])
+			continue
+		}
+		status, category := applyStatus(err)
+		if status == http.StatusInternalServerError {
+			hubspotError(w, status, category, err.Error())
+			return nil, false
+		}
+		fail(changes[i], category, err.Error())
+	}
+	return done, true
 }
 
 func (s *server) batchRead(w http.ResponseWriter, r *http.Request) {

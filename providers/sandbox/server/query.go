@@ -144,7 +144,7 @@ func (s *server) run(r *http.Request, version, q string) ([]map[string]any, erro
 		if err != nil {
 			return nil, err
 		}
-		snap, err := s.sb.Snapshot(r.Context())
+		snap, err := s.sb.Settings(r.Context())
 		if err != nil {
 			return nil, err
 		}
@@ -166,7 +166,7 @@ func (s *server) run(r *http.Request, version, q string) ([]map[string]any, erro
 		if err != nil {
 			return nil, err
 		}
-		snap, err := s.sb.Snapshot(r.Context())
+		snap, err := s.sb.Settings(r.Context())
 		if err != nil {
 			return nil, err
 		}

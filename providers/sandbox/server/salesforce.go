@@ -18,7 +18,7 @@ func (s *server) describe(w http.ResponseWriter, r *http.Request) {
 		salesforceError(w, http.StatusNotFound, "NOT_FOUND", "The requested resource does not exist")
 		return
 	}
-	snap, err := s.sb.Snapshot(r.Context())
+	snap, err := s.sb.Settings(r.Context())
 	if err != nil {
 		salesforceError(w, http.StatusInternalServerError, "UNKNOWN_EXCEPTION", err.Error())
 		return
