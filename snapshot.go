@@ -3,6 +3,7 @@ package syncform
 import (
 	"slices"
 	"sort"
+	"strings"
 )
 
 // Snapshot is everything syncform reads from the live connection before it
@@ -96,15 +97,13 @@ type SObject struct {
 	Label     string            `json:"label"`
 	KeyPrefix string            `json:"key_prefix"`
 	Custom    bool              `json:"custom,omitempty"`
-	Fields    []SalesforceField `json:"fields"`
+	Fields    []SalesforceField `json:"fields"` // sorted by name (Snapshot.Sort)
 }
 
 // Field returns the field of that API name.
 func (s SObject) Field(name string) (SalesforceField, bool) {
-	for _, f := range s.Fields {
-		if f.Name == name {
-			return f, true
-		}
+	if i, ok := slices.BinarySearchFunc(s.Fields, name, func(f SalesforceField, n string) int { return strings.Compare(f.Name, n) }); ok {
+		return s.Fields[i], true
 	}
 	return SalesforceField{}, false
 }
@@ -225,19 +224,19 @@ func (s *Snapshot) ModeFor(r Resource) Mode {
 // returning a snapshot so lookups and output are deterministic.
 func (s *Snapshot) Sort() {
 	for _, ms := range s.Mappings {
-		sort.Slice(ms, func(i, j int) bool { return ms[i].Property < ms[j].Property })
+		slices.SortFunc(ms, func(a, b Mapping) int { return strings.Compare(a.Property, b.Property) })
 	}
 	for _, ps := range s.Properties {
-		sort.Slice(ps, func(i, j int) bool { return ps[i].Name < ps[j].Name })
+		slices.SortFunc(ps, func(a, b Property) int { return strings.Compare(a.Name, b.Name) })
 	}
 	for k, so := range s.SObjects {
-		sort.Slice(so.Fields, func(i, j int) bool { return so.Fields[i].Name < so.Fields[j].Name })
+		slices.SortFunc(so.Fields, func(a, b SalesforceField) int { return strings.Compare(a.Name, b.Name) })
 		s.SObjects[k] = so
 	}
-	sort.Slice(s.Owners, func(i, j int) bool { return s.Owners[i].ID < s.Owners[j].ID })
-	sort.Slice(s.Users, func(i, j int) bool { return s.Users[i].ID < s.Users[j].ID })
-	sort.Slice(s.Queues, func(i, j int) bool { return s.Queues[i].ID < s.Queues[j].ID })
-	sort.Slice(s.Segments, func(i, j int) bool { return s.Segments[i].Name < s.Segments[j].Name })
+	slices.SortFunc(s.Owners, func(a, b Owner) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(s.Users, func(a, b SalesforceUser) int { return strings.Compare(string(a.ID), string(b.ID)) })
+	slices.SortFunc(s.Queues, func(a, b Queue) int { return strings.Compare(string(a.ID), string(b.ID)) })
+	slices.SortFunc(s.Segments, func(a, b Segment) int { return strings.Compare(a.Name, b.Name) })
 }
 
 // SetMapping puts m among its object's mappings, replacing the mapping of

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math/big"
 	"regexp"
+	"slices"
 	"sort"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/dynblock"
@@ -171,7 +173,8 @@ func objectNames() []string {
 }
 
 func (l *loader) objects(blocks hcl.Blocks, ctx *hcl.EvalContext) []*Object {
-	byObject := map[syncform.Object]*Object{}
+	byObject := map[syncform.Object]*hcl.Block{}
+	var order []syncform.Object
 	for _, b := range blocks {
 		o, err := syncform.ParseObject(b.Labels[0])
 		if err != nil {
@@ -181,15 +184,33 @@ func (l *loader) objects(blocks hcl.Blocks, ctx *hcl.EvalContext) []*Object {
 			continue
 		}
 		if prev, ok := byObject[o]; ok {
-			l.add(duplicate("object", string(o), prev.DeclRange, b.DefRange))
+			l.add(duplicate("object", string(o), prev.DefRange, b.DefRange))
 			continue
 		}
-		byObject[o] = l.object(o, b, ctx)
+		byObject[o] = b
+		order = append(order, o)
+	}
+	// Objects are independent, and a large one is thousands of blocks that
+	// dynamic blocks expand and HCL evaluates one by one: decode each on its
+	// own goroutine, with its own diagnostics, merged in a fixed order.
+	decoded := make([]*Object, len(order))
+	diags := make([]hcl.Diagnostics, len(order))
+	var wg sync.WaitGroup
+	for i, o := range order {
+		wg.Go(func() {
+			sub := &loader{opts: l.opts, secrets: l.secrets}
+			decoded[i] = sub.object(o, byObject[o], ctx)
+			diags[i] = sub.diags
+		})
+	}
+	wg.Wait()
+	for _, d := range diags {
+		l.add(d...)
 	}
 	var out []*Object
 	for _, o := range syncform.Objects() {
-		if ob, ok := byObject[o]; ok {
-			out = append(out, ob)
+		if i := slices.Index(order, o); i >= 0 {
+			out = append(out, decoded[i])
 		}
 	}
 	return out
@@ -207,14 +228,16 @@ func (l *loader) object(o syncform.Object, b *hcl.Block, ctx *hcl.EvalContext) *
 	if a, ok := content.Attributes["prune"]; ok {
 		ob.Prune, _ = l.boolean(a, ctx)
 	}
+	properties := map[string]*Property{}
 	for _, blk := range content.Blocks {
 		switch blk.Type {
 		case "property":
 			if p := l.property(o, blk, ctx); p != nil {
-				if prev := ob.Property(p.Name); prev != nil {
+				if prev := properties[p.Name]; prev != nil {
 					l.add(duplicate("property", p.Name, prev.DeclRange, p.DeclRange))
 					continue
 				}
+				properties[p.Name] = p
 				ob.Properties = append(ob.Properties, p)
 			}
 		case "mapping":

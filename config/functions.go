@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+	"sync"
 
 	"github.com/agext/levenshtein"
 	"github.com/hashicorp/hcl/v2"
@@ -11,6 +12,8 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
+
+	"github.com/syncform/syncform"
 )
 
 // sensitiveMark marks values read through env(): they are secrets, and may
@@ -22,7 +25,7 @@ const sensitiveMark = "sensitive"
 // because HCL suggests a name for an unknown variable from the first close
 // one it meets, walking each context's map: with both in one map, "cal"
 // was "Did you mean "var"?" on one run and "local" on the next.
-func evalContext(vars, locals map[string]cty.Value, opts Options, read map[string]bool) *hcl.EvalContext {
+func evalContext(vars, locals map[string]cty.Value, opts Options, read *secretSet) *hcl.EvalContext {
 	return withLocals(&hcl.EvalContext{
 		Variables: map[string]cty.Value{"var": objectOf(vars)},
 		Functions: functions(opts, read),
@@ -45,7 +48,7 @@ func objectOf(m map[string]cty.Value) cty.Value {
 
 // functions is go-cty's standard library, under the names HCL users know from
 // other tools, plus env.
-func functions(opts Options, read map[string]bool) map[string]function.Function {
+func functions(opts Options, read *secretSet) map[string]function.Function {
 	return map[string]function.Function{
 		"abs": stdlib.AbsoluteFunc, "ceil": stdlib.CeilFunc, "floor": stdlib.FloorFunc,
 		"max": stdlib.MaxFunc, "min": stdlib.MinFunc, "parseint": stdlib.ParseIntFunc,
@@ -82,7 +85,7 @@ func convertFunc(t cty.Type) function.Function { return stdlib.MakeToFunc(t) }
 // remembered in read, so that Load can scrub it from any diagnostic: marks
 // keep a secret out of values, but a function's error message (tonumber,
 // regex) may quote its argument.
-func envFunc(opts Options, read map[string]bool) function.Function {
+func envFunc(opts Options, read *secretSet) function.Function {
 	return function.New(&function.Spec{
 		Description: "Returns the value of an environment variable, as a secret.",
 		Params:      []function.Parameter{{Name: "name", Type: cty.String}},
@@ -93,12 +96,42 @@ func envFunc(opts Options, read map[string]bool) function.Function {
 			if !ok {
 				return cty.NilVal, fmt.Errorf("the environment variable %q is not set", name)
 			}
-			if v != "" {
-				read[v] = true
-			}
+			read.add(v)
 			return cty.StringVal(v).Mark(sensitiveMark), nil
 		},
 	})
+}
+
+// secretSet holds the values env() returned during one Load. Objects are
+// decoded in parallel, so env() may be called from several goroutines.
+type secretSet struct {
+	mu sync.Mutex
+	m  map[string]bool
+}
+
+func (s *secretSet) add(v string) {
+	if v == "" {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.m == nil {
+		s.m = map[string]bool{}
+	}
+	s.m[v] = true
+}
+
+// scrub replaces every secret, wherever a diagnostic's text quotes it, with
+// the placeholder secrets print as.
+func (s *secretSet) scrub(diags hcl.Diagnostics) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for v := range s.m {
+		for _, d := range diags {
+			d.Summary = strings.ReplaceAll(d.Summary, v, syncform.Redacted)
+			d.Detail = strings.ReplaceAll(d.Detail, v, syncform.Redacted)
+		}
+	}
 }
 
 // stringPredicate builds startswith and endswith, which HCL users know from

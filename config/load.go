@@ -11,8 +11,6 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
-
-	"github.com/syncform/syncform"
 )
 
 // Options are the inputs of a load that do not come from the files.
@@ -52,7 +50,7 @@ type loader struct {
 	opts   Options
 	diags  hcl.Diagnostics
 	// secrets are the values env() returned, scrubbed from diagnostics.
-	secrets map[string]bool
+	secrets *secretSet
 }
 
 func (l *loader) add(d ...*hcl.Diagnostic) { l.diags = append(l.diags, d...) }
@@ -71,7 +69,7 @@ func Load(dir string, opts Options) (*Config, hcl.Diagnostics) {
 // LoadFiles is Load for an explicit list of files; dir is the directory
 // relative paths in the configuration (the sandbox file) are resolved from.
 func LoadFiles(dir string, files []string, opts Options) (*Config, hcl.Diagnostics) {
-	l := &loader{parser: hclparse.NewParser(), opts: opts, secrets: map[string]bool{}}
+	l := &loader{parser: hclparse.NewParser(), opts: opts, secrets: &secretSet{}}
 	cfg := &Config{Dir: dir}
 	defer func() { cfg.Files = l.parser.Files() }()
 
@@ -111,7 +109,7 @@ func LoadFiles(dir string, files []string, opts Options) (*Config, hcl.Diagnosti
 	l.diags = dropNowhere(l.diags)
 	fixFunctionSuggestions(l.diags, slices.Sorted(maps.Keys(ctx.Parent().Functions)))
 	tidyPanics(l.diags)
-	scrub(l.diags, l.secrets)
+	l.secrets.scrub(l.diags)
 	sortDiagnostics(l.diags)
 	return cfg, l.diags
 }
@@ -213,14 +211,3 @@ func dropNowhere(diags hcl.Diagnostics) hcl.Diagnostics {
 
 // Where renders a range's start as people read it: file:line.
 func Where(r hcl.Range) string { return fmt.Sprintf("%s:%d", r.Filename, r.Start.Line) }
-
-// scrub replaces every secret env() returned, wherever a diagnostic's text
-// quotes it, with the placeholder secrets print as.
-func scrub(diags hcl.Diagnostics, secrets map[string]bool) {
-	for v := range secrets {
-		for _, d := range diags {
-			d.Summary = strings.ReplaceAll(d.Summary, v, syncform.Redacted)
-			d.Detail = strings.ReplaceAll(d.Detail, v, syncform.Redacted)
-		}
-	}
-}

@@ -40,6 +40,9 @@ func TestExamples(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer sb.Close()
+			if err := sb.AddCustomFields(ctx, CustomFields[dir]); err != nil {
+				t.Fatal(err)
+			}
 			journal, err := state.Open(ctx, filepath.Join(tmp, "state.db"))
 			if err != nil {
 				t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/hashicorp/hcl/v2"
@@ -151,11 +152,9 @@ func PlanLive(ctx context.Context, p syncform.Provider, cfg *config.Config, opts
 			return nil, nil, nil, err
 		}
 		mergeOutstanding(plan, entries)
-		applied, err := opts.Journal.Applied(ctx, opts.Connection)
-		if err != nil {
+		if err := markDrift(ctx, plan, opts); err != nil {
 			return nil, nil, nil, err
 		}
-		markDrift(plan, applied)
 	}
 	if err := Estimate(ctx, p, plan); err != nil {
 		return nil, nil, nil, err
@@ -165,12 +164,21 @@ func PlanLive(ctx context.Context, p syncform.Provider, cfg *config.Config, opts
 
 // markDrift gives the reason drift to every change that would set a value
 // an earlier apply already set: the configuration still asks for it, so the
-// live value was changed outside the configuration.
-func markDrift(plan *planner.Result, applied map[string]string) {
+// live value was changed outside the configuration. A plan without changes
+// reads nothing.
+func markDrift(ctx context.Context, plan *planner.Result, opts Options) error {
+	if !slices.ContainsFunc(plan.Actions, func(a planner.Action) bool { return a.Backfill == nil }) {
+		return nil
+	}
+	applied, err := opts.Journal.Applied(ctx, opts.Connection)
+	if err != nil {
+		return err
+	}
 	for i := range plan.Actions {
 		a := &plan.Actions[i]
 		if a.Backfill == nil && applied[a.Address] == planner.ChangeDigest(a.Change) {
 			a.Reason = planner.ReasonDrift
 		}
 	}
+	return nil
 }

@@ -48,14 +48,19 @@ func BenchmarkPlanLarge(b *testing.B) {
 	for _, tc := range []struct {
 		name    string
 		applied bool
-	}{{"changes", false}, {"nochanges", true}} {
+		args    []string
+	}{
+		{"changes", false, nil},
+		{"nochanges", true, nil},
+		{"rulechanges", true, []string{"--var", "rule=two_way"}},
+	} {
 		b.Run(tc.name, func(b *testing.B) {
 			largeExample(b, tc.applied)
 			ctx := context.Background()
 			for b.Loop() {
 				a := &app{stdin: nil, stdout: io.Discard, stderr: io.Discard,
 					lookupEnv: func(string) (string, bool) { return "", false }}
-				if code := run(ctx, a, []string{"plan"}); code != exitOK {
+				if code := run(ctx, a, append([]string{"plan"}, tc.args...)); code != exitOK {
 					b.Fatalf("plan: exit %d", code)
 				}
 			}

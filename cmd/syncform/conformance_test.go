@@ -16,6 +16,7 @@ import (
 	"time"
 
 	sf "github.com/syncform/syncform"
+	"github.com/syncform/syncform/examples"
 	"github.com/syncform/syncform/providers/hubspot"
 	"github.com/syncform/syncform/providers/sandbox"
 	"github.com/syncform/syncform/providers/sandbox/server"
@@ -28,12 +29,15 @@ import (
 // Retry-After, dropped connections). Both must show
 // the same plan, apply it, and then plan no changes.
 func TestProvidersAgree(t *testing.T) {
-	examples, _ := filepath.Glob(filepath.Join("..", "..", "examples", "*", "main.hcl"))
-	if len(examples) < 3 {
-		t.Fatalf("examples: %v", examples)
+	dirs, _ := filepath.Glob(filepath.Join("..", "..", "examples", "*", "main.hcl"))
+	if len(dirs) < 3 {
+		t.Fatalf("examples: %v", dirs)
 	}
-	for _, ex := range examples {
-		t.Run(filepath.Base(filepath.Dir(ex)), func(t *testing.T) { providersAgree(t, withoutConnection(mustRead(t, ex))) })
+	for _, ex := range dirs {
+		name := filepath.Base(filepath.Dir(ex))
+		t.Run(name, func(t *testing.T) {
+			providersAgree(t, withoutConnection(mustRead(t, ex)), examples.CustomFields[name])
+		})
 	}
 }
 
@@ -58,18 +62,29 @@ func withoutConnection(src string) string {
 	return src
 }
 
-func providersAgree(t *testing.T, body string) {
+// providersAgree runs body on both providers; each sandbox first gets
+// customFields generated custom fields.
+func providersAgree(t *testing.T, body string, customFields int) {
 	const token = "sandbox-token-0123456789"
 	var plans []string
 	for _, provider := range []string{"sandbox", "hubspot"} {
 		t.Run(provider, func(t *testing.T) {
 			dir := t.TempDir()
 			conn := "connection {\n  provider = \"sandbox\"\n}\n"
+			path := filepath.Join(dir, ".syncform", "sandbox.db")
 			if provider == "hubspot" {
-				sb, err := sandbox.Open(context.Background(), filepath.Join(dir, "served.db"))
-				if err != nil {
-					t.Fatal(err)
-				}
+				path = filepath.Join(dir, "served.db")
+			}
+			sb, err := sandbox.Open(context.Background(), path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := sb.AddCustomFields(context.Background(), customFields); err != nil {
+				t.Fatal(err)
+			}
+			if provider == "sandbox" {
+				sb.Close()
+			} else {
 				defer sb.Close()
 				// 20 ms a request, and 5% of requests failing (502/503 or a
 				// dropped connection) before doing anything.

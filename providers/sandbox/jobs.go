@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"sync"
 	"time"
@@ -157,15 +158,22 @@ func (s *Sandbox) EstimateBackfill(ctx context.Context, b sf.Backfill) (sf.Impac
 func (s *Sandbox) EstimateBackfills(ctx context.Context, bs []sf.Backfill) ([]sf.Impact, error) {
 	out := make([]sf.Impact, len(bs))
 	err := s.write(ctx, "estimating back-fill", func(tx *sql.Tx) (bool, error) {
+		// The jobs write values, never settings: one read of the settings
+		// serves them all.
+		settings, err := load(ctx, tx)
+		if err != nil {
+			return false, err
+		}
 		for i, b := range bs {
-			live, err := load(ctx, tx)
-			if err != nil {
-				return false, err
-			}
+			live := settings
 			if b.Mappings != nil {
-				// A preview of the settings a plan will make (see Backfill).
-				live.Mappings[b.Object] = b.Mappings
-				live.Sync[b.Object] = true
+				// A preview of the settings a plan will make (see Backfill),
+				// on a copy that the next back-fill does not see.
+				preview := *settings
+				preview.Mappings, preview.Sync = maps.Clone(settings.Mappings), maps.Clone(settings.Sync)
+				preview.Mappings[b.Object] = b.Mappings
+				preview.Sync[b.Object] = true
+				live = &preview
 			}
 			p, err := planBackfill(ctx, tx, live, b)
 			if err != nil {

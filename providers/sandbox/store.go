@@ -60,6 +60,9 @@ func marshalList[T any](v []T) string {
 
 // unmarshalList reads a JSON array; an empty one is nil, as in the seed.
 func unmarshalList[T any](s, what string) ([]T, error) {
+	if s == "[]" {
+		return nil, nil // most lists are empty: no need to run the decoder
+	}
 	var v []T
 	if err := json.Unmarshal([]byte(s), &v); err != nil {
 		return nil, fmt.Errorf("decoding %s: %w", what, err)
