@@ -1,6 +1,7 @@
 package apiwire
 
 import (
+	"encoding/json"
 	"slices"
 
 	sf "github.com/syncform/syncform"
@@ -64,4 +65,42 @@ func (d Describe) SObject() sf.SObject {
 		so.Fields = append(so.Fields, sfld)
 	}
 	return so
+}
+
+// Salesforce's composite resource (POST /services/data/vXX.X/composite):
+// up to MaxCompositeSubrequests subrequests in one call, which counts as a
+// single request against the org's daily limit; at most MaxCompositeQueries
+// of them may be queries.
+const (
+	MaxCompositeSubrequests = 25
+	MaxCompositeQueries     = 5
+)
+
+// CompositeRequest is the composite resource's request body.
+type CompositeRequest struct {
+	AllOrNone bool                  `json:"allOrNone"`
+	Requests  []CompositeSubrequest `json:"compositeRequest"`
+}
+
+// CompositeSubrequest is one subrequest: URL is rooted
+// (/services/data/vXX.X/…).
+type CompositeSubrequest struct {
+	Method      string `json:"method"`
+	URL         string `json:"url"`
+	ReferenceID string `json:"referenceId"`
+}
+
+// CompositeResponse is the composite resource's answer: one result per
+// subrequest, in order.
+type CompositeResponse struct {
+	Responses []CompositeSubresponse `json:"compositeResponse"`
+}
+
+// CompositeSubresponse is one subrequest's answer: its status, headers and
+// body, as it would have come alone.
+type CompositeSubresponse struct {
+	Body        json.RawMessage   `json:"body"`
+	HTTPHeaders map[string]string `json:"httpHeaders"`
+	StatusCode  int               `json:"httpStatusCode"`
+	ReferenceID string            `json:"referenceId"`
 }

@@ -220,7 +220,7 @@ func (c *client) once(ctx context.Context, r request, body []byte, out any) (sta
 		}
 		return resp.StatusCode, nil, false
 	}
-	ae := decodeError(resp, data)
+	ae := decodeError(resp.StatusCode, resp.Header.Get("Retry-After"), data)
 	switch {
 	case resp.StatusCode == http.StatusTooManyRequests:
 		// A 429 was refused before any effect: safe to retry whatever the
@@ -242,9 +242,11 @@ func (e *apiError) Error() string {
 	return fmt.Sprintf("HTTP %d: %s", e.status, msg)
 }
 
-func decodeError(resp *http.Response, data []byte) *apiError {
-	ae := &apiError{status: resp.StatusCode}
-	if s := resp.Header.Get("Retry-After"); s != "" {
+// decodeError reads an error response of either API: its status, its
+// Retry-After header and its body.
+func decodeError(status int, retryAfter string, data []byte) *apiError {
+	ae := &apiError{status: status}
+	if s := retryAfter; s != "" {
 		if n, err := strconv.Atoi(strings.TrimSpace(s)); err == nil && n >= 0 {
 			ae.retryIn = time.Duration(n) * time.Second
 		}
@@ -264,7 +266,7 @@ func decodeError(resp *http.Response, data []byte) *apiError {
 	case json.Unmarshal(data, &sfe) == nil && len(sfe) > 0:
 		ae.message, ae.category = sfe[0].Message, sfe[0].ErrorCode
 	default:
-		ae.message = http.StatusText(resp.StatusCode)
+		ae.message = http.StatusText(status)
 	}
 	return ae
 }

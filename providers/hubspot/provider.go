@@ -171,11 +171,16 @@ func (p *Provider) hubspot(method, path string, body any, retry bool) request {
 		what: method + " " + path, token: p.cfg.HubSpotToken, body: body, retry: retry}
 }
 
-func (p *Provider) salesforce(path string) request {
-	full := "/services/data/" + p.cfg.APIVersion + path
+// salesforcePath roots path in the REST API of the configured version.
+func (p *Provider) salesforcePath(path string) string {
 	if strings.HasPrefix(path, "/services/") {
-		full = path // a nextRecordsUrl is already rooted
+		return path // a nextRecordsUrl is already rooted
 	}
+	return "/services/data/" + p.cfg.APIVersion + path
+}
+
+func (p *Provider) salesforce(path string) request {
+	full := p.salesforcePath(path)
 	what := "GET " + full
 	if i := strings.Index(what, "?"); i >= 0 {
 		what = what[:i] // a query string is long and says nothing useful

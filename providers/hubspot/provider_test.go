@@ -154,13 +154,19 @@ func TestSnapshotMatchesSandbox(t *testing.T) {
 		t.Fatalf("snapshot looks empty: %d owners, %d users, %d sobjects", len(got.Owners), len(got.Users), len(got.SObjects))
 	}
 
-	// Describes are cached: a second snapshot describes nothing again.
+	// The Salesforce side is two composite calls: the synced objects'
+	// describes with the users and queues queries, then the objects their
+	// reference fields point at. Describes are cached: a second snapshot
+	// only queries again, in one call.
+	if n := p.Requests()["salesforce"]; n != 2 {
+		t.Errorf("first snapshot made %d Salesforce requests, want 2", n)
+	}
 	before := p.Requests()["salesforce"]
 	if _, err := p.Snapshot(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if n := p.Requests()["salesforce"] - before; n != 2 { // users and queues
-		t.Errorf("second snapshot made %d Salesforce requests, want 2", n)
+	if n := p.Requests()["salesforce"] - before; n != 1 {
+		t.Errorf("second snapshot made %d Salesforce requests, want 1", n)
 	}
 	if used, limit := p.SalesforceUsage(); used == 0 || limit != server.DefaultSalesforceDailyLimit {
 		t.Errorf("SalesforceUsage = %d/%d", used, limit)
@@ -654,9 +660,9 @@ func TestSecretsNeverLeak(t *testing.T) {
 	_, err := swapped.Snapshot(ctx)
 	note(err)
 	note(swapped.Apply(ctx, create))
-	_, err = swapped.describe(ctx, "Lead")
+	_, err = swapped.describe(ctx, []string{"Lead"}, nil)
 	note(err)
-	_, err = swapped.users(ctx)
+	err = swapped.query(ctx, usersSOQL, func(map[string]any) error { return nil })
 	note(err)
 
 	ok := mk(server.Options{}, nil)
@@ -676,7 +682,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 	faulty := mk(server.Options{FaultRate: 1, Rand: rand.NewPCG(1, 2)}, nil) // 5xx and drops after retries
 	_, err = faulty.Snapshot(ctx)
 	note(err)
-	_, err = faulty.users(ctx)
+	err = faulty.query(ctx, usersSOQL, func(map[string]any) error { return nil })
 	note(err)
 
 	slow := mk(server.Options{Latency: 300 * time.Millisecond}, func(c *Config) { c.Timeout = 20 * time.Millisecond })
@@ -686,15 +692,15 @@ func TestSecretsNeverLeak(t *testing.T) {
 	daily := mk(server.Options{DailyLimit: 1, SalesforceDailyLimit: 1}, nil)
 	_, err = daily.Snapshot(ctx)
 	note(err)
-	daily.users(ctx) // the Salesforce quota may be left over from the snapshot
-	_, err = daily.users(ctx)
+	daily.query(ctx, usersSOQL, func(map[string]any) error { return nil }) // the Salesforce quota may be left over from the snapshot
+	err = daily.query(ctx, usersSOQL, func(map[string]any) error { return nil })
 	note(err)
 
 	gone := mk(server.Options{}, nil)
 	gone.cfg.HubSpotURL, gone.cfg.SalesforceURL = "http://127.0.0.1:1", "http://127.0.0.1:1"
 	_, err = gone.properties(ctx, sf.Contacts)
 	note(err)
-	_, err = gone.users(ctx)
+	err = gone.query(ctx, usersSOQL, func(map[string]any) error { return nil })
 	note(err)
 
 	csv := mk(server.Options{}, func(c *Config) { c.ConnectorEndpoint, c.MappingsCSV = "", filepath.Join(t.TempDir(), "missing.csv") })

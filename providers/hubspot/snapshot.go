@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
-	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -50,16 +48,7 @@ func (p *Provider) Snapshot(ctx context.Context) (*sf.Snapshot, error) {
 		snap.Owners, err = p.owners(ctx)
 		return err
 	})
-	g.Go(func(ctx context.Context) error {
-		var err error
-		snap.Users, err = p.users(ctx)
-		return err
-	})
-	g.Go(func(ctx context.Context) error {
-		var err error
-		snap.Queues, err = p.queues(ctx)
-		return err
-	})
+	g.Go(func(ctx context.Context) error { return p.salesforceSide(ctx, snap) })
 	g.Go(func(ctx context.Context) error { return p.settings(ctx, snap) })
 	g.Go(func(ctx context.Context) error {
 		var err error
@@ -67,9 +56,6 @@ func (p *Provider) Snapshot(ctx context.Context) (*sf.Snapshot, error) {
 		return err
 	})
 	if err := g.Wait(); err != nil {
-		return nil, err
-	}
-	if err := p.describeAll(ctx, snap); err != nil {
 		return nil, err
 	}
 	snap.Sort()
@@ -131,31 +117,43 @@ func (p *Provider) owners(ctx context.Context) ([]sf.Owner, error) {
 	}
 }
 
+// queryPage is one page of a SOQL query's answer.
+type queryPage struct {
+	Records        []map[string]any `json:"records"`
+	NextRecordsURL string           `json:"nextRecordsUrl"`
+}
+
 // query runs SOQL, following nextRecordsUrl, and calls fn with each record.
 func (p *Provider) query(ctx context.Context, soql string, fn func(map[string]any) error) error {
-	path := "/query?q=" + url.QueryEscape(soql)
-	for path != "" {
-		var body struct {
-			Records        []map[string]any `json:"records"`
-			NextRecordsURL string           `json:"nextRecordsUrl"`
-		}
-		if _, err := p.c.do(ctx, p.salesforce(path), &body); err != nil {
-			return err
-		}
-		for _, r := range body.Records {
+	var page queryPage
+	if _, err := p.c.do(ctx, p.salesforce(queryPath(soql)), &page); err != nil {
+		return err
+	}
+	return p.consume(ctx, page, fn)
+}
+
+func queryPath(soql string) string { return "/query?q=" + url.QueryEscape(soql) }
+
+// consume calls fn with each record of page and of the pages after it.
+func (p *Provider) consume(ctx context.Context, page queryPage, fn func(map[string]any) error) error {
+	for {
+		for _, r := range page.Records {
 			if err := fn(r); err != nil {
 				return err
 			}
 		}
-		path = ""
-		if next := body.NextRecordsURL; next != "" {
-			if !strings.HasPrefix(next, "/services/data/") {
-				return fmt.Errorf("salesforce query: unexpected nextRecordsUrl")
-			}
-			path = next
+		next := page.NextRecordsURL
+		if next == "" {
+			return nil
+		}
+		if !strings.HasPrefix(next, "/services/data/") {
+			return fmt.Errorf("salesforce query: unexpected nextRecordsUrl")
+		}
+		page = queryPage{}
+		if _, err := p.c.do(ctx, p.salesforce(next), &page); err != nil {
+			return err
 		}
 	}
-	return nil
 }
 
 // str renders a SOQL value as text; null is empty.
@@ -177,24 +175,19 @@ func str(v any) string {
 	return string(b)
 }
 
-func (p *Provider) users(ctx context.Context) ([]sf.SalesforceUser, error) {
-	var out []sf.SalesforceUser
-	err := p.query(ctx, "SELECT Id, FirstName, LastName, Email, UserType, IsActive FROM User", func(r map[string]any) error {
-		active, _ := r["IsActive"].(bool)
-		out = append(out, sf.SalesforceUser{ID: sf.SalesforceID(str(r["Id"])), FirstName: str(r["FirstName"]),
-			LastName: str(r["LastName"]), Email: str(r["Email"]), UserType: str(r["UserType"]), Active: active})
-		return nil
-	})
-	return out, err
+const (
+	usersSOQL  = "SELECT Id, FirstName, LastName, Email, UserType, IsActive FROM User"
+	queuesSOQL = "SELECT Id, Name FROM Group WHERE Type = 'Queue'"
+)
+
+func userOf(r map[string]any) sf.SalesforceUser {
+	active, _ := r["IsActive"].(bool)
+	return sf.SalesforceUser{ID: sf.SalesforceID(str(r["Id"])), FirstName: str(r["FirstName"]),
+		LastName: str(r["LastName"]), Email: str(r["Email"]), UserType: str(r["UserType"]), Active: active}
 }
 
-func (p *Provider) queues(ctx context.Context) ([]sf.Queue, error) {
-	var out []sf.Queue
-	err := p.query(ctx, "SELECT Id, Name FROM Group WHERE Type = 'Queue'", func(r map[string]any) error {
-		out = append(out, sf.Queue{ID: sf.SalesforceID(str(r["Id"])), Name: str(r["Name"])})
-		return nil
-	})
-	return out, err
+func queueOf(r map[string]any) sf.Queue {
+	return sf.Queue{ID: sf.SalesforceID(str(r["Id"])), Name: str(r["Name"])}
 }
 
 // settings fills Sync, Mappings and Manual, from the endpoint or the CSV.
@@ -262,86 +255,6 @@ func (p *Provider) segments(ctx context.Context) ([]sf.Segment, error) {
 		}
 		offset = page.Offset
 	}
-}
-
-// describeAll describes the base objects and, round by round, every object
-// their reference fields point at. Describes come from the cache when there;
-// objects without a describe (404: User, Group on some orgs) are left out.
-func (p *Provider) describeAll(ctx context.Context, snap *sf.Snapshot) error {
-	seen := map[string]bool{}
-	next := baseSObjects()
-	for len(next) > 0 {
-		for _, n := range next {
-			seen[n] = true
-		}
-		var mu sync.Mutex
-		g := p.newGroup(ctx)
-		for _, name := range next {
-			g.Go(func(ctx context.Context) error {
-				so, err := p.describe(ctx, name)
-				if err != nil || so == nil {
-					return err
-				}
-				mu.Lock()
-				snap.SObjects[so.Name] = cloneSObject(*so)
-				mu.Unlock()
-				return nil
-			})
-		}
-		if err := g.Wait(); err != nil {
-			return err
-		}
-		var refs []string
-		for _, so := range snap.SObjects {
-			for _, f := range so.Fields {
-				for _, to := range f.ReferenceTo {
-					if !seen[to] {
-						seen[to] = true
-						refs = append(refs, to)
-					}
-				}
-			}
-		}
-		sort.Strings(refs)
-		next = refs
-	}
-	return nil
-}
-
-// cloneSObject copies a cached describe so Sort and callers cannot alter the
-// cache.
-func cloneSObject(so sf.SObject) sf.SObject {
-	so.Fields = slices.Clone(so.Fields)
-	return so
-}
-
-// describe returns the cached describe of name, fetching it the first time;
-// nil when the object has none.
-func (p *Provider) describe(ctx context.Context, name string) (*sf.SObject, error) {
-	p.descMu.Lock()
-	so, ok := p.describes[name]
-	p.descMu.Unlock()
-	if ok {
-		return so, nil
-	}
-	if !soqlName.MatchString(name) {
-		return nil, nil
-	}
-	var d apiwire.Describe
-	_, err := p.c.do(ctx, p.salesforce("/sobjects/"+url.PathEscape(name)+"/describe"), &d)
-	switch {
-	case errors.Is(err, sf.ErrNotFound):
-		so = nil
-	case err != nil:
-		return nil, err
-	default:
-		s := d.SObject()
-		so = &s
-	}
-	p.descMu.Lock()
-	p.describes[name] = so
-	p.descMu.Unlock()
-	return so, nil
 }
 
 // soqlName is an API name safe to put in a path or a SOQL statement.

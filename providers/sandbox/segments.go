@@ -301,6 +301,9 @@ type source struct {
 	// after the cursor rather than a WHERE on it, so a long list is never
 	// rescanned.
 	ids []int64
+	// byValue: which records belong depends on their values (a dynamic
+	// segment's filter), so a sync can move records in or out.
+	byValue bool
 }
 
 func sourceOf(d SegmentDef) source {
@@ -311,7 +314,8 @@ func sourceOf(d SegmentDef) source {
 			where: `m.segment = ?`, args: []any{d.Name}, key: "m.hubspot_id"}
 	case d.Property != "":
 		return source{object: d.Object, from: t,
-			where: `coalesce(json_extract(l.hubspot, ?), '') = ?`, args: []any{jsonPath(d.Property), d.Value}, key: "l.hubspot_id"}
+			where: `coalesce(json_extract(l.hubspot, ?), '') = ?`, args: []any{jsonPath(d.Property), d.Value}, key: "l.hubspot_id",
+			byValue: true}
 	}
 	return source{object: d.Object, from: t, where: `1`, key: "l.hubspot_id"}
 }

@@ -102,6 +102,7 @@ func (s *server) routes() {
 	m.HandleFunc("GET /services/data/{version}/sobjects/{name}/describe", s.describe)
 	m.HandleFunc("GET /services/data/{version}/query", s.query)
 	m.HandleFunc("GET /services/data/{version}/query/{cursor}", s.queryMore)
+	m.HandleFunc("POST /services/data/{version}/composite", s.composite)
 	s.connectorRoutes()
 	// Catch-alls, so an unknown path gets its API's error shape rather
 	// than net/http's plain text.

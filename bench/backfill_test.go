@@ -1,0 +1,124 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/syncform/syncform/config"
+	"github.com/syncform/syncform/providers/sandbox"
+	"github.com/syncform/syncform/reconciler"
+	"github.com/syncform/syncform/reconciler/state"
+)
+
+// recordCounts are the company counts BenchmarkBackfill runs:
+// SYNCFORM_BENCH_RECORDS (comma-separated) or a small default for CI.
+func recordCounts(b *testing.B) []int {
+	spec := os.Getenv("SYNCFORM_BENCH_RECORDS")
+	if spec == "" {
+		spec = "10000"
+	}
+	var out []int
+	for _, f := range strings.Split(spec, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			b.Fatalf("SYNCFORM_BENCH_RECORDS: %q is not a count", f)
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// backfillConfig maps one new two_way field on companies: its back-fill
+// imports every company from Salesforce, then resyncs them all to
+// Salesforce in batches of 200,000.
+const backfillConfig = `
+object "companies" {
+  mapping "seats" {
+    salesforce_field = "Seats__c"
+    rule             = "two_way"
+  }
+}
+`
+
+// BenchmarkBackfill plans and applies a new two_way company mapping on a
+// sandbox of n companies, as `syncform apply` does: plan-s is the plan
+// (whose preview runs the jobs' code and rolls it back), apply-s the
+// mapping and the jobs.
+func BenchmarkBackfill(b *testing.B) {
+	for _, n := range recordCounts(b) {
+		b.Run(fmt.Sprintf("companies=%d", n), func(b *testing.B) {
+			ctx := context.Background()
+			dir := b.TempDir()
+			template := filepath.Join(dir, "template.db")
+			if err := sandbox.Seed(ctx, template, sandbox.SeedOptions{Contacts: 1000, Companies: n, Deals: 1000, Seed: 1}); err != nil {
+				b.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(backfillConfig), 0o644); err != nil {
+				b.Fatal(err)
+			}
+			cfg, diags := config.Load(dir, config.Options{})
+			if diags.HasErrors() {
+				b.Fatal(diags)
+			}
+			for b.Loop() {
+				b.StopTimer()
+				path := filepath.Join(dir, "sandbox.db")
+				copyFile(b, template, path)
+				os.Remove(filepath.Join(dir, "state.db"))
+				sb, err := sandbox.Open(ctx, path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				journal, err := state.Open(ctx, filepath.Join(dir, "state.db"))
+				if err != nil {
+					b.Fatal(err)
+				}
+				opts := reconciler.Options{Journal: journal, Connection: "bench", Poll: 10 * time.Millisecond}
+				b.StartTimer()
+
+				start := time.Now()
+				_, plan, _, err := reconciler.PlanLive(ctx, sb, cfg, opts)
+				if err != nil {
+					b.Fatal(err)
+				}
+				planned := time.Since(start)
+				if _, err := reconciler.Apply(ctx, sb, plan, opts); err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric(planned.Seconds(), "plan-s")
+				b.ReportMetric((time.Since(start) - planned).Seconds(), "apply-s")
+
+				b.StopTimer()
+				journal.Close()
+				sb.Close()
+				b.StartTimer()
+			}
+		})
+	}
+}
+
+func copyFile(b *testing.B, from, to string) {
+	b.Helper()
+	in, err := os.Open(from)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		b.Fatal(err)
+	}
+	if err := out.Close(); err != nil {
+		b.Fatal(err)
+	}
+}
