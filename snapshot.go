@@ -35,6 +35,10 @@ type Snapshot struct {
 	// values linked records hold (see ValuesKey). Filled by the reader of
 	// live state, not by Snapshot; a field not looked up is absent.
 	Values map[string][]string `json:"values,omitempty"`
+	// MappingLimit is the most field mappings one object may hold; 0 means
+	// the connector's documented MaxMappingsPerObject. Only a sandbox raised
+	// for measuring scale has another (MaxMappings).
+	MappingLimit int `json:"mapping_limit,omitempty"`
 	// Records holds Salesforce records looked up because the configuration
 	// names them (the IDs of reference labels), by SObject. Records not found
 	// are absent. Filled by the reader of live state, not by Snapshot.
@@ -237,6 +241,14 @@ func (s *Snapshot) Sort() {
 	slices.SortFunc(s.Users, func(a, b SalesforceUser) int { return strings.Compare(string(a.ID), string(b.ID)) })
 	slices.SortFunc(s.Queues, func(a, b Queue) int { return strings.Compare(string(a.ID), string(b.ID)) })
 	slices.SortFunc(s.Segments, func(a, b Segment) int { return strings.Compare(a.Name, b.Name) })
+}
+
+// MaxMappings is the most field mappings one object may hold.
+func (s *Snapshot) MaxMappings() int {
+	if s.MappingLimit > 0 {
+		return s.MappingLimit
+	}
+	return MaxMappingsPerObject
 }
 
 // SetMapping puts m among its object's mappings, replacing the mapping of

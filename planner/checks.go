@@ -309,12 +309,12 @@ func (p *planning) checkStandard(std syncform.StandardMapping, m *config.Mapping
 // checkLimit reports an object that would hold too many mappings after the
 // plan: an error over the limit, a warning near it.
 func (p *planning) checkLimit(ob *config.Object, count int) {
-	const warnAt = syncform.MaxMappingsPerObject * 9 / 10
+	limit := p.live.MaxMappings()
 	switch {
-	case count > syncform.MaxMappingsPerObject:
-		p.report(finding("mapping-limit", ob.DeclRange, "%s would hold %d mappings after this plan, over the limit of %d.", ob.Object, count, syncform.MaxMappingsPerObject))
-	case count >= warnAt:
-		d := finding("mapping-limit", ob.DeclRange, "%s would hold %d mappings after this plan, close to the limit of %d.", ob.Object, count, syncform.MaxMappingsPerObject)
+	case count > limit:
+		p.report(finding("mapping-limit", ob.DeclRange, "%s would hold %d mappings after this plan, over the limit of %d.", ob.Object, count, limit))
+	case count >= limit*9/10:
+		d := finding("mapping-limit", ob.DeclRange, "%s would hold %d mappings after this plan, close to the limit of %d.", ob.Object, count, limit)
 		d.Severity = warningSeverity
 		p.report(d)
 	}

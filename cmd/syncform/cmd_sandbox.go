@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
+	"github.com/syncform/syncform"
 	"github.com/syncform/syncform/providers/sandbox"
 	"github.com/syncform/syncform/reconciler/state"
 )
@@ -52,6 +54,7 @@ type seedOptions struct {
 	varFlags
 	sandbox.SeedOptions
 	customFields int
+	mappingLimit int
 }
 
 func (a *app) sandboxSeedCommand() *cobra.Command {
@@ -64,33 +67,10 @@ func (a *app) sandboxSeedCommand() *cobra.Command {
 			"properties, sync toggles) are kept.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if o.Contacts < 0 || o.Companies < 0 || o.Deals < 0 || o.customFields < 0 {
+			if o.Contacts < 0 || o.Companies < 0 || o.Deals < 0 || o.customFields < 0 || o.mappingLimit < 0 {
 				return usagef("counts cannot be negative")
 			}
-			cfg, err := a.loadOrReport(o.varFlags)
-			if err != nil {
-				return err
-			}
-			path := a.sandboxPath(cfg)
-			if o.customFields > 0 {
-				sb, err := sandbox.Open(cmd.Context(), path)
-				if err != nil {
-					return err
-				}
-				err = sb.AddCustomFields(cmd.Context(), o.customFields)
-				sb.Close()
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(a.stdout, "Added custom text fields %s to %s on Lead, Contact, Account and Opportunity.\n",
-					sandbox.CustomFieldName(1), sandbox.CustomFieldName(o.customFields))
-			}
-			if err := sandbox.Seed(cmd.Context(), path, o.SeedOptions); err != nil {
-				return err
-			}
-			fmt.Fprintf(a.stdout, "Sandbox %s seeded: %d contacts, %d companies, %d deals (seed %d).\n",
-				path, o.Contacts, o.Companies, o.Deals, o.Seed)
-			return nil
+			return a.runSeed(cmd.Context(), o)
 		},
 	}
 	o.register(cmd)
@@ -99,5 +79,41 @@ func (a *app) sandboxSeedCommand() *cobra.Command {
 	cmd.Flags().IntVar(&o.Deals, "deals", 30, "linked deal records")
 	cmd.Flags().Int64Var(&o.Seed, "seed", 1, "the generator's seed: the same seed gives the same data")
 	cmd.Flags().IntVar(&o.customFields, "custom-fields", 0, "first add this many custom text fields (Extra_001__c …) to the Salesforce objects, as an admin would")
+	cmd.Flags().IntVar(&o.mappingLimit, "mapping-limit", 0, "let each object hold this many mappings, past the connector's 500, to measure scale (0: keep the limit)")
 	return cmd
+}
+
+func (a *app) runSeed(ctx context.Context, o seedOptions) error {
+	cfg, err := a.loadOrReport(o.varFlags)
+	if err != nil {
+		return err
+	}
+	path := a.sandboxPath(cfg)
+	if o.customFields > 0 || o.mappingLimit > 0 {
+		sb, err := sandbox.Open(ctx, path)
+		if err != nil {
+			return err
+		}
+		err = sb.AddCustomFields(ctx, o.customFields)
+		if err == nil && o.mappingLimit > 0 {
+			err = sb.SetMappingLimit(ctx, o.mappingLimit)
+		}
+		sb.Close()
+		if err != nil {
+			return err
+		}
+		if o.customFields > 0 {
+			fmt.Fprintf(a.stdout, "Added custom text fields %s to %s on Lead, Contact, Account and Opportunity.\n",
+				sandbox.CustomFieldName(1), sandbox.CustomFieldName(o.customFields))
+		}
+		if o.mappingLimit > 0 {
+			fmt.Fprintf(a.stdout, "Each object may now hold %d mappings (the connector allows %d).\n", o.mappingLimit, syncform.MaxMappingsPerObject)
+		}
+	}
+	if err := sandbox.Seed(ctx, path, o.SeedOptions); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "Sandbox %s seeded: %d contacts, %d companies, %d deals (seed %d).\n",
+		path, o.Contacts, o.Companies, o.Deals, o.Seed)
+	return nil
 }

@@ -31,6 +31,9 @@ func (m Mapping) Domain() sf.Mapping {
 type Settings struct {
 	Sync     map[sf.Object]bool `json:"sync"`
 	Mappings []Mapping          `json:"mappings"`
+	// MappingLimit is the most mappings an object may hold, when the
+	// connection's limit is not the connector's documented one.
+	MappingLimit int `json:"mappingLimit,omitempty"`
 }
 
 // MaxBatchInputs is the most inputs one batch request takes, on HubSpot's

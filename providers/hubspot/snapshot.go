@@ -216,7 +216,7 @@ func (p *Provider) settings(ctx context.Context, snap *sf.Snapshot) error {
 	if _, err := p.c.do(ctx, p.connector("GET", "/connector/v1/settings", nil, true), &body); err != nil {
 		return err
 	}
-	snap.Sync = body.Sync
+	snap.Sync, snap.MappingLimit = body.Sync, body.MappingLimit
 	if snap.Sync == nil {
 		snap.Sync = map[sf.Object]bool{}
 	}

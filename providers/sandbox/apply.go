@@ -387,7 +387,7 @@ func createMapping(live *sf.Snapshot, c sf.Change) (*edit, error) {
 			}
 		}
 	}
-	if n := len(live.Mappings[c.Object]); n >= sf.MaxMappingsPerObject {
+	if n := len(live.Mappings[c.Object]); n >= live.MaxMappings() {
 		return nil, sf.Rejectf("%s: %s already has %d mappings, the most the connector allows", addr, c.Object, n)
 	}
 	return &edit{

@@ -334,6 +334,8 @@ type runner struct {
 	imp    sf.Impact
 	rows   []pairRow
 	buf    []byte
+	// stmts are the batch's prepared updates, by query; batch closes them.
+	stmts map[string]*sql.Stmt
 	record func(*pairRow) string // a sample's record label
 }
 
@@ -347,13 +349,18 @@ func (r *runner) batch(ctx context.Context, q querier, after int64, limit int) (
 		return after, 0, 0, false, storeErr("reading records", err)
 	}
 	r.rows = rows
+	r.stmts = map[string]*sql.Stmt{}
+	defer func() {
+		for _, s := range r.stmts {
+			s.Close()
+		}
+	}()
 	var refs *linkRefs
 	if r.e.links && len(rows) > 0 {
 		if refs, err = loadLinkRefs(ctx, q, rows); err != nil {
 			return after, 0, 0, false, err
 		}
 	}
-	var update *sql.Stmt
 	changed := 0
 	for i := range rows {
 		p := &rows[i]
@@ -379,27 +386,42 @@ func (r *runner) batch(ctx context.Context, q querier, after int64, limit int) (
 		if !r.write || !hsChanged && !sfChanged {
 			continue
 		}
-		if update == nil {
-			if update, err = prepare(ctx, q, `UPDATE `+recordTable(r.e.object)+
-				` SET owner = ?, hubspot = ?, salesforce = ? WHERE hubspot_id = ?`); err != nil {
-				return after, 0, 0, false, storeErr("writing records", err)
-			}
-			defer update.Close()
-		}
-		hsRaw, sfRaw := p.hsRaw, p.sfRaw
-		if hsChanged {
-			r.buf = encodeSide(r.buf[:0], p.hs)
-			hsRaw = string(r.buf)
-		}
-		if sfChanged {
-			r.buf = encodeSide(r.buf[:0], p.sf)
-			sfRaw = string(r.buf)
-		}
-		if _, err := update.ExecContext(ctx, p.hs.get(sf.OwnerProperty).V, hsRaw, sfRaw, p.id); err != nil {
+		if err := r.store(ctx, q, p, hsChanged, sfChanged); err != nil {
 			return after, 0, 0, false, storeErr("writing records", err)
 		}
 	}
 	return last, len(rows), changed, more, nil
+}
+
+// store writes the sides of p that changed, and its owner only when that
+// changed: rewriting an unchanged owner would still touch the owner index
+// and fire the owner-count trigger.
+func (r *runner) store(ctx context.Context, q querier, p *pairRow, hsChanged, sfChanged bool) error {
+	owner := p.hs.get(sf.OwnerProperty).V
+	var set []string
+	var args []any
+	if owner != p.owner {
+		set, args = append(set, "owner = ?"), append(args, owner)
+	}
+	if hsChanged {
+		r.buf = encodeSide(r.buf[:0], p.hs)
+		set, args = append(set, "hubspot = ?"), append(args, string(r.buf))
+	}
+	if sfChanged {
+		r.buf = encodeSide(r.buf[:0], p.sf)
+		set, args = append(set, "salesforce = ?"), append(args, string(r.buf))
+	}
+	query := `UPDATE ` + recordTable(r.e.object) + ` SET ` + strings.Join(set, ", ") + ` WHERE hubspot_id = ?`
+	stmt, ok := r.stmts[query]
+	if !ok {
+		var err error
+		if stmt, err = prepare(ctx, q, query); err != nil {
+			return err
+		}
+		r.stmts[query] = stmt
+	}
+	_, err := stmt.ExecContext(ctx, append(args, p.id)...)
+	return err
 }
 
 // prepare prepares a statement on q's transaction.

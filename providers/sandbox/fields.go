@@ -4,9 +4,29 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 
 	sf "github.com/syncform/syncform"
 )
+
+// SetMappingLimit sets the most field mappings one object may hold: n
+// above the connector's documented 500 lets a sandbox measure how syncform
+// scales past it; 0 restores the connector's limit. No real portal has
+// another limit.
+func (s *Sandbox) SetMappingLimit(ctx context.Context, n int) error {
+	if n < 0 || n > 1_000_000 {
+		return fmt.Errorf("sandbox: a mapping limit of %d: want 0 (the connector's) to 1,000,000", n)
+	}
+	return s.write(ctx, "setting the mapping limit", func(tx *sql.Tx) (bool, error) {
+		if n == 0 {
+			_, err := tx.ExecContext(ctx, `DELETE FROM meta WHERE key = ?`, metaMappingLimit)
+			return err == nil, err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, metaMappingLimit, strconv.Itoa(n))
+		return err == nil, err
+	})
+}
 
 // CustomFieldName is the API name of the i-th generated custom field (1-based).
 func CustomFieldName(i int) string { return fmt.Sprintf("Extra_%03d__c", i) }

@@ -53,9 +53,13 @@ type Sandbox struct {
 var _ sf.Provider = (*Sandbox)(nil)
 
 // dsn is the modernc.org/sqlite data source name of the file at path: WAL, so
-// readers never block the writer; a busy timeout, so writers queue for the
-// lock rather than fail; and BEGIN IMMEDIATE, so a write transaction takes
-// the lock before it reads what it decides on. query_only connections are
+// readers never block the writer; synchronous=NORMAL, so a commit is
+// written but not flushed to the disk (a crashed or killed process loses
+// nothing; a power cut may lose the last commits, never consistency: what
+// a simulator can afford, and a back-fill of a million records commits 500
+// times); a busy timeout, so writers queue for the lock rather than fail;
+// and BEGIN IMMEDIATE, so a write transaction takes the lock before it
+// reads what it decides on. query_only connections are
 // used to inspect a file without any chance of changing it (no WAL pragma,
 // which would convert a foreign database).
 func dsn(path string, queryOnly bool) (string, error) {
@@ -68,7 +72,7 @@ func dsn(path string, queryOnly bool) (string, error) {
 	if queryOnly {
 		q += "&_pragma=query_only(1)"
 	} else {
-		q += "&_pragma=journal_mode(WAL)&_txlock=immediate"
+		q += "&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 	}
 	return u.String() + "?" + q, nil
 }

@@ -38,8 +38,11 @@ const (
 	metaApplication   = "application"
 	// metaClock is the latest logical time any value was written at; an edit
 	// takes the next one (see Edit).
-	metaClock       = "clock"
-	applicationName = "syncform sandbox"
+	metaClock = "clock"
+	// metaMappingLimit, when present, raises the most mappings an object
+	// may hold above the connector's (SetMappingLimit).
+	metaMappingLimit = "mapping_limit"
+	applicationName  = "syncform sandbox"
 )
 
 // schemaSQL creates every table of a sandbox file. Each side of the simulated

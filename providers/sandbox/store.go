@@ -190,6 +190,9 @@ func load(ctx context.Context, q querier) (*sf.Snapshot, error) {
 			s.Users = append(s.Users, u)
 			return nil
 		}},
+		{"the mapping limit", `SELECT CAST(value AS INTEGER) FROM meta WHERE key = '` + metaMappingLimit + `'`, func(r *sql.Rows) error {
+			return r.Scan(&s.MappingLimit)
+		}},
 		{"queues", `SELECT id, name FROM salesforce_queues`, func(r *sql.Rows) error {
 			var q sf.Queue
 			if err := r.Scan(&q.ID, &q.Name); err != nil {

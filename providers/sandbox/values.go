@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	sf "github.com/syncform/syncform"
@@ -229,6 +230,13 @@ func (d *sideDecoder) end() error {
 func (d *sideDecoder) str() (string, error) {
 	if !d.eat('"') {
 		return "", errSideFormat
+	}
+	// Most values have no escapes: find the closing quote with one
+	// vectorised search.
+	if j := strings.IndexByte(d.s[d.i:], '"'); j >= 0 && strings.IndexByte(d.s[d.i:d.i+j], '\\') < 0 {
+		raw := d.s[d.i : d.i+j]
+		d.i += j + 1
+		return raw, nil
 	}
 	start := d.i
 	escaped := false

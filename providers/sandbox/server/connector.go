@@ -55,7 +55,7 @@ func (s *server) getSettings(w http.ResponseWriter, r *http.Request) {
 	if sync == nil {
 		sync = map[sf.Object]bool{}
 	}
-	writeJSON(w, http.StatusOK, apiwire.Settings{Sync: sync, Mappings: mappings})
+	writeJSON(w, http.StatusOK, apiwire.Settings{Sync: sync, Mappings: mappings, MappingLimit: snap.MappingLimit})
 }
 
 func (s *server) putSync(w http.ResponseWriter, r *http.Request) {
