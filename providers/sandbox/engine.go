@@ -328,14 +328,14 @@ var batchSize = 2000
 
 // runner carries one back-fill over its records, a batch at a time.
 type runner struct {
-	e      *engine
-	src    source
-	write  bool
-	imp    sf.Impact
-	rows   []pairRow
-	buf    []byte
+	e     *engine
+	src   source
+	write bool
+	imp   sf.Impact
+	rows  []pairRow
+	buf   []byte
 	// stmts are the batch's prepared updates, by query; batch closes them.
-	stmts map[string]*sql.Stmt
+	stmts  map[string]*sql.Stmt
 	record func(*pairRow) string // a sample's record label
 }
 
