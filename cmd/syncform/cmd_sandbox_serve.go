@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -97,8 +99,18 @@ func (a *app) serveSandbox(ctx context.Context, o serveOptions) error {
 	if err != nil {
 		return err
 	}
+	var hubspotRequests, salesforceRequests atomic.Int64
+	handler := server.New(sb, o.opts)
 	srv := &http.Server{
-		Handler:           server.New(sb, o.opts),
+		// Counted as each API counts them, for the summary at the end.
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasPrefix(r.URL.Path, "/services/") {
+				salesforceRequests.Add(1)
+			} else {
+				hubspotRequests.Add(1)
+			}
+			handler.ServeHTTP(w, r)
+		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		// Requests in flight see the command's cancellation.
 		BaseContext: func(net.Listener) context.Context { return ctx },
@@ -123,7 +135,8 @@ func (a *app) serveSandbox(ctx context.Context, o serveOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(a.stderr, "Stopped serving.")
+	fmt.Fprintf(a.stderr, "Stopped serving after %d HubSpot and connector requests and %d Salesforce requests.\n",
+		hubspotRequests.Load(), salesforceRequests.Load())
 	return nil
 }
 

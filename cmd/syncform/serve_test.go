@@ -80,7 +80,7 @@ func TestSandboxServe(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("serve did not stop after its context was cancelled")
 	}
-	if !strings.Contains(errb.String(), "Stopped serving.") {
+	if !strings.Contains(errb.String(), "Stopped serving after 3 HubSpot and connector requests and 0 Salesforce requests.") {
 		t.Errorf("stderr: %s", errb.String())
 	}
 	if strings.Contains(errb.String()+out.String(), token) {

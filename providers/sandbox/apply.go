@@ -10,20 +10,75 @@ import (
 	sf "github.com/syncform/syncform"
 )
 
+// deciding is the state a batch's changes are decided on: the live
+// settings, and an index of the Salesforce fields each object's mappings
+// write, so that checking a new mapping does not read every other one.
+// Edits keep both as they are made.
+type deciding struct {
+	*sf.Snapshot
+	// sides: object → "SObject.Field" → the property mapped to it. Built
+	// when first needed.
+	sides map[sf.Object]map[string]string
+}
+
+// mappedSide returns the mapping of o that writes side, if any.
+func (d *deciding) mappedSide(o sf.Object, side string) (sf.Mapping, bool) {
+	if d.sides == nil {
+		d.sides = map[sf.Object]map[string]string{}
+		for obj, ms := range d.Mappings {
+			d.sides[obj] = map[string]string{}
+			for _, m := range ms {
+				for _, s := range sides(obj, m.SalesforceField) {
+					d.sides[obj][s] = m.Property
+				}
+			}
+		}
+	}
+	prop, ok := d.sides[o][side]
+	if !ok {
+		return sf.Mapping{}, false
+	}
+	return d.Mapping(o, prop)
+}
+
+// SetMapping is Snapshot.SetMapping, keeping the index.
+func (d *deciding) SetMapping(m sf.Mapping) {
+	d.DeleteMapping(m.Object, m.Property)
+	d.Snapshot.SetMapping(m)
+	if d.sides != nil {
+		if d.sides[m.Object] == nil {
+			d.sides[m.Object] = map[string]string{}
+		}
+		for _, s := range sides(m.Object, m.SalesforceField) {
+			d.sides[m.Object][s] = m.Property
+		}
+	}
+}
+
+// DeleteMapping is Snapshot.DeleteMapping, keeping the index.
+func (d *deciding) DeleteMapping(o sf.Object, property string) {
+	if m, ok := d.Mapping(o, property); ok && d.sides != nil {
+		for _, s := range sides(o, m.SalesforceField) {
+			delete(d.sides[o], s)
+		}
+	}
+	d.Snapshot.DeleteMapping(o, property)
+}
+
 // edit is an accepted change. write is its database side; it runs inside the
 // write transaction that read the state the change was decided on. patch
 // makes the same change to that state in memory, so the next change of a
 // batch is decided on what this one leaves.
 type edit struct {
 	write func(ctx context.Context, q querier) error
-	patch func(live *sf.Snapshot)
+	patch func(live *deciding)
 }
 
 // decide checks c against the live state as the connector and HubSpot would,
 // and returns the edit that carries it out: nil when the live state already
 // reflects c (idempotency), or an error wrapping ErrRejected or ErrNotFound.
 // It is pure: it reads live and nothing else.
-func decide(live *sf.Snapshot, c sf.Change) (*edit, error) {
+func decide(live *deciding, c sf.Change) (*edit, error) {
 	if _, err := sf.ParseObject(string(c.Object)); err != nil {
 		return nil, sf.Rejectf("%s: unknown object %q; want one of contacts, companies, deals", c.Address(), c.Object)
 	}
@@ -99,7 +154,7 @@ func changeName(c sf.Change, hasValue bool, inner func() (sf.Object, string)) (s
 // ---------------------------------------------------------------------------
 // Sync toggles
 
-func decideSync(live *sf.Snapshot, c sf.Change) (*edit, error) {
+func decideSync(live *deciding, c sf.Change) (*edit, error) {
 	if c.Op != sf.OpUpdate {
 		return nil, sf.Rejectf("%s: a sync toggle can only be updated, not %sd", c.Address(), c.Op)
 	}
@@ -115,7 +170,7 @@ func decideSync(live *sf.Snapshot, c sf.Change) (*edit, error) {
 	}
 	return &edit{
 		write: func(ctx context.Context, q querier) error { return setSync(ctx, q, c.Object, on) },
-		patch: func(live *sf.Snapshot) { live.Sync[c.Object] = on },
+		patch: func(live *deciding) { live.Sync[c.Object] = on },
 	}, nil
 }
 
@@ -168,7 +223,7 @@ func validProperty(addr string, p sf.Property) error {
 	return nil
 }
 
-func createProperty(live *sf.Snapshot, c sf.Change) (*edit, error) {
+func createProperty(live *deciding, c sf.Change) (*edit, error) {
 	addr := c.Address()
 	if c.Property == nil {
 		return nil, sf.Rejectf("%s: the change carries no property", addr)
@@ -192,7 +247,7 @@ func createProperty(live *sf.Snapshot, c sf.Change) (*edit, error) {
 	}
 	return &edit{
 		write: func(ctx context.Context, q querier) error { return insertProperty(ctx, q, p) },
-		patch: func(live *sf.Snapshot) { live.SetProperty(p) },
+		patch: func(live *deciding) { live.SetProperty(p) },
 	}, nil
 }
 
@@ -217,7 +272,7 @@ func propertyDiff(cur, want sf.Property) string {
 	return strings.Join(d, "; ")
 }
 
-func updatePropertyChange(live *sf.Snapshot, c sf.Change) (*edit, error) {
+func updatePropertyChange(live *deciding, c sf.Change) (*edit, error) {
 	addr := c.Address()
 	if c.Property == nil {
 		return nil, sf.Rejectf("%s: the change carries no property", addr)
@@ -273,7 +328,7 @@ func updatePropertyChange(live *sf.Snapshot, c sf.Change) (*edit, error) {
 
 // updateOptionsChange replaces a property's option list, as HubSpot's PATCH
 // of a property's options does.
-func updateOptionsChange(live *sf.Snapshot, c sf.Change) (*edit, error) {
+func updateOptionsChange(live *deciding, c sf.Change) (*edit, error) {
 	addr := c.Address()
 	cur, ok := live.Property(c.Object, c.Name)
 	if !ok {
@@ -297,11 +352,11 @@ func updateOptionsChange(live *sf.Snapshot, c sf.Change) (*edit, error) {
 func putProperty(p sf.Property) *edit {
 	return &edit{
 		write: func(ctx context.Context, q querier) error { return updateProperty(ctx, q, p) },
-		patch: func(live *sf.Snapshot) { live.SetProperty(p) },
+		patch: func(live *deciding) { live.SetProperty(p) },
 	}
 }
 
-func deletePropertyChange(live *sf.Snapshot, c sf.Change) (*edit, error) {
+func deletePropertyChange(live *deciding, c sf.Change) (*edit, error) {
 	addr := c.Address()
 	cur, ok := live.Property(c.Object, c.Name)
 	if !ok {
@@ -315,7 +370,7 @@ func deletePropertyChange(live *sf.Snapshot, c sf.Change) (*edit, error) {
 	}
 	return &edit{
 		write: func(ctx context.Context, q querier) error { return deleteProperty(ctx, q, c.Object, c.Name) },
-		patch: func(live *sf.Snapshot) { live.DeleteProperty(c.Object, c.Name) },
+		patch: func(live *deciding) { live.DeleteProperty(c.Object, c.Name) },
 	}, nil
 }
 
@@ -339,7 +394,7 @@ func sides(o sf.Object, field string) []string {
 	return out
 }
 
-func createMapping(live *sf.Snapshot, c sf.Change) (*edit, error) {
+func createMapping(live *deciding, c sf.Change) (*edit, error) {
 	addr := c.Address()
 	if c.Mapping == nil {
 		return nil, sf.Rejectf("%s: the change carries no mapping", addr)
@@ -379,12 +434,9 @@ func createMapping(live *sf.Snapshot, c sf.Change) (*edit, error) {
 	if exists {
 		return nil, sf.Rejectf("%s: property %q is already mapped to %s", addr, c.Name, cur.SalesforceField)
 	}
-	mine := sides(c.Object, m.SalesforceField)
-	for _, other := range live.Mappings[c.Object] {
-		for _, s := range sides(c.Object, other.SalesforceField) {
-			if slices.Contains(mine, s) {
-				return nil, sf.Rejectf("%s: Salesforce field %s is already mapped by %s", addr, s, other.Address())
-			}
+	for _, s := range sides(c.Object, m.SalesforceField) {
+		if other, ok := live.mappedSide(c.Object, s); ok {
+			return nil, sf.Rejectf("%s: Salesforce field %s is already mapped by %s", addr, s, other.Address())
 		}
 	}
 	if n := len(live.Mappings[c.Object]); n >= live.MaxMappings() {
@@ -392,7 +444,7 @@ func createMapping(live *sf.Snapshot, c sf.Change) (*edit, error) {
 	}
 	return &edit{
 		write: func(ctx context.Context, q querier) error { return insertMapping(ctx, q, m) },
-		patch: func(live *sf.Snapshot) { live.SetMapping(m) },
+		patch: func(live *deciding) { live.SetMapping(m) },
 	}, nil
 }
 
@@ -407,7 +459,7 @@ func fieldTypeList(ts []sf.FieldType) string {
 	return strings.Join(s, " or ") + " properties"
 }
 
-func updateMappingChange(live *sf.Snapshot, c sf.Change) (*edit, error) {
+func updateMappingChange(live *deciding, c sf.Change) (*edit, error) {
 	addr := c.Address()
 	if c.Mapping == nil {
 		return nil, sf.Rejectf("%s: the change carries no mapping", addr)
@@ -443,11 +495,11 @@ func updateMappingChange(live *sf.Snapshot, c sf.Change) (*edit, error) {
 	cur.Rule = rule
 	return &edit{
 		write: func(ctx context.Context, q querier) error { return updateMappingRule(ctx, q, c.Object, c.Name, rule) },
-		patch: func(live *sf.Snapshot) { live.SetMapping(cur) },
+		patch: func(live *deciding) { live.SetMapping(cur) },
 	}, nil
 }
 
-func deleteMappingChange(live *sf.Snapshot, c sf.Change) (*edit, error) {
+func deleteMappingChange(live *deciding, c sf.Change) (*edit, error) {
 	cur, ok := live.Mapping(c.Object, c.Name)
 	if !ok {
 		return nil, nil
@@ -457,6 +509,6 @@ func deleteMappingChange(live *sf.Snapshot, c sf.Change) (*edit, error) {
 	}
 	return &edit{
 		write: func(ctx context.Context, q querier) error { return deleteMapping(ctx, q, c.Object, c.Name) },
-		patch: func(live *sf.Snapshot) { live.DeleteMapping(c.Object, c.Name) },
+		patch: func(live *deciding) { live.DeleteMapping(c.Object, c.Name) },
 	}, nil
 }

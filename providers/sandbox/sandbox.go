@@ -219,7 +219,7 @@ var _ sf.BatchApplier = (*Sandbox)(nil)
 // maxBatch is how many changes one ApplyBatch carries: one transaction and
 // one read of the settings for all of them, which is what makes applying
 // hundreds of mappings cheap.
-const maxBatch = 500
+const maxBatch = 5000
 
 // BatchSize implements syncform.BatchApplier: any change may share a batch.
 func (s *Sandbox) BatchSize(sf.Change) int { return maxBatch }
@@ -236,10 +236,11 @@ func (s *Sandbox) ApplyBatch(ctx context.Context, cs []sf.Change) []error {
 		what = fmt.Sprintf("applying %d changes from %s", len(cs), cs[0].Address())
 	}
 	err := s.write(ctx, what, func(tx *sql.Tx) (bool, error) {
-		live, err := load(ctx, tx)
+		settings, err := load(ctx, tx)
 		if err != nil {
 			return false, err
 		}
+		live := &deciding{Snapshot: settings}
 		wrote := false
 		for i, c := range cs {
 			e, err := decide(live, c)
