@@ -153,6 +153,9 @@ func (s *DB) migrate(ctx context.Context, migrations []string, first func(contex
 	return tx.Commit()
 }
 
+// Location is where the database is, as Open was given it.
+func (s *DB) Location() string { return s.where }
+
 // Close closes the database.
 func (s *DB) Close() error { return s.db.Close() }
 
