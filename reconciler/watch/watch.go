@@ -553,9 +553,17 @@ func (w *watcher) prepare(ctx context.Context, c *Cycle) (*config.Config, *Sessi
 		if !w.o.Standby || !w.o.Apply || w.lock != nil && w.lock.Context().Err() == nil {
 			return cfg, s, true
 		}
-		if err := w.hold(ctx, s); err != nil {
+		waited, err := w.hold(ctx, s)
+		if err != nil {
 			c.Outcome, c.Err = failed(ctx, err), err
 			return nil, nil, false
+		}
+		if waited {
+			// Another process had the connection meanwhile, so what the
+			// session read may be stale (a sandbox handle finds the jobs
+			// of a process that died when it opens): the next round opens
+			// a new one, which keeps the lock.
+			w.sessionKey = ""
 		}
 	}
 }
@@ -570,9 +578,10 @@ func failed(ctx context.Context, err error) Outcome {
 }
 
 // hold takes the connection's lock for the session, to keep (Standby):
-// while another holds it, it waits. A lock it held and lost (force-unlock,
-// or renewals that failed for a lease's length) is let go first.
-func (w *watcher) hold(ctx context.Context, s *Session) error {
+// while another holds it, it waits, and says so. A lock it held and lost
+// (force-unlock, or renewals that failed for a lease's length) is let go
+// first.
+func (w *watcher) hold(ctx context.Context, s *Session) (waited bool, err error) {
 	if w.lock != nil {
 		w.o.Log.Warn("lost the connection's lock; waiting to take it again", "err", context.Cause(w.lock.Context()).Error())
 		w.releaseLock(ctx)
@@ -587,13 +596,14 @@ func (w *watcher) hold(ctx context.Context, s *Session) error {
 		o.Timeout = -1 // until it is free, or the watch stops
 		l, err = s.Journal.Acquire(ctx, s.Connection, w.o.Holder, o)
 		w.o.Metrics.setStandby(false)
+		waited = true
 	}
 	if err != nil {
-		return err
+		return waited, err
 	}
 	w.o.Log.Info("holding the connection's lock", "lock", l.Info().ID)
 	w.lock = l
-	return nil
+	return waited, nil
 }
 
 func (w *watcher) releaseLock(ctx context.Context) {
