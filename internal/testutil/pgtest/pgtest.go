@@ -21,6 +21,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
@@ -214,6 +215,16 @@ func start() (string, func(), error) {
 	stop := func() {
 		run("pg_ctl", "-D", data, "-m", "immediate", "-w", "stop")
 		os.RemoveAll(dir)
+	}
+	// Should this process end without stopping it (a test binary killed at
+	// its timeout), a watchdog does, once it is gone.
+	pgCtl := strings.Join(append(as[:len(as):len(as)], filepath.Join(bin, "pg_ctl")), " ")
+	watchdog := exec.Command("sh", "-c", fmt.Sprintf(`while kill -0 %d 2>/dev/null; do sleep 1; done; %s -D %s -m immediate -w stop >/dev/null 2>&1; rm -rf %s`,
+		os.Getpid(), pgCtl, data, dir))
+	watchdog.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // not stopped with this process's group
+	if err := watchdog.Start(); err != nil { // never waited for: it outlives this process
+		stop()
+		return "", nil, err
 	}
 	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port), stop, nil
 }
