@@ -113,6 +113,7 @@ func TestConcurrentAppliesTakeTurns(t *testing.T) {
 		if i > 0 && r.Started.Before(runs[i-1].Finished) {
 			t.Errorf("run %d started at %v, before run %d finished at %v", r.ID, r.Started, runs[i-1].ID, runs[i-1].Finished)
 		}
+		t.Logf("run %d: %d changes, %d back-fills, %v", r.ID, r.Changes, r.Backfills, r.Finished.Sub(r.Started))
 	}
 }
 
@@ -163,6 +164,8 @@ func TestStandbyTakesOverFromAKilledWatcher(t *testing.T) {
 	waitOutput(t, standbyLog, standbyDone, "the standby to take the lock", regexp.MustCompile(`holding the connection's lock`))
 	if took := time.Since(killed); took > lease {
 		t.Errorf("the standby took over %v after the kill; the lease is %v", took, lease)
+	} else {
+		t.Logf("the standby took over %v after the kill", took.Round(time.Millisecond))
 	}
 	waitOutput(t, standbyLog, standbyDone, "the standby's apply", regexp.MustCompile(`"outcome":"applied"`))
 	standby.Process.Signal(syscall.SIGINT)
