@@ -168,8 +168,10 @@ func (s *DB) tryLock(ctx context.Context, connection, id string, h Holder, lease
 	}
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
 		tx.Rollback()
-		cur, _, err := readLock(ctx, s.db, `connection = $1`, connection)
-		return cur, true, err
+		if cur, found, err := readLock(ctx, s.db, `connection = $1`, connection); err != nil || found {
+			return cur, true, err
+		}
+		return s.tryLock(ctx, connection, id, h, lease) // its taker let it go already
 	}
 	return info, false, tx.Commit()
 }

@@ -621,17 +621,22 @@ func (w *watcher) open(ctx context.Context, cfg *config.Config) (*Session, error
 	if w.session != nil && w.sessionKey == cfg.Digest() {
 		return w.session, nil
 	}
+	if w.lock == nil {
+		w.closeSession()
+	}
 	s, err := w.o.Open(ctx, cfg)
 	if err != nil {
 		w.closeSession()
 		return nil, err
 	}
-	if old := w.session; w.lock != nil && old.Connection == s.Connection && old.Journal.Location() == s.Journal.Location() {
-		s.Journal.Close()
-		s.Journal = old.Journal
-		old.Provider.Close()
-	} else {
-		w.closeSession()
+	if old := w.session; old != nil { // it holds the lock
+		if old.Connection == s.Connection && old.Journal.Location() == s.Journal.Location() {
+			s.Journal.Close()
+			s.Journal = old.Journal
+			old.Provider.Close()
+		} else {
+			w.closeSession()
+		}
 	}
 	w.session, w.sessionKey = s, cfg.Digest()
 	return s, nil
