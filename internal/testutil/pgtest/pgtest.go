@@ -217,7 +217,7 @@ func start() (string, func(), error) {
 	watchdog := exec.Command("sh", "-c", fmt.Sprintf(`while kill -0 %d 2>/dev/null; do sleep 1; done; %s -D %s -m immediate -w stop >/dev/null 2>&1; rm -rf %s`,
 		os.Getpid(), pgCtl, data, dir))
 	watchdog.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // not stopped with this process's group
-	if err := watchdog.Start(); err != nil { // never waited for: it outlives this process
+	if err := watchdog.Start(); err != nil {                   // never waited for: it outlives this process
 		stop()
 		return "", nil, err
 	}
