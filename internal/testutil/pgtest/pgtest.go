@@ -16,7 +16,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
@@ -212,12 +211,10 @@ func start() (string, func(), error) {
 		os.RemoveAll(dir)
 	}
 	// Should this process end without stopping it (a test binary killed at
-	// its timeout), a watchdog does, once it is gone.
+	// its timeout), a watchdog does, once the process is gone.
 	pgCtl := strings.Join(append(as[:len(as):len(as)], filepath.Join(bin, "pg_ctl")), " ")
-	watchdog := exec.Command("sh", "-c", fmt.Sprintf(`while kill -0 %d 2>/dev/null; do sleep 1; done; %s -D %s -m immediate -w stop >/dev/null 2>&1; rm -rf %s`,
-		os.Getpid(), pgCtl, data, dir))
-	watchdog.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // not stopped with this process's group
-	if err := watchdog.Start(); err != nil {                   // never waited for: it outlives this process
+	if err := startWatchdog(fmt.Sprintf(`while kill -0 %d 2>/dev/null; do sleep 1; done; %s -D %s -m immediate -w stop >/dev/null 2>&1; rm -rf %s`,
+		os.Getpid(), pgCtl, data, dir)); err != nil {
 		stop()
 		return "", nil, err
 	}
