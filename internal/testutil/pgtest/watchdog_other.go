@@ -2,5 +2,6 @@
 
 package pgtest
 
-// startWatchdog does nothing here: a server start leaves behind stays.
+// startWatchdog does nothing here: a server whose test binary was killed
+// keeps running.
 func startWatchdog(string) error { return nil }
