@@ -42,7 +42,12 @@ type Connection struct {
 	Provider      string
 	ProviderRange hcl.Range
 	// Sandbox is the sandbox database path, relative to Dir unless absolute.
-	Sandbox    string
+	Sandbox string
+	// State is the state database: a file path, relative to Dir unless
+	// absolute, or a PostgreSQL URL (without a password; see CheckState).
+	// Empty means the default file; the --state flag wins over it.
+	State      string
+	StateRange hcl.Range
 	HubSpot    *HubSpotConnection
 	Salesforce *SalesforceConnection
 	Connector  *ConnectorConnection

@@ -18,7 +18,7 @@ import (
 
 var (
 	connectionSchema = &hcl.BodySchema{
-		Attributes: []hcl.AttributeSchema{{Name: "provider"}, {Name: "sandbox"}},
+		Attributes: []hcl.AttributeSchema{{Name: "provider"}, {Name: "sandbox"}, {Name: "state"}},
 		Blocks:     []hcl.BlockHeaderSchema{{Type: "hubspot"}, {Type: "salesforce"}, {Type: "connector"}},
 	}
 	hubspotSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
@@ -70,6 +70,19 @@ func (l *loader) connection(blocks hcl.Blocks, ctx *hcl.EvalContext) Connection 
 					Detail: "sandbox names the sandbox file; leave it out for the default, " + DefaultSandboxPath + ".", Subject: a.Expr.Range().Ptr()})
 			} else if ok {
 				c.Sandbox = v
+			}
+		}
+		if a, ok := content.Attributes["state"]; ok {
+			if v, ok := l.str(a, ctx); ok {
+				if err := CheckState(v); err != nil {
+					d := &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid state database", Detail: err.Error(), Subject: a.Expr.Range().Ptr()}
+					if IsPostgresState(v) {
+						d.Extra = maskSubject{} // the quoted line may show a password
+					}
+					l.add(d)
+				} else {
+					c.State, c.StateRange = v, a.Expr.Range()
+				}
 			}
 		}
 		first := map[string]hcl.Range{}

@@ -9,6 +9,8 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+
+	"github.com/syncform/syncform"
 )
 
 // WriteDiagnostics renders diags as hcl.NewDiagnosticTextWriter does, with
@@ -33,6 +35,11 @@ func WriteDiagnostics(w io.Writer, files map[string]*hcl.File, diags hcl.Diagnos
 // maxSnippetLine is the longest source line quoted whole; a longer one (a
 // minified or generated file) is shown around the highlight only.
 const maxSnippetLine = 400
+
+// maskSubject, as a diagnostic's Extra, says that its subject's source
+// holds a secret written into the file (a password in a URL): the quoted
+// line shows the placeholder secrets print as in its place.
+type maskSubject struct{}
 
 type diagWriter struct {
 	w     io.Writer
@@ -182,6 +189,9 @@ func (dw *diagWriter) write(d *hcl.Diagnostic) error {
 					continue
 				}
 				b, h, a := before.SliceBytes(f.Bytes), hl.SliceBytes(f.Bytes), after.SliceBytes(f.Bytes)
+				if _, secret := hcl.DiagnosticExtra[maskSubject](d); secret {
+					h = []byte(syncform.Redacted)
+				}
 				if len(b)+len(h)+len(a) > maxSnippetLine {
 					b, h, a = clipAround(b, h, a)
 				}

@@ -90,6 +90,11 @@ func (a *app) rootCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if a.state != "" {
+				if err := config.CheckState(a.state); err != nil {
+					return usagef("--state: %v", err)
+				}
+			}
 			if a.chdir == "" {
 				return nil
 			}
@@ -101,7 +106,8 @@ func (a *app) rootCommand() *cobra.Command {
 	}
 	root.PersistentFlags().StringVar(&a.chdir, "chdir", "", "switch to this directory before doing anything")
 	root.PersistentFlags().BoolVar(&a.noColor, "no-color", false, "never colour the output")
-	root.PersistentFlags().StringVar(&a.state, "state", "", "the state database (default: "+state.DefaultPath+" beside the configuration)")
+	root.PersistentFlags().StringVar(&a.state, "state", "", "the state database: a file, or a postgres:// URL without a password (PGPASSWORD gives it); "+
+		"wins over the connection block's state (default: "+state.DefaultPath+" beside the configuration)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err.Error()} })
 	root.AddCommand(
 		a.initCommand(),
@@ -227,12 +233,20 @@ func (p *planned) close() {
 	}
 }
 
-// statePath is the state database's file.
-func (a *app) statePath(cfg *config.Config) string {
-	if a.state != "" {
-		return a.state
+// openStateDB opens the state database: --state's, else the connection
+// block's (a file relative to the configuration), else the default file.
+func (a *app) openStateDB(ctx context.Context, cfg *config.Config) (*state.DB, error) {
+	loc := a.state
+	switch {
+	case loc != "":
+	case cfg.Connection.State == "":
+		loc = filepath.Join(cfg.Dir, state.DefaultPath)
+	case config.IsPostgresState(cfg.Connection.State) || filepath.IsAbs(cfg.Connection.State):
+		loc = cfg.Connection.State
+	default:
+		loc = filepath.Join(cfg.Dir, cfg.Connection.State)
 	}
-	return filepath.Join(cfg.Dir, state.DefaultPath)
+	return state.Open(ctx, loc)
 }
 
 // connectionID names the live connection in the state database.
@@ -302,7 +316,7 @@ func (a *app) open(ctx context.Context, p *planned) error {
 		return err
 	}
 	p.provider = prov
-	if p.journal, err = state.Open(ctx, a.statePath(p.cfg)); err != nil {
+	if p.journal, err = a.openStateDB(ctx, p.cfg); err != nil {
 		p.close()
 		return err
 	}

@@ -135,7 +135,7 @@ func (a *app) openState(ctx context.Context, v varFlags) (*state.DB, string, err
 	if err != nil {
 		return nil, "", err
 	}
-	db, err := state.Open(ctx, a.statePath(cfg))
+	db, err := a.openStateDB(ctx, cfg)
 	if err != nil {
 		return nil, "", err
 	}

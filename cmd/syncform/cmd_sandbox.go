@@ -8,7 +8,6 @@ import (
 
 	"github.com/syncform/syncform"
 	"github.com/syncform/syncform/providers/sandbox"
-	"github.com/syncform/syncform/reconciler/state"
 )
 
 func (a *app) sandboxCommand() *cobra.Command {
@@ -33,7 +32,7 @@ func (a *app) sandboxCommand() *cobra.Command {
 			fmt.Fprintf(a.stdout, "Sandbox %s reset to a newly connected portal.\n", path)
 			// Back-fills journalled for the old sandbox are for records that
 			// no longer exist.
-			j, err := state.Open(cmd.Context(), a.statePath(cfg))
+			j, err := a.openStateDB(cmd.Context(), cfg)
 			if err != nil {
 				return err
 			}

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/syncform/syncform/config"
+	"github.com/syncform/syncform/reconciler/state"
 	"github.com/syncform/syncform/reconciler/watch"
 )
 
@@ -21,6 +22,8 @@ type watchOptions struct {
 	logFormat   string
 	listen      string
 	lockTimeout time.Duration
+	standby     bool
+	lease       time.Duration
 }
 
 // Log formats of watch.
@@ -39,7 +42,11 @@ func (a *app) watchCommand() *cobra.Command {
 			"settings changed by hand. With --apply it applies each plan; without, it only\n" +
 			"reports drift and planned changes. A configuration that does not load is\n" +
 			"reported and the last good one stays in force. SIGINT or SIGTERM stop it after\n" +
-			"the change in progress.",
+			"the change in progress.\n\n" +
+			"With --standby, watchers of one connection sharing a state database (PostgreSQL,\n" +
+			"see --state) elect one: it holds the connection's lock while it runs, the others\n" +
+			"wait and the first to get the lock takes over when it stops or dies (within\n" +
+			"--lease), resuming its outstanding back-fills.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := o.validate(); err != nil {
@@ -55,6 +62,8 @@ func (a *app) watchCommand() *cobra.Command {
 	cmd.Flags().StringVar(&o.logFormat, "log-format", logAuto, "log format: text, json, or auto (text on a terminal, else json)")
 	cmd.Flags().StringVar(&o.listen, "listen", "", "serve /healthz and /metrics on this address, e.g. 127.0.0.1:9090")
 	cmd.Flags().DurationVar(&o.lockTimeout, "lock-timeout", 0, "wait this long for another apply to release the connection's lock (else retry later)")
+	cmd.Flags().BoolVar(&o.standby, "standby", false, "with --apply: hold the connection's lock for as long as watch runs; while another watcher holds it, wait and take over when it stops")
+	cmd.Flags().DurationVar(&o.lease, "lease", state.DefaultLease, "how long the connection's lock outlives a watcher that stopped renewing it (crashed, or lost its network)")
 	return cmd
 }
 
@@ -64,6 +73,12 @@ func (o *watchOptions) validate() error {
 	}
 	if o.debounce < 0 {
 		return usagef("--debounce %v: want 0 or more", o.debounce)
+	}
+	if o.standby && !o.apply {
+		return usagef("--standby takes over applying from another watcher: it needs --apply")
+	}
+	if o.lease < time.Second {
+		return usagef("--lease %v: want 1s or more", o.lease)
 	}
 	if err := validChoice("--log-format", o.logFormat, logAuto, logText, logJSON); err != nil {
 		return err
@@ -100,6 +115,8 @@ func (a *app) runWatch(ctx context.Context, o watchOptions) error {
 		Apply:       o.apply,
 		Holder:      a.holder("watch"),
 		LockTimeout: o.lockTimeout,
+		Standby:     o.standby,
+		Lease:       o.lease,
 		Debounce:    o.debounce,
 		Interval:    o.interval,
 		Log:         a.logger(o.logFormat),

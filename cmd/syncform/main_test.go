@@ -7,12 +7,14 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/syncform/syncform/internal/testutil/pgtest"
 )
 
 var update = flag.Bool("update", false, "rewrite the expected output in testscript files and golden files")
 
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){"syncform": func() {
+	testscript.Main(pgtest.Wrap(m), map[string]func(){"syncform": func() {
 		a := newSystemApp()
 		if os.Getenv(overHTTPEnv) == "1" {
 			a.serve = serveOverHTTP

@@ -74,6 +74,8 @@ func TestWatchFlags(t *testing.T) {
 		{[]string{"--debounce", "-1s"}, "--debounce -1s: want 0 or more"},
 		{[]string{"--log-format", "xml"}, `--log-format "xml": want one of auto, text, json`},
 		{[]string{"--listen", "9090"}, `--listen "9090": want host:port`},
+		{[]string{"--standby"}, "--standby takes over applying from another watcher: it needs --apply"},
+		{[]string{"--apply", "--standby", "--lease", "100ms"}, "--lease 100ms: want 1s or more"},
 	} {
 		a, _, errb := testApp("", false)
 		if code := run(context.Background(), a, append([]string{"watch"}, tc.args...)); code != exitError || !strings.Contains(errb.String(), tc.want) {

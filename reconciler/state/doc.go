@@ -1,12 +1,27 @@
 // Package state is syncform's own small database: the journal of
-// outstanding back-fills, so that a crash never loses or repeats one, and the
-// digest of the value each address was last applied with, so that a plan can
-// tell drift from a configuration change. (The lock per connection and the
-// history of applies join it later.) The live systems are the truth for
-// settings; this database never holds a copy of them.
+// outstanding back-fills, so that a crash never loses or repeats one; the
+// digest of the value each address was last applied with, so that a plan
+// can tell drift from a configuration change; the lock per connection, a
+// lease its holder renews; and the history of applies. The live systems are
+// the truth for settings; this database never holds a copy of them.
 //
-// It owns the schema and the SQLite file (.syncform/state.db beside the
-// configuration by default), written with 0600 permissions, every write one
-// transaction. It does not decide what to back-fill (the planner does) nor
-// run jobs (the reconciler does).
+// It owns the schema and where it lives: a SQLite file for one machine
+// (.syncform/state.db beside the configuration by default, written with
+// 0600 permissions), or a PostgreSQL database for a team (a postgres://
+// URL, through pgx's database/sql driver), so that people and watchers on
+// many machines share one lock, one journal and one history. The SQL is
+// one for both; each kind has its own versioned migrations, applied on
+// open in one transaction (on PostgreSQL under an advisory lock, so
+// processes starting at once migrate once), and a schema newer than this
+// code is refused. Every write is one transaction.
+//
+// Time: on SQLite every holder runs on this machine, whose clock times the
+// leases and records. On PostgreSQL the server's clock does, since a
+// team's machines disagree on the time and a lease must end at the same
+// moment for all of them; how long to wait, and whether a holder's own
+// renewals have lapsed, are measured by this machine's monotonic clock.
+// Tests replace the clock (DB.now, clearing DB.serverNow) to move time.
+//
+// It does not decide what to back-fill (the planner does) nor run jobs (the
+// reconciler does).
 package state

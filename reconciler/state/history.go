@@ -40,12 +40,16 @@ type Run struct {
 
 // BeginRun records a run as running and returns its ID.
 func (s *DB) BeginRun(ctx context.Context, connection, lockID, configDigest string, h Holder) (int64, error) {
-	res, err := s.db.ExecContext(ctx, `INSERT INTO history (connection, lock_id, operation, who, host, pid, config_digest, started_at, outcome)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, connection, lockID, h.Operation, h.Who, h.Host, h.PID, configDigest, s.now().UnixMilli(), OutcomeRunning)
+	now, err := s.clock(ctx, s.db)
 	if err != nil {
+		return 0, err
+	}
+	var id int64
+	if err := s.db.QueryRowContext(ctx, `INSERT INTO history (connection, lock_id, operation, who, host, pid, config_digest, started_at, outcome)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, connection, lockID, h.Operation, h.Who, h.Host, h.PID, configDigest, now.UnixMilli(), OutcomeRunning).Scan(&id); err != nil {
 		return 0, fmt.Errorf("recording the apply in the history: %w", err)
 	}
-	return res.LastInsertId()
+	return id, nil
 }
 
 // EndRun records how run id ended: what it applied, and its outcome.
@@ -61,8 +65,12 @@ func (s *DB) EndRun(ctx context.Context, id int64, actions []string, changes, ba
 	if runErr != nil {
 		msg = runErr.Error()
 	}
-	_, err = s.db.ExecContext(ctx, `UPDATE history SET finished_at = ?, changes = ?, backfills = ?, actions = ?, outcome = ?, error = ? WHERE id = ?`,
-		s.now().UnixMilli(), changes, backfills, string(list), outcome, msg, id)
+	now, err := s.clock(ctx, s.db)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.ExecContext(ctx, `UPDATE history SET finished_at = $1, changes = $2, backfills = $3, actions = $4, outcome = $5, error = $6 WHERE id = $7`,
+		now.UnixMilli(), changes, backfills, string(list), outcome, msg, id)
 	if err != nil {
 		return fmt.Errorf("recording the end of the apply in the history: %w", err)
 	}
@@ -72,11 +80,12 @@ func (s *DB) EndRun(ctx context.Context, id int64, actions []string, changes, ba
 // History lists a connection's runs, newest first, at most limit of them
 // (0: all).
 func (s *DB) History(ctx context.Context, connection string, limit int) ([]Run, error) {
-	if limit <= 0 {
-		limit = -1
+	q, args := `SELECT id, connection, lock_id, operation, who, host, pid, config_digest, started_at, finished_at,
+		changes, backfills, actions, outcome, error FROM history WHERE connection = $1 ORDER BY id DESC`, []any{connection}
+	if limit > 0 {
+		q, args = q+` LIMIT $2`, append(args, limit)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, connection, lock_id, operation, who, host, pid, config_digest, started_at, finished_at,
-		changes, backfills, actions, outcome, error FROM history WHERE connection = ? ORDER BY id DESC LIMIT ?`, connection, limit)
+	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading the history: %w", err)
 	}

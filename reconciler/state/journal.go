@@ -6,87 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
-	"os"
-	"path/filepath"
 	"strconv"
 	"time"
 
-	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
-
+	"github.com/syncform/syncform/config"
 	"github.com/syncform/syncform/planner"
 )
-
-// DefaultPath is where the state database lives, relative to the
-// configuration directory.
-const DefaultPath = ".syncform/state.db"
-
-// migrations[v] brings a database from schema version v-1 to v; a new file
-// runs them all. Open refuses a file newer than it knows rather than guess.
-var migrations = []string{
-	1: `
-CREATE TABLE backfills (
-	id          INTEGER PRIMARY KEY AUTOINCREMENT,
-	connection  TEXT NOT NULL,
-	address     TEXT NOT NULL,
-	spec        TEXT NOT NULL,          -- planner.Backfill as JSON
-	next_batch  INTEGER NOT NULL DEFAULT 0,
-	job_key     TEXT NOT NULL DEFAULT '', -- idempotency key of the batch in flight
-	job_id      TEXT NOT NULL DEFAULT '', -- the provider's job of that batch
-	state       TEXT NOT NULL,          -- pending | done | failed
-	error       TEXT NOT NULL DEFAULT '',
-	created_at  TEXT NOT NULL,
-	updated_at  TEXT NOT NULL
-);
-CREATE INDEX backfills_outstanding ON backfills (connection, state);
--- The digest of the value each address was last set to by an apply: a live
--- value that differs while the configuration still asks for this one was
--- changed outside the configuration (drift).
-CREATE TABLE applied (
-	connection TEXT NOT NULL,
-	address    TEXT NOT NULL,
-	digest     TEXT NOT NULL,
-	applied_at TEXT NOT NULL,
-	PRIMARY KEY (connection, address)
-);
-`,
-	2: `
--- One lock per connection: a lease its holder renews while it works, so a
--- crashed holder's lock expires. Times are Unix milliseconds.
-CREATE TABLE locks (
-	connection  TEXT PRIMARY KEY,
-	id          TEXT NOT NULL UNIQUE,
-	operation   TEXT NOT NULL,
-	who         TEXT NOT NULL,
-	host        TEXT NOT NULL,
-	pid         INTEGER NOT NULL,
-	acquired_at INTEGER NOT NULL,
-	expires_at  INTEGER NOT NULL
-);
--- Every apply: who, what configuration, what it did, how it ended.
-CREATE TABLE history (
-	id            INTEGER PRIMARY KEY AUTOINCREMENT,
-	connection    TEXT NOT NULL,
-	lock_id       TEXT NOT NULL DEFAULT '',
-	operation     TEXT NOT NULL,
-	who           TEXT NOT NULL,
-	host          TEXT NOT NULL,
-	pid           INTEGER NOT NULL,
-	config_digest TEXT NOT NULL,
-	started_at    INTEGER NOT NULL,
-	finished_at   INTEGER NOT NULL DEFAULT 0,
-	changes       INTEGER NOT NULL DEFAULT 0,
-	backfills     INTEGER NOT NULL DEFAULT 0,
-	actions       TEXT NOT NULL DEFAULT '[]', -- addresses, JSON
-	outcome       TEXT NOT NULL,
-	error         TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX history_connection ON history (connection, id);
-`,
-}
-
-// schemaVersion is the newest schema version.
-var schemaVersion = len(migrations) - 1
 
 // Entry states.
 const (
@@ -120,60 +45,82 @@ func (e Entry) Batches() int {
 	return 1
 }
 
-// DB is an open state database.
+// DB is an open state database: a SQLite file (one machine) or a
+// PostgreSQL database (a team), behind the same SQL.
 type DB struct {
-	db  *sql.DB
+	db *sql.DB
+	// where names the database in errors: the file, or the URL (which
+	// never holds a password).
+	where string
+	// now is this machine's clock; tests replace it.
 	now func() time.Time
+	// serverNow, when set, is the SQL that reads the database server's
+	// clock (Unix milliseconds), which then times leases and records
+	// instead of now: the machines of a team disagree on the time, and a
+	// lease must end at the same moment for all of them. Tests that move
+	// time themselves clear it.
+	serverNow string
 }
 
-// ErrCorrupt is wrapped by Open's error for a file that is not a usable
+// ErrCorrupt is wrapped by Open's error for a database that is not a usable
 // state database: it is never silently reset, since it may hold a back-fill
 // that must still run.
 var ErrCorrupt = errors.New("not a usable syncform state database")
 
-// Open opens the state database at path, creating it (and its directory)
-// with owner-only permissions when missing.
-func Open(ctx context.Context, path string) (*DB, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("creating the state directory: %w", err)
+// Open opens the state database at location: a PostgreSQL URL (see
+// config.CheckState), or else a file path, created (with its directory)
+// with owner-only permissions when missing. Its schema is brought up to
+// date; a schema newer than this syncform knows is refused.
+func Open(ctx context.Context, location string) (*DB, error) {
+	if config.IsPostgresState(location) {
+		return openPostgres(ctx, location)
 	}
-	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-		if err == nil {
-			f.Close()
-		} else if !errors.Is(err, os.ErrExist) {
-			return nil, fmt.Errorf("creating the state database: %w", err)
-		}
-	}
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return nil, err
-	}
-	u := url.URL{Scheme: "file", OmitHost: true, Path: filepath.ToSlash(abs),
-		RawQuery: "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_txlock=immediate"}
-	db, err := sql.Open("sqlite", u.String())
-	if err != nil {
-		return nil, err
-	}
-	s := &DB{db: db, now: time.Now}
-	if err := s.migrate(ctx, path); err != nil {
-		db.Close()
-		return nil, err
-	}
-	return s, nil
+	return openSQLite(ctx, location)
 }
 
-func (s *DB) migrate(ctx context.Context, path string) error {
-	corrupt := func(err error) error {
-		return fmt.Errorf("%w: %s: %v (move it aside if it holds nothing you need)", ErrCorrupt, path, err)
+// querier is what a *sql.DB and a *sql.Tx share.
+type querier interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}
+
+// clock is the time leases and records are written with: the server's
+// when it has one to ask (serverNow), else this machine's.
+func (s *DB) clock(ctx context.Context, q querier) (time.Time, error) {
+	if s.serverNow == "" {
+		return s.now(), nil
 	}
-	// One immediate transaction: two processes opening a new file at once
-	// migrate it once.
+	var ms int64
+	if err := q.QueryRowContext(ctx, s.serverNow).Scan(&ms); err != nil {
+		return time.Time{}, fmt.Errorf("reading the state database's clock: %w", err)
+	}
+	return time.UnixMilli(ms), nil
+}
+
+// stamp is clock as the journal's columns hold it.
+func (s *DB) stamp(ctx context.Context, q querier) (string, error) {
+	t, err := s.clock(ctx, q)
+	return t.UTC().Format(time.RFC3339Nano), err
+}
+
+// migrate brings the schema to the newest of migrations, where
+// migrations[v] goes from version v-1 to v, in one transaction; first
+// (when set) runs at its start. The version is kept in a meta table.
+func (s *DB) migrate(ctx context.Context, migrations []string, first func(context.Context, *sql.Tx) error) error {
+	newest := len(migrations) - 1
+	corrupt := func(err error) error {
+		return fmt.Errorf("%w: %s: %v (move it aside if it holds nothing you need)", ErrCorrupt, s.where, err)
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return corrupt(err)
 	}
 	defer tx.Rollback()
+	if first != nil {
+		if err := first(ctx, tx); err != nil {
+			return err
+		}
+	}
 	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`); err != nil {
 		return corrupt(err)
 	}
@@ -188,28 +135,29 @@ func (s *DB) migrate(ctx context.Context, path string) error {
 			return corrupt(fmt.Errorf("schema version %q", v))
 		}
 	}
-	if version > schemaVersion {
-		return fmt.Errorf("%w: %s has schema version %d, this syncform reads up to %d; use a newer syncform", ErrCorrupt, path, version, schemaVersion)
+	if version > newest {
+		return fmt.Errorf("%w: %s has schema version %d, this syncform reads up to %d; use a newer syncform", ErrCorrupt, s.where, version, newest)
 	}
-	if version == schemaVersion {
+	if version == newest {
 		return nil
 	}
-	for n := version + 1; n <= schemaVersion; n++ {
+	for n := version + 1; n <= newest; n++ {
 		if _, err := tx.ExecContext(ctx, migrations[n]); err != nil {
 			return corrupt(fmt.Errorf("migrating to schema version %d: %v", n, err))
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('schema_version', ?)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, strconv.Itoa(schemaVersion)); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('schema_version', $1)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, strconv.Itoa(newest)); err != nil {
 		return corrupt(err)
 	}
 	return tx.Commit()
 }
 
+// Location is where the database is, as Open was given it.
+func (s *DB) Location() string { return s.where }
+
 // Close closes the database.
 func (s *DB) Close() error { return s.db.Close() }
-
-func (s *DB) stamp() string { return s.now().UTC().Format(time.RFC3339Nano) }
 
 // Record journals back-fills as pending, before the changes that need them
 // are applied: a crash after a mapping is created still finds its back-fill
@@ -220,6 +168,10 @@ func (s *DB) Record(ctx context.Context, connection string, actions []planner.Ac
 		return nil, err
 	}
 	defer tx.Rollback()
+	now, err := s.stamp(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
 	var out []Entry
 	for _, a := range actions {
 		if a.Backfill == nil {
@@ -229,12 +181,11 @@ func (s *DB) Record(ctx context.Context, connection string, actions []planner.Ac
 		if err != nil {
 			return nil, err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO backfills (connection, address, spec, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			connection, a.Address, string(spec), Pending, s.stamp(), s.stamp())
-		if err != nil {
+		var id int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO backfills (connection, address, spec, state, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $5) RETURNING id`, connection, a.Address, string(spec), Pending, now).Scan(&id); err != nil {
 			return nil, fmt.Errorf("journalling %s: %w", a.Address, err)
 		}
-		id, _ := res.LastInsertId()
 		out = append(out, Entry{ID: id, Connection: connection, Address: a.Address, Backfill: *a.Backfill, State: Pending})
 	}
 	return out, tx.Commit()
@@ -244,7 +195,7 @@ func (s *DB) Record(ctx context.Context, connection string, actions []planner.Ac
 // the order they were journalled.
 func (s *DB) Outstanding(ctx context.Context, connection string) ([]Entry, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, address, spec, next_batch, job_key, job_id, state, error FROM backfills
-		WHERE connection = ? AND state = ? ORDER BY id`, connection, Pending)
+		WHERE connection = $1 AND state = $2 ORDER BY id`, connection, Pending)
 	if err != nil {
 		return nil, fmt.Errorf("reading the back-fill journal: %w", err)
 	}
@@ -267,26 +218,26 @@ func (s *DB) Outstanding(ctx context.Context, connection string) ([]Entry, error
 // Starting records the key of the batch about to start, before the
 // provider is asked: after a crash, the key finds the job if it started.
 func (s *DB) Starting(ctx context.Context, id int64, key string) error {
-	return s.update(ctx, id, `job_key = ?, job_id = ''`, key)
+	return s.update(ctx, id, `job_key = $1, job_id = ''`, key)
 }
 
 // Started records the provider's job of the batch in flight.
 func (s *DB) Started(ctx context.Context, id int64, jobID string) error {
-	return s.update(ctx, id, `job_id = ?`, jobID)
+	return s.update(ctx, id, `job_id = $1`, jobID)
 }
 
 // Finished records that batch finished; the entry is done after its last.
 func (s *DB) Finished(ctx context.Context, id int64, batch, batches int) error {
 	if batch+1 >= batches {
-		return s.update(ctx, id, `next_batch = ?, job_key = '', job_id = '', state = 'done'`, batch+1)
+		return s.update(ctx, id, `next_batch = $1, job_key = '', job_id = '', state = 'done'`, batch+1)
 	}
-	return s.update(ctx, id, `next_batch = ?, job_key = '', job_id = ''`, batch+1)
+	return s.update(ctx, id, `next_batch = $1, job_key = '', job_id = ''`, batch+1)
 }
 
 // Retry forgets the batch in flight after its job failed, so the next run
 // starts it again.
 func (s *DB) Retry(ctx context.Context, id int64, reason string) error {
-	return s.update(ctx, id, `job_key = '', job_id = '', error = ?`, reason)
+	return s.update(ctx, id, `job_key = '', job_id = '', error = $1`, reason)
 }
 
 // Abandon marks every outstanding entry of a connection failed, with the
@@ -298,12 +249,16 @@ func (s *DB) Abandon(ctx context.Context, connection, reason string) (int, error
 		return 0, err
 	}
 	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `UPDATE backfills SET state = ?, error = ?, updated_at = ? WHERE connection = ? AND state = ?`,
-		Failed, reason, s.stamp(), connection, Pending)
+	now, err := s.stamp(ctx, tx)
+	if err != nil {
+		return 0, err
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE backfills SET state = $1, error = $2, updated_at = $3 WHERE connection = $4 AND state = $5`,
+		Failed, reason, now, connection, Pending)
 	if err != nil {
 		return 0, fmt.Errorf("abandoning back-fills: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM applied WHERE connection = ?`, connection); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM applied WHERE connection = $1`, connection); err != nil {
 		return 0, fmt.Errorf("forgetting applied values: %w", err)
 	}
 	n, _ := res.RowsAffected()
@@ -312,12 +267,17 @@ func (s *DB) Abandon(ctx context.Context, connection, reason string) (int, error
 
 // Fail marks an entry failed for good: it is no longer outstanding.
 func (s *DB) Fail(ctx context.Context, id int64, reason string) error {
-	return s.update(ctx, id, `state = 'failed', error = ?`, reason)
+	return s.update(ctx, id, `state = 'failed', error = $1`, reason)
 }
 
+// update sets the columns of entry id that set names, with $1… for args.
 func (s *DB) update(ctx context.Context, id int64, set string, args ...any) error {
-	args = append(args, s.stamp(), id)
-	res, err := s.db.ExecContext(ctx, `UPDATE backfills SET `+set+`, updated_at = ? WHERE id = ?`, args...)
+	now, err := s.stamp(ctx, s.db)
+	if err != nil {
+		return err
+	}
+	n := len(args)
+	res, err := s.db.ExecContext(ctx, fmt.Sprintf(`UPDATE backfills SET %s, updated_at = $%d WHERE id = $%d`, set, n+1, n+2), append(args, now, id)...)
 	if err != nil {
 		return fmt.Errorf("updating back-fill %d in the journal: %w", id, err)
 	}
@@ -338,11 +298,14 @@ func (s *DB) RecordApplied(ctx context.Context, connection string, digests map[s
 		return fmt.Errorf("recording applied values: %w", err)
 	}
 	defer tx.Rollback()
-	at := s.stamp()
+	now, err := s.stamp(ctx, tx)
+	if err != nil {
+		return err
+	}
 	for address, digest := range digests {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO applied (connection, address, digest, applied_at) VALUES (?, ?, ?, ?)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO applied (connection, address, digest, applied_at) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (connection, address) DO UPDATE SET digest = excluded.digest, applied_at = excluded.applied_at`,
-			connection, address, digest, at); err != nil {
+			connection, address, digest, now); err != nil {
 			return fmt.Errorf("recording the applied value of %s: %w", address, err)
 		}
 	}
@@ -354,7 +317,7 @@ func (s *DB) RecordApplied(ctx context.Context, connection string, digests map[s
 
 // Applied returns the digest of the value each address was last set to.
 func (s *DB) Applied(ctx context.Context, connection string) (map[string]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT address, digest FROM applied WHERE connection = ?`, connection)
+	rows, err := s.db.QueryContext(ctx, `SELECT address, digest FROM applied WHERE connection = $1`, connection)
 	if err != nil {
 		return nil, fmt.Errorf("reading applied values: %w", err)
 	}

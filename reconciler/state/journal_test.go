@@ -19,17 +19,11 @@ func backfill(addr string, batches int) planner.Action {
 	return planner.Action{Address: addr, Backfill: b}
 }
 
-func TestJournalLifecycle(t *testing.T) {
+func TestJournalLifecycle(t *testing.T) { backends(t, journalLifecycle) }
+
+func journalLifecycle(t *testing.T, location string) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "sub", "state.db")
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
-		t.Fatalf("state file mode: %v %v", fi.Mode(), err)
-	}
+	db := open(t, location)
 	// Only back-fill actions are journalled; other connections are separate.
 	entries, err := db.Record(ctx, "c1", []planner.Action{{Address: "companies.mapping.x"}, backfill("companies.backfill.to_salesforce", 3), backfill("contacts.backfill.to_hubspot", 0)})
 	if err != nil || len(entries) != 2 {
@@ -96,6 +90,19 @@ func entry(t *testing.T, db *DB, id int64) *Entry {
 		}
 	}
 	return nil
+}
+
+// TestStateFileIsOwnerOnly: a new file and its directory are the owner's
+// alone.
+func TestStateFileIsOwnerOnly(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sub", "state.db")
+	open(t, path)
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("state file mode: %v %v", fi.Mode(), err)
+	}
+	if fi, err := os.Stat(filepath.Dir(path)); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Fatalf("state directory mode: %v %v", fi.Mode(), err)
+	}
 }
 
 // TestCorruptStateIsNeverReset: a damaged file is refused with a clear

@@ -51,7 +51,8 @@ func (e *LockedError) Unwrap() error { return ErrLocked }
 
 // LockOptions tune Acquire.
 type LockOptions struct {
-	// Timeout is how long to wait for another holder's lock; 0: not at all.
+	// Timeout is how long to wait for another holder's lock; 0: not at
+	// all; negative: until ctx ends (a standby).
 	Timeout time.Duration
 	// Lease is how long the lock outlives its holder's last renewal;
 	// default DefaultLease. It is renewed every third of it.
@@ -83,7 +84,9 @@ func (l *Lock) Context() context.Context { return l.ctx }
 // Acquire takes connection's lock for h, waiting up to o.Timeout while
 // another holder keeps it (then a *LockedError). An expired lock, or one
 // whose holder was a process of this host that is gone, is taken over, and
-// its holder's running apply is marked crashed in the history.
+// its holder's running apply is marked crashed in the history. Leases are
+// measured by the database's clock (see DB.clock); the wait by this
+// machine's.
 func (s *DB) Acquire(ctx context.Context, connection string, h Holder, o LockOptions) (*Lock, error) {
 	if o.Lease <= 0 {
 		o.Lease = DefaultLease
@@ -95,7 +98,7 @@ func (s *DB) Acquire(ctx context.Context, connection string, h Holder, o LockOpt
 	if err != nil {
 		return nil, err
 	}
-	deadline := s.now().Add(o.Timeout)
+	deadline := time.Now().Add(o.Timeout)
 	for {
 		info, held, err := s.tryLock(ctx, connection, id, h, o.Lease)
 		if err != nil {
@@ -107,13 +110,17 @@ func (s *DB) Acquire(ctx context.Context, connection string, h Holder, o LockOpt
 			go l.renew(o.Lease)
 			return l, nil
 		}
-		if !s.now().Before(deadline) {
-			return nil, &LockedError{Lock: info}
+		wait := o.Poll
+		if o.Timeout >= 0 {
+			if !time.Now().Before(deadline) {
+				return nil, &LockedError{Lock: info}
+			}
+			wait = min(wait, time.Until(deadline))
 		}
 		select {
 		case <-ctx.Done():
 			return nil, fmt.Errorf("waiting for the lock of %s: %w", connection, ctx.Err())
-		case <-time.After(min(o.Poll, deadline.Sub(s.now()))):
+		case <-time.After(wait):
 		}
 	}
 }
@@ -126,11 +133,14 @@ func (s *DB) tryLock(ctx context.Context, connection, id string, h Holder, lease
 		return info, false, fmt.Errorf("taking the lock: %w", err)
 	}
 	defer tx.Rollback()
-	cur, found, err := readLock(ctx, tx, `connection = ?`, connection)
+	cur, found, err := readLock(ctx, tx, `connection = $1`, connection)
 	if err != nil {
 		return info, false, err
 	}
-	now := s.now()
+	now, err := s.clock(ctx, tx)
+	if err != nil {
+		return info, false, err
+	}
 	// A holder on this host whose process is gone crashed: its lock need
 	// not wait for the lease (a re-run right after a kill proceeds).
 	dead := found && cur.Host == h.Host && cur.PID != h.PID && processGone(cur.PID)
@@ -139,24 +149,34 @@ func (s *DB) tryLock(ctx context.Context, connection, id string, h Holder, lease
 	}
 	if found {
 		// Its holder stopped renewing: it crashed, or lost its host.
-		if _, err := tx.ExecContext(ctx, `UPDATE history SET outcome = ?, finished_at = ?, error = ? WHERE lock_id = ? AND outcome = ?`,
+		if _, err := tx.ExecContext(ctx, `UPDATE history SET outcome = $1, finished_at = $2, error = $3 WHERE lock_id = $4 AND outcome = $5`,
 			OutcomeCrashed, now.UnixMilli(), "its lock expired: the process stopped without finishing", cur.ID, OutcomeRunning); err != nil {
 			return info, false, fmt.Errorf("taking over an expired lock: %w", err)
 		}
 	}
+	// The row is replaced only if it is still the one read: another taker
+	// (PostgreSQL reads without blocking writers) or a late renewal makes
+	// the upsert change nothing, and the lock is then held.
 	info = LockInfo{ID: id, Connection: connection, Holder: h, Since: now, Expires: now.Add(lease)}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO locks (connection, id, operation, who, host, pid, acquired_at, expires_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (connection) DO UPDATE SET id = excluded.id, operation = excluded.operation,
-		who = excluded.who, host = excluded.host, pid = excluded.pid, acquired_at = excluded.acquired_at, expires_at = excluded.expires_at`,
-		connection, id, h.Operation, h.Who, h.Host, h.PID, now.UnixMilli(), info.Expires.UnixMilli()); err != nil {
+	res, err := tx.ExecContext(ctx, `INSERT INTO locks (connection, id, operation, who, host, pid, acquired_at, expires_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (connection) DO UPDATE SET id = excluded.id, operation = excluded.operation,
+		who = excluded.who, host = excluded.host, pid = excluded.pid, acquired_at = excluded.acquired_at, expires_at = excluded.expires_at
+		WHERE locks.id = $9 AND locks.expires_at = $10`,
+		connection, id, h.Operation, h.Who, h.Host, h.PID, now.UnixMilli(), info.Expires.UnixMilli(), cur.ID, cur.Expires.UnixMilli())
+	if err != nil {
 		return info, false, fmt.Errorf("taking the lock: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		tx.Rollback()
+		if cur, found, err := readLock(ctx, s.db, `connection = $1`, connection); err != nil || found {
+			return cur, true, err
+		}
+		return s.tryLock(ctx, connection, id, h, lease) // its taker let it go already
 	}
 	return info, false, tx.Commit()
 }
 
-func readLock(ctx context.Context, q interface {
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}, where string, arg any) (LockInfo, bool, error) {
+func readLock(ctx context.Context, q querier, where string, arg any) (LockInfo, bool, error) {
 	var l LockInfo
 	var since, expires int64
 	err := q.QueryRowContext(ctx, `SELECT id, connection, operation, who, host, pid, acquired_at, expires_at FROM locks WHERE `+where, arg).
@@ -172,10 +192,12 @@ func readLock(ctx context.Context, q interface {
 }
 
 // renew extends the lease every third of it until Release; when the row is
-// gone (force-unlock) or the lease ran out unrenewed, the lock is lost.
+// gone (force-unlock) or a lease's length passed without a renewal (by
+// this machine's monotonic clock, which needs no agreement with the
+// database's), the lock is lost.
 func (l *Lock) renew(lease time.Duration) {
 	defer close(l.done)
-	expires := l.info.Expires
+	renewed := time.Now()
 	t := time.NewTicker(lease / 3)
 	defer t.Stop()
 	for {
@@ -184,21 +206,33 @@ func (l *Lock) renew(lease time.Duration) {
 			return
 		case <-t.C:
 		}
-		now := l.s.now()
-		res, err := l.s.db.ExecContext(context.Background(), `UPDATE locks SET expires_at = ? WHERE id = ?`, now.Add(lease).UnixMilli(), l.info.ID)
-		if err == nil {
-			if n, _ := res.RowsAffected(); n == 0 {
-				l.cancel(ErrLockLost)
-				return
-			}
-			expires = now.Add(lease)
+		if err := l.extend(lease); err == nil {
+			renewed = time.Now()
 			continue
-		}
-		if !now.Before(expires) {
+		} else if errors.Is(err, ErrLockLost) || time.Since(renewed) >= lease {
 			l.cancel(ErrLockLost)
 			return
 		}
 	}
+}
+
+// extend moves the lease's end to a lease from now; ErrLockLost if the row
+// is no longer this lock's.
+func (l *Lock) extend(lease time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), lease/3)
+	defer cancel()
+	now, err := l.s.clock(ctx, l.s.db)
+	if err != nil {
+		return err
+	}
+	res, err := l.s.db.ExecContext(ctx, `UPDATE locks SET expires_at = $1 WHERE id = $2`, now.Add(lease).UnixMilli(), l.info.ID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrLockLost
+	}
+	return nil
 }
 
 // Release stops the renewal and frees the lock (if it is still this one's).
@@ -211,7 +245,7 @@ func (l *Lock) Release(ctx context.Context) error {
 	close(l.stop)
 	<-l.done
 	l.cancel(context.Canceled)
-	if _, err := l.s.db.ExecContext(ctx, `DELETE FROM locks WHERE id = ?`, l.info.ID); err != nil {
+	if _, err := l.s.db.ExecContext(ctx, `DELETE FROM locks WHERE id = $1`, l.info.ID); err != nil {
 		return fmt.Errorf("releasing the lock: %w", err)
 	}
 	return nil
@@ -226,18 +260,22 @@ func (s *DB) ForceUnlock(ctx context.Context, id string) (LockInfo, error) {
 		return LockInfo{}, err
 	}
 	defer tx.Rollback()
-	l, found, err := readLock(ctx, tx, `id = ?`, id)
+	l, found, err := readLock(ctx, tx, `id = $1`, id)
 	if err != nil {
 		return l, err
 	}
 	if !found {
 		return l, fmt.Errorf("no lock has the ID %q (it may have been released)", id)
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM locks WHERE id = ?`, id); err != nil {
+	now, err := s.clock(ctx, tx)
+	if err != nil {
 		return l, err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE history SET outcome = ?, finished_at = ?, error = ? WHERE lock_id = ? AND outcome = ?`,
-		OutcomeAbandoned, s.now().UnixMilli(), "its lock was released with force-unlock", id, OutcomeRunning); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM locks WHERE id = $1`, id); err != nil {
+		return l, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE history SET outcome = $1, finished_at = $2, error = $3 WHERE lock_id = $4 AND outcome = $5`,
+		OutcomeAbandoned, now.UnixMilli(), "its lock was released with force-unlock", id, OutcomeRunning); err != nil {
 		return l, err
 	}
 	return l, tx.Commit()

@@ -32,22 +32,16 @@ func (c *clock) add(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// twoHandles opens one state file twice, as two processes would.
-func twoHandles(t *testing.T) (*DB, *DB, *clock) {
+// twoHandles opens one state database twice, as two processes would, both
+// on a clock the test moves.
+func twoHandles(t *testing.T, location string) (*DB, *DB, *clock) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "state.db")
 	c := &clock{t: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
-	var dbs []*DB
-	for range 2 {
-		db, err := Open(context.Background(), path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		db.now = c.now
-		t.Cleanup(func() { db.Close() })
-		dbs = append(dbs, db)
+	a, b := open(t, location), open(t, location)
+	for _, db := range []*DB{a, b} {
+		db.now, db.serverNow = c.now, ""
 	}
-	return dbs[0], dbs[1], c
+	return a, b, c
 }
 
 var (
@@ -56,160 +50,170 @@ var (
 )
 
 func TestLockIsExclusive(t *testing.T) {
-	ctx := context.Background()
-	a, b, _ := twoHandles(t)
-	la, err := a.Acquire(ctx, "hubspot:1", alice, LockOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Another connection is another lock.
-	other, err := b.Acquire(ctx, "hubspot:2", bob, LockOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	other.Release(ctx)
-
-	_, err = b.Acquire(ctx, "hubspot:1", bob, LockOptions{})
-	var le *LockedError
-	if !errors.As(err, &le) || !errors.Is(err, ErrLocked) {
-		t.Fatalf("second acquire: %v, want a LockedError", err)
-	}
-	for _, want := range []string{"is locked: apply by alice on laptop (pid 101) holds it since 2026-11-25T09:00:00Z", "syncform force-unlock " + la.Info().ID} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("%q does not say %q", err, want)
+	backends(t, func(t *testing.T, location string) {
+		ctx := context.Background()
+		a, b, _ := twoHandles(t, location)
+		la, err := a.Acquire(ctx, "hubspot:1", alice, LockOptions{})
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
+		// Another connection is another lock.
+		other, err := b.Acquire(ctx, "hubspot:2", bob, LockOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		other.Release(ctx)
 
-	// With a timeout it waits for the release.
-	go func() {
-		time.Sleep(100 * time.Millisecond)
-		la.Release(ctx)
-	}()
-	lb, err := b.Acquire(ctx, "hubspot:1", bob, LockOptions{Timeout: 5 * time.Second, Poll: 10 * time.Millisecond})
-	if err != nil {
-		t.Fatalf("waiting acquire: %v", err)
-	}
-	if err := lb.Release(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := lb.Release(ctx); err != nil {
-		t.Errorf("a second release: %v", err)
-	}
+		_, err = b.Acquire(ctx, "hubspot:1", bob, LockOptions{})
+		var le *LockedError
+		if !errors.As(err, &le) || !errors.Is(err, ErrLocked) {
+			t.Fatalf("second acquire: %v, want a LockedError", err)
+		}
+		for _, want := range []string{"is locked: apply by alice on laptop (pid 101) holds it since 2026-11-25T09:00:00Z", "syncform force-unlock " + la.Info().ID} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("%q does not say %q", err, want)
+			}
+		}
+
+		// With a timeout it waits for the release.
+		go func() {
+			time.Sleep(100 * time.Millisecond)
+			la.Release(ctx)
+		}()
+		lb, err := b.Acquire(ctx, "hubspot:1", bob, LockOptions{Timeout: 5 * time.Second, Poll: 10 * time.Millisecond})
+		if err != nil {
+			t.Fatalf("waiting acquire: %v", err)
+		}
+		if err := lb.Release(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := lb.Release(ctx); err != nil {
+			t.Errorf("a second release: %v", err)
+		}
+	})
 }
 
 // TestExpiredLockIsTakenOver: a holder that stops renewing (crashed) loses
 // its lock when the lease ends, and its running apply is marked crashed.
 func TestExpiredLockIsTakenOver(t *testing.T) {
-	ctx := context.Background()
-	a, b, c := twoHandles(t)
-	la, err := a.Acquire(ctx, "hubspot:1", alice, LockOptions{Lease: time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
-	run, err := a.BeginRun(ctx, "hubspot:1", la.Info().ID, "digest", alice)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The holder's process dies: nothing renews or releases it.
-	close(la.stop)
-	<-la.done
-	if _, err := b.Acquire(ctx, "hubspot:1", bob, LockOptions{}); !errors.Is(err, ErrLocked) {
-		t.Fatalf("before the lease ends: %v", err)
-	}
-	c.add(time.Hour)
-	lb, err := b.Acquire(ctx, "hubspot:1", bob, LockOptions{})
-	if err != nil {
-		t.Fatalf("after the lease ends: %v", err)
-	}
-	defer lb.Release(ctx)
-	h, err := b.History(ctx, "hubspot:1", 0)
-	if err != nil || len(h) != 1 || h[0].ID != run || h[0].Outcome != OutcomeCrashed {
-		t.Errorf("history %+v, %v; want the run marked crashed", h, err)
-	}
+	backends(t, func(t *testing.T, location string) {
+		ctx := context.Background()
+		a, b, c := twoHandles(t, location)
+		la, err := a.Acquire(ctx, "hubspot:1", alice, LockOptions{Lease: time.Hour})
+		if err != nil {
+			t.Fatal(err)
+		}
+		run, err := a.BeginRun(ctx, "hubspot:1", la.Info().ID, "digest", alice)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The holder's process dies: nothing renews or releases it.
+		close(la.stop)
+		<-la.done
+		if _, err := b.Acquire(ctx, "hubspot:1", bob, LockOptions{}); !errors.Is(err, ErrLocked) {
+			t.Fatalf("before the lease ends: %v", err)
+		}
+		c.add(time.Hour)
+		lb, err := b.Acquire(ctx, "hubspot:1", bob, LockOptions{})
+		if err != nil {
+			t.Fatalf("after the lease ends: %v", err)
+		}
+		defer lb.Release(ctx)
+		h, err := b.History(ctx, "hubspot:1", 0)
+		if err != nil || len(h) != 1 || h[0].ID != run || h[0].Outcome != OutcomeCrashed {
+			t.Errorf("history %+v, %v; want the run marked crashed", h, err)
+		}
+	})
 }
 
 // TestForceUnlock: the lock is gone, its run abandoned, and a holder still
 // running finds its lock lost at the next renewal.
 func TestForceUnlock(t *testing.T) {
-	ctx := context.Background()
-	a, b, _ := twoHandles(t)
-	la, err := a.Acquire(ctx, "hubspot:1", alice, LockOptions{Lease: 90 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer la.Release(ctx)
-	run, _ := a.BeginRun(ctx, "hubspot:1", la.Info().ID, "digest", alice)
-	info, err := b.ForceUnlock(ctx, la.Info().ID)
-	if err != nil || info.Holder != alice {
-		t.Fatalf("force-unlock: %+v, %v", info, err)
-	}
-	select {
-	case <-la.Context().Done():
-		if !errors.Is(context.Cause(la.Context()), ErrLockLost) {
-			t.Errorf("cause %v", context.Cause(la.Context()))
+	backends(t, func(t *testing.T, location string) {
+		ctx := context.Background()
+		a, b, _ := twoHandles(t, location)
+		la, err := a.Acquire(ctx, "hubspot:1", alice, LockOptions{Lease: 90 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
 		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("the holder did not notice it lost the lock")
-	}
-	if _, err := b.ForceUnlock(ctx, la.Info().ID); err == nil {
-		t.Error("force-unlock of a released lock succeeded")
-	}
-	h, _ := b.History(ctx, "hubspot:1", 1)
-	if len(h) != 1 || h[0].ID != run || h[0].Outcome != OutcomeAbandoned {
-		t.Errorf("history %+v", h)
-	}
-	lb, err := b.Acquire(ctx, "hubspot:1", bob, LockOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	lb.Release(ctx)
+		defer la.Release(ctx)
+		run, _ := a.BeginRun(ctx, "hubspot:1", la.Info().ID, "digest", alice)
+		info, err := b.ForceUnlock(ctx, la.Info().ID)
+		if err != nil || info.Holder != alice {
+			t.Fatalf("force-unlock: %+v, %v", info, err)
+		}
+		select {
+		case <-la.Context().Done():
+			if !errors.Is(context.Cause(la.Context()), ErrLockLost) {
+				t.Errorf("cause %v", context.Cause(la.Context()))
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("the holder did not notice it lost the lock")
+		}
+		if _, err := b.ForceUnlock(ctx, la.Info().ID); err == nil {
+			t.Error("force-unlock of a released lock succeeded")
+		}
+		h, _ := b.History(ctx, "hubspot:1", 1)
+		if len(h) != 1 || h[0].ID != run || h[0].Outcome != OutcomeAbandoned {
+			t.Errorf("history %+v", h)
+		}
+		lb, err := b.Acquire(ctx, "hubspot:1", bob, LockOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lb.Release(ctx)
+	})
 }
 
 // TestLeaseIsRenewed: a holder at work keeps its lock past the lease.
 func TestLeaseIsRenewed(t *testing.T) {
-	ctx := context.Background()
-	a, b, c := twoHandles(t)
-	la, err := a.Acquire(ctx, "hubspot:1", alice, LockOptions{Lease: 60 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer la.Release(ctx)
-	for range 5 {
-		time.Sleep(30 * time.Millisecond)
-		c.add(30 * time.Millisecond)
-	}
-	if _, err := b.Acquire(ctx, "hubspot:1", bob, LockOptions{}); !errors.Is(err, ErrLocked) {
-		t.Errorf("a renewed lock was taken: %v", err)
-	}
-	if la.Context().Err() != nil {
-		t.Errorf("the holder lost its lock: %v", context.Cause(la.Context()))
-	}
+	backends(t, func(t *testing.T, location string) {
+		ctx := context.Background()
+		a, b, c := twoHandles(t, location)
+		la, err := a.Acquire(ctx, "hubspot:1", alice, LockOptions{Lease: 60 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer la.Release(ctx)
+		for range 5 {
+			time.Sleep(30 * time.Millisecond)
+			c.add(30 * time.Millisecond)
+		}
+		if _, err := b.Acquire(ctx, "hubspot:1", bob, LockOptions{}); !errors.Is(err, ErrLocked) {
+			t.Errorf("a renewed lock was taken: %v", err)
+		}
+		if la.Context().Err() != nil {
+			t.Errorf("the holder lost its lock: %v", context.Cause(la.Context()))
+		}
+	})
 }
 
 func TestHistory(t *testing.T) {
-	ctx := context.Background()
-	db, _, c := twoHandles(t)
-	first, _ := db.BeginRun(ctx, "hubspot:1", "", "d1", alice)
-	c.add(time.Minute)
-	if err := db.EndRun(ctx, first, []string{"contacts.mapping.fax"}, 1, 0, OutcomeSucceeded, nil); err != nil {
-		t.Fatal(err)
-	}
-	second, _ := db.BeginRun(ctx, "hubspot:1", "", "d2", bob)
-	db.EndRun(ctx, second, nil, 0, 0, OutcomeFailed, errors.New("HTTP 503"))
-	db.BeginRun(ctx, "hubspot:2", "", "d3", bob)
-	h, err := db.History(ctx, "hubspot:1", 0)
-	if err != nil || len(h) != 2 {
-		t.Fatalf("history %+v, %v", h, err)
-	}
-	if h[0].ID != second || h[0].Outcome != OutcomeFailed || h[0].Error != "HTTP 503" || h[0].Who != "bob" {
-		t.Errorf("newest %+v", h[0])
-	}
-	if h[1].Changes != 1 || h[1].Actions[0] != "contacts.mapping.fax" || h[1].Finished.Sub(h[1].Started) != time.Minute || h[1].ConfigDigest != "d1" {
-		t.Errorf("oldest %+v", h[1])
-	}
-	if h, _ := db.History(ctx, "hubspot:1", 1); len(h) != 1 {
-		t.Errorf("limit 1 gave %d", len(h))
-	}
+	backends(t, func(t *testing.T, location string) {
+		ctx := context.Background()
+		db, _, c := twoHandles(t, location)
+		first, _ := db.BeginRun(ctx, "hubspot:1", "", "d1", alice)
+		c.add(time.Minute)
+		if err := db.EndRun(ctx, first, []string{"contacts.mapping.fax"}, 1, 0, OutcomeSucceeded, nil); err != nil {
+			t.Fatal(err)
+		}
+		second, _ := db.BeginRun(ctx, "hubspot:1", "", "d2", bob)
+		db.EndRun(ctx, second, nil, 0, 0, OutcomeFailed, errors.New("HTTP 503"))
+		db.BeginRun(ctx, "hubspot:2", "", "d3", bob)
+		h, err := db.History(ctx, "hubspot:1", 0)
+		if err != nil || len(h) != 2 {
+			t.Fatalf("history %+v, %v", h, err)
+		}
+		if h[0].ID != second || h[0].Outcome != OutcomeFailed || h[0].Error != "HTTP 503" || h[0].Who != "bob" {
+			t.Errorf("newest %+v", h[0])
+		}
+		if h[1].Changes != 1 || h[1].Actions[0] != "contacts.mapping.fax" || h[1].Finished.Sub(h[1].Started) != time.Minute || h[1].ConfigDigest != "d1" {
+			t.Errorf("oldest %+v", h[1])
+		}
+		if h, _ := db.History(ctx, "hubspot:1", 1); len(h) != 1 {
+			t.Errorf("limit 1 gave %d", len(h))
+		}
+	})
 }
 
 // TestMigratesVersion1: a state database from before locks and history
@@ -243,37 +247,33 @@ func TestMigratesVersion1(t *testing.T) {
 	if _, err := db.BeginRun(ctx, "c", "", "d", alice); err != nil {
 		t.Errorf("history after migration: %v", err)
 	}
-	// And a newer file is refused, not guessed at.
-	db.db.Exec(`UPDATE meta SET value = '99' WHERE key = 'schema_version'`)
-	db.Close()
-	if _, err := Open(ctx, path); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "newer syncform") {
-		t.Errorf("version 99: %v", err)
-	}
 }
 
 // TestDeadHolderOnThisHost: a lock whose holder was a process of this host
 // that no longer exists is taken at once, without waiting for the lease.
 func TestDeadHolderOnThisHost(t *testing.T) {
-	ctx := context.Background()
-	a, b, _ := twoHandles(t)
-	gone := exec.Command("true")
-	if err := gone.Run(); err != nil {
-		t.Skip("no process to outlive:", err)
-	}
-	dead := Holder{Operation: "apply", Who: "alice", Host: "this-host", PID: gone.ProcessState.Pid()}
-	la, err := a.Acquire(ctx, "c", dead, LockOptions{Lease: time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
-	close(la.stop) // its process is gone: nothing renews it
-	<-la.done
-	// Another host cannot tell; this host can.
-	if _, err := b.Acquire(ctx, "c", Holder{Operation: "apply", Host: "other-host", PID: 7}, LockOptions{}); !errors.Is(err, ErrLocked) {
-		t.Errorf("another host took a live-looking lock: %v", err)
-	}
-	lb, err := b.Acquire(ctx, "c", Holder{Operation: "apply", Host: "this-host", PID: os.Getpid()}, LockOptions{})
-	if err != nil {
-		t.Fatalf("the dead holder's lock was not taken over: %v", err)
-	}
-	lb.Release(ctx)
+	backends(t, func(t *testing.T, location string) {
+		ctx := context.Background()
+		a, b, _ := twoHandles(t, location)
+		gone := exec.Command("true")
+		if err := gone.Run(); err != nil {
+			t.Skip("no process to outlive:", err)
+		}
+		dead := Holder{Operation: "apply", Who: "alice", Host: "this-host", PID: gone.ProcessState.Pid()}
+		la, err := a.Acquire(ctx, "c", dead, LockOptions{Lease: time.Hour})
+		if err != nil {
+			t.Fatal(err)
+		}
+		close(la.stop) // its process is gone: nothing renews it
+		<-la.done
+		// Another host cannot tell; this host can.
+		if _, err := b.Acquire(ctx, "c", Holder{Operation: "apply", Host: "other-host", PID: 7}, LockOptions{}); !errors.Is(err, ErrLocked) {
+			t.Errorf("another host took a live-looking lock: %v", err)
+		}
+		lb, err := b.Acquire(ctx, "c", Holder{Operation: "apply", Host: "this-host", PID: os.Getpid()}, LockOptions{})
+		if err != nil {
+			t.Fatalf("the dead holder's lock was not taken over: %v", err)
+		}
+		lb.Release(ctx)
+	})
 }

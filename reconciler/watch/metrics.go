@@ -23,6 +23,14 @@ type Metrics struct {
 	lastSuccess  time.Time
 	pending      int
 	lastOutcome  Outcome
+	standby      bool
+}
+
+// setStandby says whether the watcher waits for another's lock.
+func (m *Metrics) setStandby(on bool) {
+	m.mu.Lock()
+	m.standby = on
+	m.mu.Unlock()
 }
 
 // record adds a finished cycle.
@@ -63,6 +71,8 @@ type Snapshot struct {
 	Pending                                  int
 	LastSuccess                              time.Time
 	LastOutcome                              Outcome
+	// Standby: waiting for another watcher's lock (Options.Standby).
+	Standby bool
 }
 
 // Snapshot returns the counters now.
@@ -74,7 +84,7 @@ func (m *Metrics) Snapshot() Snapshot {
 		cycles[k] = v
 	}
 	return Snapshot{Cycles: cycles, Applies: m.applies, Failures: m.failures, ConfigErrors: m.configErrors, Refused: m.refused,
-		Drift: m.drift, Pending: m.pending, LastSuccess: m.lastSuccess, LastOutcome: m.lastOutcome}
+		Drift: m.drift, Pending: m.pending, LastSuccess: m.lastSuccess, LastOutcome: m.lastOutcome, Standby: m.standby}
 }
 
 // Total is the number of cycles of every trigger.
@@ -132,10 +142,18 @@ func (m *Metrics) write(w io.Writer) {
 		{"syncform_watch_drift_total", "counter", "Changes planned to undo settings changed outside the configuration, counted at every cycle that finds them.", float64(s.Drift)},
 		{"syncform_watch_pending_changes", "gauge", "Actions the last plan held.", float64(s.Pending)},
 		{"syncform_watch_last_success_timestamp_seconds", "gauge", "When a cycle last planned without error and, if it applied, applied (Unix time; 0 before any).", unix(s.LastSuccess)},
+		{"syncform_watch_standby", "gauge", "1 while this watcher waits, as a standby, for another to let the connection's lock go.", b2f(s.Standby)},
 	} {
 		metric(c.name, c.typ, c.help)
 		fmt.Fprintf(w, "%s %g\n", c.name, c.v)
 	}
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func unix(t time.Time) float64 {

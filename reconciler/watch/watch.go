@@ -55,6 +55,19 @@ type Options struct {
 	Apply       bool
 	Holder      state.Holder
 	LockTimeout time.Duration
+	// Standby (with Apply) holds the lock not for a cycle but for as long
+	// as the session lasts (until the configuration changes, a cycle
+	// fails, or Run returns), so that other watchers of the connection
+	// wait, as standbys, instead of taking turns. A watcher that finds the
+	// lock held waits for it without planning, and takes over when its
+	// holder stops or dies (its lease expires; at once for a process of
+	// this host that is gone): its first cycle resumes the back-fills the
+	// journal holds. A failed cycle lets the lock go, so that another,
+	// perhaps healthier, watcher may take over.
+	Standby bool
+	// Lease is how long the lock outlives its holder's last renewal;
+	// default state.DefaultLease.
+	Lease time.Duration
 	// Debounce is how long the files must be quiet before a cycle; default
 	// 250 ms.
 	Debounce time.Duration
@@ -204,6 +217,8 @@ type watcher struct {
 	// cycle failed.
 	session    *Session
 	sessionKey string
+	// lock is the session's lock, held across cycles in Standby.
+	lock *state.Lock
 	// applied is the (configuration, live) key an apply left: while the
 	// live state is still that and still plans changes (manual steps, or
 	// changes the live system does not keep), applying again would loop.
@@ -424,26 +439,14 @@ func (w *watcher) log(c Cycle) {
 
 // run loads, plans and maybe applies, filling c.
 func (w *watcher) run(ctx context.Context, c *Cycle) {
-	cfg, diags := w.o.Load()
-	if diags.HasErrors() {
-		w.o.Log.Error("the configuration does not load; the last good one stays in force",
-			"diagnostics", render(cfg, diags))
-		if w.good == nil {
-			c.Outcome = OutcomeInvalid
-			return
-		}
-		cfg, c.ConfigError = w.good, true
-	} else {
-		w.good = cfg
-	}
-	s, err := w.open(ctx, cfg)
-	if err != nil {
-		c.Outcome, c.Err = OutcomeFailed, err
+	cfg, s, ok := w.prepare(ctx, c)
+	if !ok {
 		return
 	}
-	var lock *state.Lock
-	if w.o.Apply {
-		if lock, err = s.Journal.Acquire(ctx, s.Connection, w.o.Holder, state.LockOptions{Timeout: w.o.LockTimeout}); err != nil {
+	lock := w.lock
+	if w.o.Apply && !w.o.Standby {
+		var err error
+		if lock, err = s.Journal.Acquire(ctx, s.Connection, w.o.Holder, state.LockOptions{Timeout: w.o.LockTimeout, Lease: w.o.Lease}); err != nil {
 			c.Outcome, c.Err = OutcomeFailed, err
 			return
 		}
@@ -506,11 +509,10 @@ func (w *watcher) run(ctx context.Context, c *Cycle) {
 		}
 	}
 	switch {
-	case err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled):
-		c.Outcome, c.Err = OutcomeInterrupted, err
-		return
 	case err != nil:
-		c.Outcome, c.Err, w.failedKey = OutcomeFailed, err, key
+		if c.Outcome, c.Err = failed(ctx, err), err; c.Outcome == OutcomeFailed {
+			w.failedKey = key
+		}
 		return
 	case c.Applied+c.Backfilled == 0:
 		// Only manual steps: a person's to do.
@@ -525,22 +527,123 @@ func (w *watcher) run(ctx context.Context, c *Cycle) {
 	}
 }
 
+// prepare loads the configuration (the last good one if it does not load)
+// and opens its session, filling c when it cannot. In Standby it holds the
+// connection's lock too, loading again once it has it: the files may have
+// changed while it waited.
+func (w *watcher) prepare(ctx context.Context, c *Cycle) (*config.Config, *Session, bool) {
+	for {
+		cfg, diags := w.o.Load()
+		if diags.HasErrors() {
+			w.o.Log.Error("the configuration does not load; the last good one stays in force",
+				"diagnostics", render(cfg, diags))
+			if w.good == nil {
+				c.Outcome = OutcomeInvalid
+				return nil, nil, false
+			}
+			cfg, c.ConfigError = w.good, true
+		} else {
+			w.good, c.ConfigError = cfg, false
+		}
+		s, err := w.open(ctx, cfg)
+		if err != nil {
+			c.Outcome, c.Err = OutcomeFailed, err
+			return nil, nil, false
+		}
+		if !w.o.Standby || !w.o.Apply || w.lock != nil && w.lock.Context().Err() == nil {
+			return cfg, s, true
+		}
+		waited, err := w.hold(ctx, s)
+		if err != nil {
+			c.Outcome, c.Err = failed(ctx, err), err
+			return nil, nil, false
+		}
+		if waited {
+			// Another process had the connection meanwhile, so what the
+			// session read may be stale (a sandbox handle finds the jobs
+			// of a process that died when it opens): the next round opens
+			// a new one, which keeps the lock.
+			w.sessionKey = ""
+		}
+	}
+}
+
+// failed is the outcome of a cycle that ended with err: interrupted when
+// it was stopped (ctx), else failed.
+func failed(ctx context.Context, err error) Outcome {
+	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		return OutcomeInterrupted
+	}
+	return OutcomeFailed
+}
+
+// hold takes the connection's lock for the session, to keep (Standby):
+// while another holds it, it waits, and says so. A lock it held and lost
+// (force-unlock, or renewals that failed for a lease's length) is let go
+// first.
+func (w *watcher) hold(ctx context.Context, s *Session) (waited bool, err error) {
+	if w.lock != nil {
+		w.o.Log.Warn("lost the connection's lock; waiting to take it again", "err", context.Cause(w.lock.Context()).Error())
+		w.releaseLock(ctx)
+	}
+	o := state.LockOptions{Lease: w.o.Lease}
+	l, err := s.Journal.Acquire(ctx, s.Connection, w.o.Holder, o)
+	var held *state.LockedError
+	if errors.As(err, &held) {
+		w.o.Log.Info("standby: another holds the connection's lock; taking over when it stops",
+			"holder", held.Lock.Holder.String(), "lock", held.Lock.ID, "expires", held.Lock.Expires.UTC().Format(time.RFC3339))
+		w.o.Metrics.setStandby(true)
+		o.Timeout = -1 // until it is free, or the watch stops
+		l, err = s.Journal.Acquire(ctx, s.Connection, w.o.Holder, o)
+		w.o.Metrics.setStandby(false)
+		waited = true
+	}
+	if err != nil {
+		return waited, err
+	}
+	w.o.Log.Info("holding the connection's lock", "lock", l.Info().ID)
+	w.lock = l
+	return waited, nil
+}
+
+func (w *watcher) releaseLock(ctx context.Context) {
+	if w.lock != nil {
+		w.lock.Release(context.WithoutCancel(ctx))
+		w.lock = nil
+	}
+}
+
 // open returns the session for cfg, reusing the last one while the
-// configuration is the same.
+// configuration is the same. A held lock outlives a new session for the
+// same connection and state database: the new session keeps the journal
+// it was taken on.
 func (w *watcher) open(ctx context.Context, cfg *config.Config) (*Session, error) {
 	if w.session != nil && w.sessionKey == cfg.Digest() {
 		return w.session, nil
 	}
-	w.closeSession()
+	if w.lock == nil {
+		w.closeSession()
+	}
 	s, err := w.o.Open(ctx, cfg)
 	if err != nil {
+		w.closeSession()
 		return nil, err
+	}
+	if old := w.session; old != nil { // it holds the lock
+		if old.Connection == s.Connection && old.Journal.Location() == s.Journal.Location() {
+			s.Journal.Close()
+			s.Journal = old.Journal
+			old.Provider.Close()
+		} else {
+			w.closeSession()
+		}
 	}
 	w.session, w.sessionKey = s, cfg.Digest()
 	return s, nil
 }
 
 func (w *watcher) closeSession() {
+	w.releaseLock(context.Background())
 	if w.session != nil {
 		w.session.Close()
 		w.session = nil

@@ -23,12 +23,13 @@ import (
 
 	"github.com/syncform/syncform"
 	"github.com/syncform/syncform/config"
+	"github.com/syncform/syncform/internal/testutil/pgtest"
 	"github.com/syncform/syncform/providers/sandbox"
 	"github.com/syncform/syncform/reconciler/state"
 	"github.com/syncform/syncform/reconciler/watch"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { goleak.VerifyTestMain(pgtest.Wrap(m)) }
 
 const conn = `connection {
   provider = "sandbox"
@@ -92,6 +93,8 @@ type harness struct {
 	wrap func(*sandbox.Sandbox) syncform.Provider
 	// failOpens fails that many opens first.
 	failOpens atomic.Int32
+	// state is the state database's location; "" for the default file.
+	state string
 }
 
 func newHarness(t *testing.T, src string) *harness {
@@ -118,7 +121,7 @@ func (h *harness) options() watch.Options {
 				h.failOpens.Add(-1)
 				return nil, errors.New("injected: the live system is unavailable")
 			}
-			return openSession(ctx, cfg, h.wrap)
+			return openSession(ctx, cfg, h.state, h.wrap)
 		},
 		Debounce: 250 * time.Millisecond,
 		Interval: time.Hour,
@@ -127,12 +130,15 @@ func (h *harness) options() watch.Options {
 	}
 }
 
-func openSession(ctx context.Context, cfg *config.Config, wrap func(*sandbox.Sandbox) syncform.Provider) (*watch.Session, error) {
+func openSession(ctx context.Context, cfg *config.Config, location string, wrap func(*sandbox.Sandbox) syncform.Provider) (*watch.Session, error) {
 	sb, err := sandbox.Open(ctx, filepath.Join(cfg.Dir, cfg.Connection.Sandbox))
 	if err != nil {
 		return nil, err
 	}
-	db, err := state.Open(ctx, filepath.Join(cfg.Dir, state.DefaultPath))
+	if location == "" {
+		location = filepath.Join(cfg.Dir, state.DefaultPath)
+	}
+	db, err := state.Open(ctx, location)
 	if err != nil {
 		sb.Close()
 		return nil, err
@@ -457,6 +463,7 @@ func TestMetricsEndpoint(t *testing.T) {
 		"syncform_watch_drift_total 0",
 		"syncform_watch_pending_changes 1", // without Apply the fax change waits
 		"# TYPE syncform_watch_last_success_timestamp_seconds gauge",
+		"syncform_watch_standby 0",
 	} {
 		if !strings.Contains(m, want) {
 			t.Errorf("/metrics lacks %q:\n%s", want, m)
