@@ -287,13 +287,16 @@ func forget(ctx context.Context, bf syncform.Backfiller, j *state.DB, e *state.E
 	return nil
 }
 
-// wait follows a job until it ends, reporting progress.
+// wait follows a job until it ends, reporting progress. It reads the job
+// soon after starting it and then less and less often, up to every
+// opts.Poll: a short job is seen to end at once, a long one costs few reads.
 func wait(ctx context.Context, bf syncform.Backfiller, st syncform.Job, opts Options, e *state.Entry, batch int) (syncform.Job, error) {
 	poll := opts.Poll
 	if poll <= 0 {
 		poll = defaultPoll
 	}
-	t := time.NewTicker(poll)
+	interval := max(poll/8, time.Millisecond)
+	t := time.NewTimer(interval)
 	defer t.Stop()
 	for {
 		if opts.Progress != nil {
@@ -308,6 +311,8 @@ func wait(ctx context.Context, bf syncform.Backfiller, st syncform.Job, opts Opt
 			return st, fmt.Errorf("stopped waiting for %s: %w", e.Address, ctx.Err())
 		case <-t.C:
 		}
+		interval = min(2*interval, poll)
+		t.Reset(interval)
 		next, err := bf.Job(ctx, st.ID)
 		if err != nil {
 			if errors.Is(err, context.Canceled) {

@@ -82,7 +82,7 @@ func (l *logBuffer) records() []map[string]any {
 
 // harness runs watch over a configuration directory with a sandbox.
 type harness struct {
-	t       *testing.T
+	t       testing.TB
 	dir     string
 	metrics *watch.Metrics
 	logs    *logBuffer
@@ -97,7 +97,7 @@ type harness struct {
 	state string
 }
 
-func newHarness(t *testing.T, src string) *harness {
+func newHarness(t testing.TB, src string) *harness {
 	t.Helper()
 	h := &harness{t: t, dir: t.TempDir(), metrics: &watch.Metrics{}, logs: &logBuffer{}}
 	h.write("main.hcl", src)
