@@ -22,6 +22,11 @@ type Options struct {
 	// Env looks up environment variables for env() and SYNCFORM_VAR_name;
 	// nil means an empty environment.
 	Env func(name string) (string, bool)
+	// Connected, when set, is called with the connection block as soon as
+	// it is decoded, if nothing decoded so far has an error, and before the
+	// objects are: a caller may start reading the live connection while
+	// the rest of the configuration loads. It must not block.
+	Connected func(Connection)
 }
 
 func (o Options) lookupEnv(name string) (string, bool) {
@@ -100,6 +105,9 @@ func LoadFiles(dir string, files []string, opts Options) (*Config, hcl.Diagnosti
 	inputsFailed := l.diags.HasErrors()
 
 	cfg.Connection = l.connection(blocks.OfType("connection"), ctx)
+	if l.opts.Connected != nil && !l.diags.HasErrors() {
+		l.opts.Connected(cfg.Connection)
+	}
 	cfg.Rules = l.rules(blocks.OfType("rules"), ctx)
 	cfg.Objects = l.objects(blocks.OfType("object"), ctx)
 

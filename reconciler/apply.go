@@ -43,6 +43,9 @@ type Options struct {
 	Poll time.Duration
 	// Targets narrow PlanLive's plan (planner.Result.Target).
 	Targets []string
+	// Snapshot, when set, is the provider's snapshot PlanLive plans from,
+	// read already (while the configuration loaded).
+	Snapshot *syncform.Snapshot
 }
 
 // FinishGrace is how long a batch in flight may go on after its apply is

@@ -26,9 +26,17 @@ import (
 //     is looked up, even when nothing is found, so the planner knows the
 //     lookup happened.
 func Observe(ctx context.Context, p syncform.Provider, cfg *config.Config) (*syncform.Snapshot, error) {
-	snap, err := p.Snapshot(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("reading the live connection: %w", err)
+	return observe(ctx, p, cfg, nil)
+}
+
+// observe is Observe from snap, the provider's snapshot when it was read
+// already (nil: read it).
+func observe(ctx context.Context, p syncform.Provider, cfg *config.Config, snap *syncform.Snapshot) (*syncform.Snapshot, error) {
+	if snap == nil {
+		var err error
+		if snap, err = p.Snapshot(ctx); err != nil {
+			return nil, fmt.Errorf("reading the live connection: %w", err)
+		}
 	}
 	snap.Values = map[string][]string{}
 	values := func(o syncform.Object, side syncform.Side, field string) ([]string, error) {
@@ -134,7 +142,7 @@ func Observe(ctx context.Context, p syncform.Provider, cfg *config.Config) (*syn
 // the configuration's and the rules'; plan is nil when they hold an error.
 // err is a failure to read the live system or the journal.
 func PlanLive(ctx context.Context, p syncform.Provider, cfg *config.Config, opts Options) (*syncform.Snapshot, *planner.Result, hcl.Diagnostics, error) {
-	live, err := Observe(ctx, p, cfg)
+	live, err := observe(ctx, p, cfg, opts.Snapshot)
 	if err != nil {
 		return nil, nil, nil, err
 	}

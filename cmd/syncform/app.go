@@ -143,7 +143,11 @@ func (v *varFlags) register(cmd *cobra.Command) {
 // load reads the configuration of the current directory. The diagnostics
 // are the caller's to render; cfg is never nil.
 func (a *app) load(v varFlags) (*config.Config, hcl.Diagnostics) {
-	return config.Load(".", config.Options{Vars: v.vars, VarFiles: v.varFiles, Env: a.lookupEnv})
+	return config.Load(".", a.loadOptions(v))
+}
+
+func (a *app) loadOptions(v varFlags) config.Options {
+	return config.Options{Vars: v.vars, VarFiles: v.varFiles, Env: a.lookupEnv}
 }
 
 // loadOrReport is load for commands that only need a valid configuration:
@@ -273,10 +277,25 @@ func (a *app) planAll(ctx context.Context, v varFlags, targets []string) (*plann
 // planWith is planAll calling before, when set, once the connection is
 // open and before reading it: apply takes the connection's lock there.
 func (a *app) planWith(ctx context.Context, v varFlags, targets []string, before func(*planned) error) (*planned, error) {
-	cfg, diags := a.load(v)
+	opts := a.loadOptions(v)
+	var early *earlyRead
+	if before == nil {
+		// Nothing is locked before a plan reads, so it may read while the
+		// configuration loads.
+		opts.Connected = func(c config.Connection) { early = a.readEarly(ctx, c) }
+	}
+	cfg, diags := config.Load(".", opts)
 	p := &planned{cfg: cfg, diags: diags}
 	if diags.HasErrors() {
+		early.discard()
 		return p, nil
+	}
+	var snap *syncform.Snapshot
+	if early != nil {
+		var err error
+		if p.provider, snap, err = early.wait(); err != nil {
+			return nil, err
+		}
 	}
 	if err := a.open(ctx, p); err != nil {
 		return nil, err
@@ -287,7 +306,8 @@ func (a *app) planWith(ctx context.Context, v varFlags, targets []string, before
 			return nil, err
 		}
 	}
-	live, plan, pdiags, err := reconciler.PlanLive(ctx, p.provider, cfg, reconciler.Options{Journal: p.journal, Connection: p.connection, Targets: targets})
+	live, plan, pdiags, err := reconciler.PlanLive(ctx, p.provider, cfg, reconciler.Options{Journal: p.journal, Connection: p.connection,
+		Targets: targets, Snapshot: snap})
 	if err != nil {
 		p.close()
 		return nil, err
@@ -309,13 +329,17 @@ func validMaxOverwrites(n int) error {
 	return nil
 }
 
-// open connects to the configuration's live connection and its journal.
+// open connects to the configuration's live connection, unless p has it
+// already, and to its journal.
 func (a *app) open(ctx context.Context, p *planned) error {
-	prov, err := a.connect(ctx, p.cfg)
-	if err != nil {
-		return err
+	if p.provider == nil {
+		prov, err := a.connect(ctx, p.cfg)
+		if err != nil {
+			return err
+		}
+		p.provider = prov
 	}
-	p.provider = prov
+	var err error
 	if p.journal, err = a.openStateDB(ctx, p.cfg); err != nil {
 		p.close()
 		return err
@@ -394,4 +418,60 @@ func checkOverwrites(plan *planner.Result, max int) error {
 		return fmt.Errorf("the back-fill would overwrite %d non-empty %s, more than --max-overwrites %d allows", n, plural(n, "value", "values"), max)
 	}
 	return nil
+}
+
+// earlyRead is a sandbox opened and its snapshot read on a goroutine while
+// the configuration's objects load: a plan's two slowest steps, side by
+// side.
+type earlyRead struct {
+	done chan struct{}
+	sb   *sandbox.Sandbox
+	snap *syncform.Snapshot
+	err  error
+}
+
+// readEarly starts reading c's live state, or returns nil where that is not
+// safe: only a sandbox file that exists is read (a configuration with
+// errors must not create one), and only when it is the provider itself
+// (not a manual one, nor one tests serve over HTTP).
+func (a *app) readEarly(ctx context.Context, c config.Connection) *earlyRead {
+	if c.Provider != config.ProviderSandbox || a.serve != nil || c.Connector != nil && c.Connector.Manual {
+		return nil
+	}
+	path := a.sandboxPath(&config.Config{Dir: ".", Connection: c})
+	if _, err := os.Stat(path); err != nil {
+		return nil
+	}
+	r := &earlyRead{done: make(chan struct{})}
+	go func() {
+		defer close(r.done)
+		if r.sb, r.err = sandbox.Open(ctx, path); r.err != nil {
+			return
+		}
+		if r.snap, r.err = r.sb.Snapshot(ctx); r.err != nil {
+			r.sb.Close()
+			r.sb = nil
+		}
+	}()
+	return r
+}
+
+// wait returns the open sandbox and its snapshot.
+func (r *earlyRead) wait() (syncform.Provider, *syncform.Snapshot, error) {
+	<-r.done
+	if r.err != nil {
+		return nil, nil, fmt.Errorf("reading the live connection: %w", r.err)
+	}
+	return r.sb, r.snap, nil
+}
+
+// discard waits for the read and closes what it opened.
+func (r *earlyRead) discard() {
+	if r == nil {
+		return
+	}
+	<-r.done
+	if r.sb != nil {
+		r.sb.Close()
+	}
 }
