@@ -123,3 +123,29 @@ func TestSecretNeverPrints(t *testing.T) {
 		t.Error("Reveal lost the value")
 	}
 }
+
+// TestSnapshotClone: a clone shares nothing a caller could change.
+func TestSnapshotClone(t *testing.T) {
+	s := &Snapshot{
+		Sync:       map[Object]bool{Companies: true},
+		Mappings:   map[Object][]Mapping{Companies: {{Object: Companies, Property: "a", SalesforceField: "A__c", Rule: TwoWay}}},
+		Properties: map[Object][]Property{Companies: {{Object: Companies, Name: "a", Options: []Option{{Value: "x", Label: "X"}}}}},
+		SObjects:   map[string]SObject{"Account": {Name: "Account", Fields: []SalesforceField{{Name: "A__c", ReferenceTo: []string{"User"}, Picklist: []PicklistValue{{Value: "p"}}}}}},
+		Owners:     []Owner{{ID: "1", Records: map[Object]int{Companies: 2}}},
+		Values:     map[string][]string{"k": {"v"}},
+		Records:    map[string][]SalesforceRecord{"Account": {{ID: "001", Fields: map[string]string{"Name": "n"}}}},
+	}
+	want, _ := json.Marshal(s)
+	c := s.Clone()
+	c.Sync[Companies] = false
+	c.Mappings[Companies][0].Rule = DontSync
+	c.Properties[Companies][0].Options[0].Label = "changed"
+	c.SObjects["Account"].Fields[0].ReferenceTo[0] = "Group"
+	c.SObjects["Account"].Fields[0].Picklist[0].Value = "q"
+	c.Owners[0].Records[Companies] = 9
+	c.Values["k"][0] = "w"
+	c.Records["Account"][0].Fields["Name"] = "m"
+	if got, _ := json.Marshal(s); string(got) != string(want) {
+		t.Errorf("changing the clone changed the original:\n%s\nwant\n%s", got, want)
+	}
+}

@@ -1,6 +1,7 @@
 package syncform
 
 import (
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -290,4 +291,55 @@ func deleteSorted[T any](list []T, k string, key func(T) string) []T {
 		return slices.Delete(list, i, i+1)
 	}
 	return list
+}
+
+// Clone is a deep copy of s: a provider that keeps a snapshot hands out
+// clones, so what a caller changes is its own.
+func (s *Snapshot) Clone() *Snapshot {
+	c := *s
+	c.Sync = maps.Clone(s.Sync)
+	c.Mappings = make(map[Object][]Mapping, len(s.Mappings))
+	for o, ms := range s.Mappings {
+		c.Mappings[o] = slices.Clone(ms)
+	}
+	c.Properties = make(map[Object][]Property, len(s.Properties))
+	for o, ps := range s.Properties {
+		ps = slices.Clone(ps)
+		for i := range ps {
+			ps[i].Options = slices.Clone(ps[i].Options)
+		}
+		c.Properties[o] = ps
+	}
+	c.SObjects = make(map[string]SObject, len(s.SObjects))
+	for n, so := range s.SObjects {
+		so.Fields = slices.Clone(so.Fields)
+		for i := range so.Fields {
+			so.Fields[i].ReferenceTo = slices.Clone(so.Fields[i].ReferenceTo)
+			so.Fields[i].Picklist = slices.Clone(so.Fields[i].Picklist)
+		}
+		c.SObjects[n] = so
+	}
+	c.Owners = slices.Clone(s.Owners)
+	for i := range c.Owners {
+		c.Owners[i].Records = maps.Clone(c.Owners[i].Records)
+	}
+	c.Users, c.Queues = slices.Clone(s.Users), slices.Clone(s.Queues)
+	c.Manual, c.Segments = slices.Clone(s.Manual), slices.Clone(s.Segments)
+	if s.Values != nil {
+		c.Values = make(map[string][]string, len(s.Values))
+		for k, v := range s.Values {
+			c.Values[k] = slices.Clone(v)
+		}
+	}
+	if s.Records != nil {
+		c.Records = make(map[string][]SalesforceRecord, len(s.Records))
+		for k, rs := range s.Records {
+			rs = slices.Clone(rs)
+			for i := range rs {
+				rs[i].Fields = maps.Clone(rs[i].Fields)
+			}
+			c.Records[k] = rs
+		}
+	}
+	return &c
 }

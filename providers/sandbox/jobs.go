@@ -161,7 +161,7 @@ func (s *Sandbox) EstimateBackfills(ctx context.Context, bs []sf.Backfill) ([]sf
 	err := s.write(ctx, "estimating back-fill", func(tx *sql.Tx) (bool, error) {
 		// The jobs write values, never settings: one read of the settings
 		// serves them all.
-		settings, err := load(ctx, tx)
+		settings, err := s.settings(ctx, tx)
 		if err != nil {
 			return false, err
 		}
@@ -293,7 +293,7 @@ func (s *Sandbox) StartBackfill(ctx context.Context, b sf.Backfill) (sf.Job, err
 				return false, storeErr("starting back-fill", err)
 			}
 		}
-		live, err := load(ctx, tx)
+		live, err := s.settings(ctx, tx)
 		if err != nil {
 			return false, err
 		}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"testing"
 
 	sf "github.com/syncform/syncform"
@@ -282,7 +283,8 @@ func TestOpenMigratesVersion2(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Back to version 2's segments table, keyed by name, rows in the order
-	// they were created.
+	// they were created, and without version 4's settings version.
+	downgradeSettingsVersion(t, s.db)
 	if _, err := s.db.Exec(`
 ALTER TABLE hubspot_segments RENAME TO segments_v3;
 CREATE TABLE hubspot_segments (
@@ -305,7 +307,7 @@ UPDATE meta SET value = '2' WHERE key = 'schema_version';`); err != nil {
 	}
 	defer s.Close()
 	var version string
-	if err := s.db.QueryRow(`SELECT value FROM meta WHERE key = 'schema_version'`).Scan(&version); err != nil || version != "3" {
+	if err := s.db.QueryRow(`SELECT value FROM meta WHERE key = 'schema_version'`).Scan(&version); err != nil || version != strconv.Itoa(SchemaVersion) {
 		t.Errorf("schema version %q (%v) after Open", version, err)
 	}
 	sameSnapshot(t, "segments after migrating", &sf.Snapshot{Segments: snapshot(t, s).Segments}, &sf.Snapshot{Segments: want})

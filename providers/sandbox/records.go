@@ -74,7 +74,7 @@ const recordsChunk = 500
 func (s *Sandbox) Records(ctx context.Context, sobject string, ids []sf.SalesforceID, fieldNames []string) ([]sf.SalesforceRecord, error) {
 	var out []sf.SalesforceRecord
 	err := s.read(ctx, "reading records", func(tx *sql.Tx) error {
-		live, err := load(ctx, tx)
+		live, err := s.settings(ctx, tx)
 		if err != nil {
 			return err
 		}
@@ -151,7 +151,7 @@ func (s *Sandbox) Edit(ctx context.Context, o sf.Object, hubspotID int64, side, 
 	}
 	addr := fmt.Sprintf("%s %d %s.%s", o, hubspotID, side, field)
 	return s.write(ctx, "editing "+addr, func(tx *sql.Tx) (bool, error) {
-		live, err := load(ctx, tx)
+		live, err := s.settings(ctx, tx)
 		if err != nil {
 			return false, err
 		}

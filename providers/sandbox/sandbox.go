@@ -48,6 +48,12 @@ type Sandbox struct {
 	mu     sync.Mutex // guards closed and runs
 	closed bool
 	runs   map[string]*jobRun
+
+	// The settings this handle read last, and their settings version
+	// (see settings).
+	cacheMu      sync.Mutex
+	cache        *sf.Snapshot
+	cacheVersion string
 }
 
 var _ sf.Provider = (*Sandbox)(nil)
@@ -182,7 +188,7 @@ func (s *Sandbox) Snapshot(ctx context.Context) (*sf.Snapshot, error) {
 		return nil, storeErr("reading", err)
 	}
 	defer tx.Rollback()
-	snap, err := load(ctx, tx)
+	snap, err := s.settings(ctx, tx)
 	if err != nil {
 		return nil, err
 	}
@@ -190,6 +196,41 @@ func (s *Sandbox) Snapshot(ctx context.Context) (*sf.Snapshot, error) {
 		return nil, err
 	}
 	snap.Sort()
+	return snap, nil
+}
+
+// settings reads the live settings in q's transaction: a copy of the ones
+// this handle read last when the settings version says nothing changed
+// since, else from the tables; the owner counts, which change with the
+// records, always from their table. Reading the version costs one row where the
+// tables cost thousands; every write to them, by any process (or a person
+// with the sqlite3 shell), gives the settings a new random version
+// (settingsVersionSQL), so a version never comes back.
+func (s *Sandbox) settings(ctx context.Context, q querier) (*sf.Snapshot, error) {
+	var version string
+	err := eachRow(ctx, q, `SELECT value FROM meta WHERE key = '`+metaSettingsVersion+`'`, nil, func(r *sql.Rows) error {
+		return r.Scan(&version)
+	})
+	if err != nil {
+		return nil, storeErr("reading the settings version", err)
+	}
+	var snap *sf.Snapshot
+	s.cacheMu.Lock()
+	if s.cache != nil && version != "" && version == s.cacheVersion {
+		snap = s.cache.Clone()
+	}
+	s.cacheMu.Unlock()
+	if snap == nil {
+		if snap, err = load(ctx, q); err != nil {
+			return nil, err
+		}
+		s.cacheMu.Lock()
+		s.cache, s.cacheVersion = snap.Clone(), version
+		s.cacheMu.Unlock()
+	}
+	if err := loadOwnerCounts(ctx, q, snap); err != nil {
+		return nil, err
+	}
 	return snap, nil
 }
 
@@ -202,7 +243,7 @@ func (s *Sandbox) Settings(ctx context.Context) (*sf.Snapshot, error) {
 		return nil, storeErr("reading", err)
 	}
 	defer tx.Rollback()
-	return load(ctx, tx)
+	return s.settings(ctx, tx)
 }
 
 // Apply carries out one change in one write transaction, as the connector
@@ -236,7 +277,7 @@ func (s *Sandbox) ApplyBatch(ctx context.Context, cs []sf.Change) []error {
 		what = fmt.Sprintf("applying %d changes from %s", len(cs), cs[0].Address())
 	}
 	err := s.write(ctx, what, func(tx *sql.Tx) (bool, error) {
-		settings, err := load(ctx, tx)
+		settings, err := s.settings(ctx, tx)
 		if err != nil {
 			return false, err
 		}

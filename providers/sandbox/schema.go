@@ -13,8 +13,8 @@ import (
 // Bump it whenever schemaSQL changes incompatibly.
 //
 // Version 2 added records, segments and back-fill jobs; version 3 gave each
-// segment a list ID.
-const SchemaVersion = 3
+// segment a list ID; version 4 the settings version.
+const SchemaVersion = 4
 
 // migrations bring a file up by one version each, keyed by the version they
 // start from. Each runs in the one write transaction that also records the
@@ -30,6 +30,7 @@ INSERT INTO hubspot_segments (name, object, static, property, value)
 	SELECT name, object, static, property, value FROM hubspot_segments_v2 ORDER BY rowid;
 DROP TABLE hubspot_segments_v2;
 `,
+	3: addSettingsVersion + settingsVersionSQL,
 }
 
 // Keys of the meta table.
@@ -39,11 +40,53 @@ const (
 	// metaClock is the latest logical time any value was written at; an edit
 	// takes the next one (see Edit).
 	metaClock = "clock"
+	// metaSettingsVersion is a random token that every change to the
+	// settings a snapshot reads replaces (settingsVersionSQL): settings a
+	// handle read while it had some value are still the settings while it
+	// has it, whoever wrote since, in this process or another.
+	metaSettingsVersion = "settings_version"
 	// metaMappingLimit, when present, raises the most mappings an object
 	// may hold above the connector's (SetMappingLimit).
 	metaMappingLimit = "mapping_limit"
 	applicationName  = "syncform sandbox"
 )
+
+// settingsTables are the tables load reads.
+var settingsTables = []string{"connector_sync", "connector_mappings", "hubspot_properties", "hubspot_owners",
+	"salesforce_objects", "salesforce_fields", "salesforce_users", "salesforce_queues"}
+
+// bumpSettingsVersion gives the settings a new version.
+const bumpSettingsVersion = `UPDATE meta SET value = lower(hex(randomblob(8))) WHERE key = '` + metaSettingsVersion + `';
+`
+
+// addSettingsVersion starts the settings version.
+const addSettingsVersion = `INSERT INTO meta (key, value) VALUES ('` + metaSettingsVersion + `', lower(hex(randomblob(8))));
+`
+
+// versionTriggers makes every row written to or deleted from table, when
+// is true of it, give the settings a new version.
+func versionTriggers(table, when string) string {
+	var b strings.Builder
+	for _, ev := range []struct{ name, row string }{{"INSERT", "new"}, {"UPDATE", "new"}, {"DELETE", "old"}} {
+		cond := ""
+		if when != "" {
+			cond = " WHEN " + strings.ReplaceAll(when, "row.", ev.row+".")
+		}
+		fmt.Fprintf(&b, "CREATE TRIGGER %s_version_%s AFTER %s ON %s%s BEGIN\n\t%sEND;\n",
+			table, strings.ToLower(ev.name), ev.name, table, cond, bumpSettingsVersion)
+	}
+	return b.String()
+}
+
+// settingsVersionSQL versions the settings tables and the mapping limit.
+var settingsVersionSQL = func() string {
+	var b strings.Builder
+	for _, t := range settingsTables {
+		b.WriteString(versionTriggers(t, ""))
+	}
+	b.WriteString(versionTriggers("meta", "row.key = '"+metaMappingLimit+"'"))
+	return b.String()
+}()
 
 // schemaSQL creates every table of a sandbox file. Each side of the simulated
 // connection has its own tables, named by prefix: hubspot_* for the portal,
@@ -52,7 +95,7 @@ const (
 // JSON arrays in the field names the domain package uses.
 //
 // The records, segments and jobs tables are in recordsSQL and jobsSQL.
-const schemaSQL = settingsSQL + recordsSQL + jobsSQL
+var schemaSQL = settingsSQL + recordsSQL + jobsSQL + addSettingsVersion + settingsVersionSQL
 
 const settingsSQL = `
 CREATE TABLE meta (

@@ -35,7 +35,7 @@ var _ sf.Backfiller = (*Sandbox)(nil)
 func (s *Sandbox) CreateSegment(ctx context.Context, d SegmentDef) (sf.Segment, error) {
 	var seg sf.Segment
 	err := s.write(ctx, "creating segment "+d.Name, func(tx *sql.Tx) (bool, error) {
-		live, err := load(ctx, tx)
+		live, err := s.settings(ctx, tx)
 		if err != nil {
 			return false, err
 		}

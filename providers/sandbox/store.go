@@ -73,7 +73,8 @@ func unmarshalList[T any](s, what string) ([]T, error) {
 	return v, nil
 }
 
-// load reads the whole live state.
+// load reads the live settings (everything but segments), but for the
+// owner counts (loadOwnerCounts).
 func load(ctx context.Context, q querier) (*sf.Snapshot, error) {
 	s := &sf.Snapshot{
 		Provider:   "sandbox",
@@ -169,19 +170,6 @@ func load(ctx context.Context, q querier) (*sf.Snapshot, error) {
 			s.Owners = append(s.Owners, o)
 			return nil
 		}},
-		{"owner counts", `SELECT object, owner, n FROM owner_counts WHERE n > 0`, func(r *sql.Rows) error {
-			var o, owner string
-			var n int
-			if err := r.Scan(&o, &owner, &n); err != nil {
-				return err
-			}
-			for i := range s.Owners {
-				if s.Owners[i].ID == owner {
-					s.Owners[i].Records[sf.Object(o)] = n
-				}
-			}
-			return nil
-		}},
 		{"users", `SELECT id, first_name, last_name, email, user_type, active FROM salesforce_users`, func(r *sql.Rows) error {
 			var u sf.SalesforceUser
 			if err := r.Scan(&u.ID, &u.FirstName, &u.LastName, &u.Email, &u.UserType, &u.Active); err != nil {
@@ -209,6 +197,28 @@ func load(ctx context.Context, q querier) (*sf.Snapshot, error) {
 	}
 	s.Sort()
 	return s, nil
+}
+
+// loadOwnerCounts fills in how many records of each object each owner
+// owns. They change with the records, so they are read every time rather
+// than cached with the settings: a few dozen rows.
+func loadOwnerCounts(ctx context.Context, q querier, s *sf.Snapshot) error {
+	byID := make(map[string]*sf.Owner, len(s.Owners))
+	for i := range s.Owners {
+		byID[s.Owners[i].ID] = &s.Owners[i]
+	}
+	err := eachRow(ctx, q, `SELECT object, owner, n FROM owner_counts WHERE n > 0`, nil, func(r *sql.Rows) error {
+		var o, owner string
+		var n int
+		if err := r.Scan(&o, &owner, &n); err != nil {
+			return err
+		}
+		if own := byID[owner]; own != nil {
+			own.Records[sf.Object(o)] = n
+		}
+		return nil
+	})
+	return storeErr("reading owner counts", err)
 }
 
 // ---------------------------------------------------------------------------
