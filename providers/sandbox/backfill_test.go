@@ -463,3 +463,63 @@ func TestBackfillKey(t *testing.T) {
 		t.Errorf("%d jobs (%v), want 3", n, err)
 	}
 }
+
+// TestEstimatesInOrder: estimating several jobs at once gives each the
+// impact it has when the jobs run one after another, each on what the ones
+// before it changed: an import and a batched resync of every company, whose
+// estimate is one pass that writes nothing, beside jobs that are estimated
+// one after another (a dynamic segment's resync, whose members depend on
+// values; a record resync).
+func TestEstimatesInOrder(t *testing.T) {
+	ctx := context.Background()
+	smallBatches(t)
+	for _, rule := range []sf.SyncRule{sf.TwoWay, sf.PreferSalesforceUnlessBlank} {
+		t.Run(string(rule), func(t *testing.T) {
+			s := seeded(t, SeedOptions{Contacts: 90, Companies: 230, Deals: 60, Seed: 3})
+			for _, o := range sf.Objects() {
+				mapEverything(t, s, o)
+				setRules(t, s, o, rule)
+			}
+			if _, err := s.CreateSegment(ctx, SegmentDef{Name: "Gold", Object: sf.Contacts, Property: "hs_lead_status", Value: "OPEN"}); err != nil {
+				t.Fatal(err)
+			}
+			batch := func(offset, limit int) sf.Backfill {
+				b := resyncOf(sf.Companies, allSegment[sf.Companies])
+				b.Offset, b.Limit = offset, limit
+				return b
+			}
+			records := sf.Backfill{Object: sf.Deals, Direction: sf.ToSalesforce, Method: sf.MethodRecords,
+				Records: []int64{dealsBase, dealsBase + 7, dealsBase + 30}}
+			jobs := []sf.Backfill{
+				importOf(sf.Companies), importOf(sf.Contacts), batch(0, 100), resyncOf(sf.Contacts, "Gold"),
+				batch(100, 100), importOf(sf.Deals), batch(200, 100), records,
+			}
+			est, err := s.EstimateBackfills(ctx, jobs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, b := range jobs {
+				before := pairs(t, s, b.Object)
+				run := b
+				if b.Limit > 0 {
+					// As apply runs a batch: a segment of its own.
+					name := fmt.Sprintf("batch %d", i)
+					if _, err := s.CreateBatchSegment(ctx, name, b.Segment, b.Offset, b.Limit); err != nil {
+						t.Fatal(err)
+					}
+					run = resyncOf(b.Object, name)
+				}
+				e := newExpectation(t, s, run)
+				job, err := s.RunBackfill(ctx, run, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := e.impactOf(t, before, pairs(t, s, b.Object), job.Done)
+				if est[i].Examined != job.Done || est[i].HubSpotChanges+est[i].SalesforceChanges != got.HubSpotChanges+got.SalesforceChanges ||
+					est[i].Overwrites != got.Overwrites {
+					t.Errorf("job %d (%s %s %s %d+%d): estimate %+v\n  the job did %+v", i, b.Object, b.Method, b.Segment, b.Offset, b.Limit, est[i], got)
+				}
+			}
+		})
+	}
+}

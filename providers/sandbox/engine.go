@@ -355,34 +355,15 @@ func (r *runner) batch(ctx context.Context, q querier, after int64, limit int) (
 			s.Close()
 		}
 	}()
-	var refs *linkRefs
-	if r.e.links && len(rows) > 0 {
-		if refs, err = loadLinkRefs(ctx, q, rows); err != nil {
-			return after, 0, 0, false, err
-		}
+	refs, err := r.linkRefs(ctx, q, rows)
+	if err != nil {
+		return after, 0, 0, false, err
 	}
 	changed := 0
 	for i := range rows {
 		p := &rows[i]
-		hsChanged, sfChanged := false, false
-		r.e.syncPair(p, refs, func(c change) {
-			changed++
-			if c.side == SideHubSpot {
-				hsChanged = true
-				r.imp.HubSpotChanges++
-			} else {
-				sfChanged = true
-				r.imp.SalesforceChanges++
-			}
-			if c.before.V != "" && c.after.V != c.before.V {
-				r.imp.Overwrites++
-			}
-			if len(r.imp.Samples) < sf.MaxImpactSamples {
-				r.imp.Samples = append(r.imp.Samples, sf.SampleChange{Record: r.record(p), Side: c.side, Field: c.field,
-					Before: c.before.V, After: c.after.V})
-			}
-		})
-		r.imp.Examined++
+		hsChanged, sfChanged, n := r.sync(p, refs)
+		changed += n
 		if !r.write || !hsChanged && !sfChanged {
 			continue
 		}
@@ -391,6 +372,37 @@ func (r *runner) batch(ctx context.Context, q querier, after int64, limit int) (
 		}
 	}
 	return last, len(rows), changed, more, nil
+}
+
+// linkRefs reads what the engine's link mappings need of rows, if any.
+func (r *runner) linkRefs(ctx context.Context, q querier, rows []pairRow) (*linkRefs, error) {
+	if !r.e.links || len(rows) == 0 {
+		return nil, nil
+	}
+	return loadLinkRefs(ctx, q, rows)
+}
+
+// sync syncs p in memory and counts what changed in the runner's impact.
+func (r *runner) sync(p *pairRow, refs *linkRefs) (hsChanged, sfChanged bool, changed int) {
+	r.e.syncPair(p, refs, func(c change) {
+		changed++
+		if c.side == SideHubSpot {
+			hsChanged = true
+			r.imp.HubSpotChanges++
+		} else {
+			sfChanged = true
+			r.imp.SalesforceChanges++
+		}
+		if c.before.V != "" && c.after.V != c.before.V {
+			r.imp.Overwrites++
+		}
+		if len(r.imp.Samples) < sf.MaxImpactSamples {
+			r.imp.Samples = append(r.imp.Samples, sf.SampleChange{Record: r.record(p), Side: c.side, Field: c.field,
+				Before: c.before.V, After: c.after.V})
+		}
+	})
+	r.imp.Examined++
+	return hsChanged, sfChanged, changed
 }
 
 // store writes the sides of p that changed, and its owner only when that

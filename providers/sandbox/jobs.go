@@ -154,50 +154,127 @@ func (s *Sandbox) EstimateBackfill(ctx context.Context, b sf.Backfill) (sf.Impac
 }
 
 // EstimateBackfills is a dry run of the back-fills in order: the jobs' own
-// code, writing inside one transaction that is rolled back, so each sees
-// what the ones before it would change and nothing is kept.
+// code, in one transaction that is rolled back, each job seeing what the
+// ones before it would change and nothing kept. Jobs of different objects
+// never see each other's changes (records of one object never read
+// another's values), so each object's jobs are estimated on their own: in
+// one pass that writes nothing when each of them covers all of the
+// object's records (estimateTogether), else one after another, a job
+// writing what it would change only when a later one reads it.
 func (s *Sandbox) EstimateBackfills(ctx context.Context, bs []sf.Backfill) ([]sf.Impact, error) {
 	out := make([]sf.Impact, len(bs))
 	err := s.write(ctx, "estimating back-fill", func(tx *sql.Tx) (bool, error) {
-		// The jobs write values, never settings: one read of the settings
-		// serves them all.
+		// The jobs write values, never settings nor segments: one read of
+		// them prepares every job.
 		settings, err := s.settings(ctx, tx)
 		if err != nil {
 			return false, err
 		}
+		plans := make([]*plan, len(bs))
 		for i, b := range bs {
-			live := settings
-			if b.Mappings != nil {
-				// A preview of the settings a plan will make (see Backfill),
-				// on a copy that the next back-fill does not see.
-				preview := *settings
-				preview.Mappings, preview.Sync = maps.Clone(settings.Mappings), maps.Clone(settings.Sync)
-				preview.Mappings[b.Object] = b.Mappings
-				preview.Sync[b.Object] = true
-				live = &preview
-			}
-			p, err := planBackfill(ctx, tx, live, b)
-			if err != nil {
+			if plans[i], err = planBackfill(ctx, tx, preview(settings, b), b); err != nil {
 				return false, err
 			}
-			start, total, err := p.span(ctx, tx)
-			if err != nil {
-				return false, err
+		}
+		for _, o := range sf.Objects() {
+			var idx []int
+			for i, b := range bs {
+				if b.Object == o {
+					idx = append(idx, i)
+				}
 			}
-			limit, _ := p.limit(total)
-			// Only a job whose changes a later one reads writes them; the
-			// rest only count, which is several times cheaper.
-			r := p.runner(slices.ContainsFunc(bs[i+1:], func(x sf.Backfill) bool { return reads(x, b, p.src) }))
-			err = drive(ctx, r, start, limit, func(f func(querier) error) error { return f(tx) },
-				func(querier, int, int) error { return nil })
-			if err != nil {
-				return false, err
+			if len(idx) > 1 && !slices.ContainsFunc(idx, func(i int) bool { return !plans[i].src.whole }) {
+				if err := estimateTogether(ctx, tx, plans, idx, out); err != nil {
+					return false, err
+				}
+				continue
 			}
-			out[i] = r.imp
+			for k, i := range idx {
+				p := plans[i]
+				start, total, err := p.span(ctx, tx)
+				if err != nil {
+					return false, err
+				}
+				limit, _ := p.limit(total)
+				r := p.runner(slices.ContainsFunc(idx[k+1:], func(j int) bool { return reads(bs[j], bs[i], p.src) }))
+				err = drive(ctx, r, start, limit, func(f func(querier) error) error { return f(tx) },
+					func(querier, int, int) error { return nil })
+				if err != nil {
+					return false, err
+				}
+				out[i] = r.imp
+			}
 		}
 		return false, nil // never commit: an estimate changes nothing
 	})
 	return out, err
+}
+
+// preview is the settings b is estimated on: with b.Mappings, the settings
+// a plan will make (see Backfill), on a copy.
+func preview(settings *sf.Snapshot, b sf.Backfill) *sf.Snapshot {
+	if b.Mappings == nil {
+		return settings
+	}
+	p := *settings
+	p.Mappings, p.Sync = maps.Clone(settings.Mappings), maps.Clone(settings.Sync)
+	p.Mappings[b.Object] = b.Mappings
+	p.Sync[b.Object] = true
+	return &p
+}
+
+// estimateTogether estimates the jobs idx of one object, each over all of
+// its records (an import, a resync of every record, whole or a batch), in
+// one pass that writes nothing: each page of records goes through the jobs
+// in order, in memory, each syncing the records of its window as the jobs
+// before it left them, which is what writing between them would show it.
+// A million records cost one read instead of a write and a read per job.
+func estimateTogether(ctx context.Context, q querier, plans []*plan, idx []int, out []sf.Impact) error {
+	type stage struct {
+		r           *runner
+		start       int64
+		limit, seen int
+	}
+	stages := make([]stage, len(idx))
+	for k, i := range idx {
+		start, total, err := plans[i].span(ctx, q)
+		if err != nil {
+			return err
+		}
+		limit, _ := plans[i].limit(total)
+		stages[k] = stage{r: plans[i].runner(false), start: start, limit: limit}
+	}
+	src := plans[idx[0]].src
+	var rows []pairRow
+	for cursor, more := int64(0), true; more; {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		var err error
+		if rows, cursor, more, err = src.page(ctx, q, cursor, batchSize, rows); err != nil {
+			return storeErr("reading records", err)
+		}
+		busy := false
+		for k := range stages {
+			st := &stages[k]
+			refs, err := st.r.linkRefs(ctx, q, rows)
+			if err != nil {
+				return err
+			}
+			for i := range rows {
+				if rows[i].id > st.start && st.seen < st.limit {
+					st.seen++
+					st.r.sync(&rows[i], refs)
+				}
+			}
+			busy = busy || st.seen < st.limit
+		}
+		more = more && busy
+	}
+	for k, i := range idx {
+		out[i] = stages[k].r.imp
+	}
+	return nil
 }
 
 // reads reports whether job later can read values that job b, over src,

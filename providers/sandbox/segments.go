@@ -304,6 +304,8 @@ type source struct {
 	// byValue: which records belong depends on their values (a dynamic
 	// segment's filter), so a sync can move records in or out.
 	byValue bool
+	// whole: every record of the object, in record ID order.
+	whole bool
 }
 
 func sourceOf(d SegmentDef) source {
@@ -317,7 +319,7 @@ func sourceOf(d SegmentDef) source {
 			where: `coalesce(json_extract(l.hubspot, ?), '') = ?`, args: []any{jsonPath(d.Property), d.Value}, key: "l.hubspot_id",
 			byValue: true}
 	}
-	return source{object: d.Object, from: t, where: `1`, key: "l.hubspot_id"}
+	return source{object: d.Object, from: t, where: `1`, key: "l.hubspot_id", whole: true}
 }
 
 // recordsSource covers the listed records of o.
