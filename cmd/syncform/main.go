@@ -2,15 +2,39 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"runtime/pprof"
 	"syscall"
 )
 
 func main() {
 	tuneGC()
-	os.Exit(Main())
+	os.Exit(profiled(Main))
+}
+
+// profiled runs main, with a CPU profile written to the file
+// SYNCFORM_CPUPROFILE names, if it is set: how the figures of
+// docs/performance.md were found.
+func profiled(main func() int) int {
+	path := os.Getenv("SYNCFORM_CPUPROFILE")
+	if path == "" {
+		return main()
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "SYNCFORM_CPUPROFILE: %v\n", err)
+		return exitError
+	}
+	defer f.Close()
+	if err := pprof.StartCPUProfile(f); err != nil {
+		fmt.Fprintf(os.Stderr, "SYNCFORM_CPUPROFILE: %v\n", err)
+		return exitError
+	}
+	defer pprof.StopCPUProfile()
+	return main()
 }
 
 // tuneGC trades memory for time, unless GOGC says otherwise: most commands

@@ -39,6 +39,11 @@ func scanPair(r *sql.Rows, p *pairRow) error {
 	if err := r.Scan(&p.id, &p.sobject, &p.sfID, &p.owner, &p.hsRaw, &p.sfRaw); err != nil {
 		return err
 	}
+	return p.decode()
+}
+
+// decode parses the row's sides.
+func (p *pairRow) decode() error {
 	var err error
 	if p.hs, err = decodeSide(p.hs, p.hsRaw); err != nil {
 		return fmt.Errorf("HubSpot values of record %d: %w", p.id, err)

@@ -3,11 +3,14 @@ package sandbox
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	sf "github.com/syncform/syncform"
 )
@@ -407,9 +410,13 @@ func (s source) page(ctx context.Context, q querier, after int64, limit int, dst
 		} else {
 			dst = append(dst, pairRow{})
 		}
-		return scanPair(r, &dst[len(dst)-1])
+		p := &dst[len(dst)-1]
+		return r.Scan(&p.id, &p.sobject, &p.sfID, &p.owner, &p.hsRaw, &p.sfRaw)
 	})
 	if err != nil {
+		return nil, after, false, err
+	}
+	if err := decodeRows(dst); err != nil {
 		return nil, after, false, err
 	}
 	if s.ids != nil {
@@ -435,4 +442,32 @@ func eachRow(ctx context.Context, q querier, query string, args []any, scan func
 		}
 	}
 	return rows.Err()
+}
+
+// decodeRows decodes a page's sides on every core: after SQLite's own work,
+// decoding is most of what reading a page costs.
+func decodeRows(rows []pairRow) error {
+	workers := min(runtime.GOMAXPROCS(0), (len(rows)+255)/256)
+	if workers <= 1 {
+		for i := range rows {
+			if err := rows[i].decode(); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w * len(rows) / workers; i < (w+1)*len(rows)/workers; i++ {
+				if err := rows[i].decode(); err != nil {
+					errs[w] = err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
