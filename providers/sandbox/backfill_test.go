@@ -472,10 +472,16 @@ func TestBackfillKey(t *testing.T) {
 // values; a record resync).
 func TestEstimatesInOrder(t *testing.T) {
 	ctx := context.Background()
-	smallBatches(t)
-	for _, rule := range []sf.SyncRule{sf.TwoWay, sf.PreferSalesforceUnlessBlank} {
-		t.Run(string(rule), func(t *testing.T) {
-			s := seeded(t, SeedOptions{Contacts: 90, Companies: 230, Deals: 60, Seed: 3})
+	for _, tc := range []struct {
+		rule  sf.SyncRule
+		small bool // pages of 37 records, or pages split over the cores
+	}{{sf.TwoWay, true}, {sf.PreferSalesforceUnlessBlank, true}, {sf.TwoWay, false}} {
+		t.Run(fmt.Sprintf("%s/small=%v", tc.rule, tc.small), func(t *testing.T) {
+			rule := tc.rule
+			if tc.small {
+				smallBatches(t)
+			}
+			s := seeded(t, SeedOptions{Contacts: 90, Companies: 1230, Deals: 60, Seed: 3})
 			for _, o := range sf.Objects() {
 				mapEverything(t, s, o)
 				setRules(t, s, o, rule)
@@ -492,7 +498,7 @@ func TestEstimatesInOrder(t *testing.T) {
 				Records: []int64{dealsBase, dealsBase + 7, dealsBase + 30}}
 			jobs := []sf.Backfill{
 				importOf(sf.Companies), importOf(sf.Contacts), batch(0, 100), resyncOf(sf.Contacts, "Gold"),
-				batch(100, 100), importOf(sf.Deals), batch(200, 100), records,
+				batch(100, 600), importOf(sf.Deals), batch(700, 600), records,
 			}
 			est, err := s.EstimateBackfills(ctx, jobs)
 			if err != nil {
@@ -515,8 +521,7 @@ func TestEstimatesInOrder(t *testing.T) {
 					t.Fatal(err)
 				}
 				got := e.impactOf(t, before, pairs(t, s, b.Object), job.Done)
-				if est[i].Examined != job.Done || est[i].HubSpotChanges+est[i].SalesforceChanges != got.HubSpotChanges+got.SalesforceChanges ||
-					est[i].Overwrites != got.Overwrites {
+				if !sameImpact(est[i], got) {
 					t.Errorf("job %d (%s %s %s %d+%d): estimate %+v\n  the job did %+v", i, b.Object, b.Method, b.Segment, b.Offset, b.Limit, est[i], got)
 				}
 			}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 
 	sf "github.com/syncform/syncform"
 )
@@ -364,19 +366,62 @@ func (r *runner) batch(ctx context.Context, q querier, after int64, limit int) (
 	if err != nil {
 		return after, 0, 0, false, err
 	}
-	changed := 0
-	for i := range rows {
-		p := &rows[i]
-		hsChanged, sfChanged, n := r.sync(p, refs)
-		changed += n
-		if !r.write || !hsChanged && !sfChanged {
-			continue
-		}
-		if err := r.store(ctx, q, p, hsChanged, sfChanged); err != nil {
-			return after, 0, 0, false, storeErr("writing records", err)
+	sides, changed := r.syncAll(rows, refs)
+	if r.write {
+		for i, s := range sides {
+			if s.hubspot || s.salesforce {
+				if err := r.store(ctx, q, &rows[i], s.hubspot, s.salesforce); err != nil {
+					return after, 0, 0, false, storeErr("writing records", err)
+				}
+			}
 		}
 	}
 	return last, len(rows), changed, more, nil
+}
+
+// changedSides says which sides of a record a sync changed.
+type changedSides struct{ hubspot, salesforce bool }
+
+// syncAll syncs rows in memory and adds what changed to the runner's
+// impact, as syncing them one by one in order would. Records sync
+// independently, so a large page is split over the cores, each part
+// counting on its own; the parts' counts add up, and their samples, taken
+// in order within each part, are taken in part order.
+func (r *runner) syncAll(rows []pairRow, refs *linkRefs) ([]changedSides, int) {
+	sides := make([]changedSides, len(rows))
+	parts := min(runtime.GOMAXPROCS(0), (len(rows)+255)/256)
+	if parts <= 1 {
+		changed := 0
+		for i := range rows {
+			changed += r.sync(&r.imp, &rows[i], refs, &sides[i])
+		}
+		return sides, changed
+	}
+	imps := make([]sf.Impact, parts)
+	changed := make([]int, parts)
+	var wg sync.WaitGroup
+	for w := range parts {
+		wg.Go(func() {
+			for i := w * len(rows) / parts; i < (w+1)*len(rows)/parts; i++ {
+				changed[w] += r.sync(&imps[w], &rows[i], refs, &sides[i])
+			}
+		})
+	}
+	wg.Wait()
+	total := 0
+	for w, imp := range imps {
+		r.imp.Examined += imp.Examined
+		r.imp.HubSpotChanges += imp.HubSpotChanges
+		r.imp.SalesforceChanges += imp.SalesforceChanges
+		r.imp.Overwrites += imp.Overwrites
+		for _, s := range imp.Samples {
+			if len(r.imp.Samples) < sf.MaxImpactSamples {
+				r.imp.Samples = append(r.imp.Samples, s)
+			}
+		}
+		total += changed[w]
+	}
+	return sides, total
 }
 
 // linkRefs reads what the engine's link mappings need of rows, if any.
@@ -387,27 +432,28 @@ func (r *runner) linkRefs(ctx context.Context, q querier, rows []pairRow) (*link
 	return loadLinkRefs(ctx, q, rows)
 }
 
-// sync syncs p in memory and counts what changed in the runner's impact.
-func (r *runner) sync(p *pairRow, refs *linkRefs) (hsChanged, sfChanged bool, changed int) {
+// sync syncs p in memory, counts what changed in imp and notes the sides
+// it changed in sides; it returns how many values changed.
+func (r *runner) sync(imp *sf.Impact, p *pairRow, refs *linkRefs, sides *changedSides) (changed int) {
 	r.e.syncPair(p, refs, func(c change) {
 		changed++
 		if c.side == SideHubSpot {
-			hsChanged = true
-			r.imp.HubSpotChanges++
+			sides.hubspot = true
+			imp.HubSpotChanges++
 		} else {
-			sfChanged = true
-			r.imp.SalesforceChanges++
+			sides.salesforce = true
+			imp.SalesforceChanges++
 		}
 		if c.before.V != "" && c.after.V != c.before.V {
-			r.imp.Overwrites++
+			imp.Overwrites++
 		}
-		if len(r.imp.Samples) < sf.MaxImpactSamples {
-			r.imp.Samples = append(r.imp.Samples, sf.SampleChange{Record: r.record(p), Side: c.side, Field: c.field,
+		if len(imp.Samples) < sf.MaxImpactSamples {
+			imp.Samples = append(imp.Samples, sf.SampleChange{Record: r.record(p), Side: c.side, Field: c.field,
 				Before: c.before.V, After: c.after.V})
 		}
 	})
-	r.imp.Examined++
-	return hsChanged, sfChanged, changed
+	imp.Examined++
+	return changed
 }
 
 // store writes the sides of p that changed, and its owner only when that

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"database/sql"
@@ -261,12 +262,11 @@ func estimateTogether(ctx context.Context, q querier, plans []*plan, idx []int, 
 			if err != nil {
 				return err
 			}
-			for i := range rows {
-				if rows[i].id > st.start && st.seen < st.limit {
-					st.seen++
-					st.r.sync(&rows[i], refs)
-				}
-			}
+			// The window's rows: those after its start, up to its limit.
+			from, _ := slices.BinarySearchFunc(rows, st.start+1, func(p pairRow, id int64) int { return cmp.Compare(p.id, id) })
+			to := min(len(rows), from+st.limit-st.seen)
+			st.seen += to - from
+			st.r.syncAll(rows[from:to], refs)
 			busy = busy || st.seen < st.limit
 		}
 		more = more && busy
