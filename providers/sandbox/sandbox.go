@@ -78,7 +78,7 @@ func dsn(path string, queryOnly bool) (string, error) {
 	if queryOnly {
 		q += "&_pragma=query_only(1)"
 	} else {
-		q += "&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		q += "&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=wal_autocheckpoint(10000)&_txlock=immediate"
 	}
 	return u.String() + "?" + q, nil
 }
