@@ -184,7 +184,7 @@ func markDrift(ctx context.Context, plan *planner.Result, opts Options) error {
 	}
 	for i := range plan.Actions {
 		a := &plan.Actions[i]
-		if a.Backfill == nil && applied[a.Address] == planner.ChangeDigest(a.Change) {
+		if d, ok := applied[a.Address]; ok && a.Backfill == nil && d == planner.ChangeDigest(a.Change) {
 			a.Reason = planner.ReasonDrift
 		}
 	}

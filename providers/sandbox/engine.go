@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -68,11 +69,26 @@ const (
 type syncStep struct {
 	m    sf.Mapping
 	kind stepKind
-	// fields is the mapping's field on each Salesforce object of the pair
-	// that has it (MailingStreet on Contact); pairs of other objects skip it.
-	fields map[string]string
-	// formula: a calculated field, which nothing writes.
-	formula map[string]bool
+	// sides are the mapping's field on each Salesforce object of the pair
+	// that has it (MailingStreet on Contact); pairs of other objects skip
+	// it. At most two, so a slice beats a map on the hot path.
+	sides []stepSide
+}
+
+// stepSide is a step's field on one Salesforce object.
+type stepSide struct {
+	sobject, field string
+	formula        bool // a calculated field, which nothing writes
+}
+
+// side returns the step's field on sobject.
+func (st *syncStep) side(sobject string) (stepSide, bool) {
+	for _, s := range st.sides {
+		if s.sobject == sobject {
+			return s, true
+		}
+	}
+	return stepSide{}, false
 }
 
 // engine syncs one object's mappings in one direction.
@@ -82,6 +98,15 @@ type engine struct {
 	steps  []syncStep
 	owners ownerBook
 	links  bool
+	// A record holds a few dozen fields where a configuration may map
+	// hundreds, and a mapping neither side holds a value of moves nothing.
+	// So syncPair runs only the steps a field of the record names, found
+	// by property (byProperty) and by Salesforce object and field
+	// (byField), and the steps that may move something from nothing
+	// (always: the owner and link steps).
+	byProperty map[string][]int
+	byField    map[string]map[string][]int
+	always     []int
 }
 
 func newEngine(live *sf.Snapshot, o sf.Object, dir sf.Direction) *engine {
@@ -90,7 +115,7 @@ func newEngine(live *sf.Snapshot, o sf.Object, dir sf.Direction) *engine {
 		if m.Rule == sf.DontSync {
 			continue // how one stops a mapping: nothing moves, owner included
 		}
-		st := syncStep{m: m, fields: map[string]string{}, formula: map[string]bool{}}
+		st := syncStep{m: m}
 		switch {
 		case m.Property == sf.OwnerProperty && m.SalesforceField == sf.OwnerField:
 			st.kind = ownerStep
@@ -99,12 +124,41 @@ func newEngine(live *sf.Snapshot, o sf.Object, dir sf.Direction) *engine {
 			e.links = true
 		}
 		for _, side := range live.Fields(o, m.SalesforceField) {
-			st.fields[side.SObject] = side.Field.Name
-			st.formula[side.SObject] = side.Field.Calculated
+			st.sides = append(st.sides, stepSide{sobject: side.SObject, field: side.Field.Name, formula: side.Field.Calculated})
 		}
 		e.steps = append(e.steps, st)
 	}
+	e.byProperty, e.byField = map[string][]int{}, map[string]map[string][]int{}
+	for i, st := range e.steps {
+		if h, s := sf.SyncValue(st.m.Rule, dir, sf.FieldValue{}, sf.FieldValue{}); st.kind != plainStep || h != (sf.FieldValue{}) || s != (sf.FieldValue{}) {
+			e.always = append(e.always, i)
+			continue
+		}
+		e.byProperty[st.m.Property] = append(e.byProperty[st.m.Property], i)
+		for _, side := range st.sides {
+			if e.byField[side.sobject] == nil {
+				e.byField[side.sobject] = map[string][]int{}
+			}
+			e.byField[side.sobject][side.field] = append(e.byField[side.sobject][side.field], i)
+		}
+	}
 	return e
+}
+
+// stepsOf appends to dst, in step order, the steps that can change a value
+// of p: those a field of p names, and those that always run.
+func (e *engine) stepsOf(p *pairRow, dst []int) []int {
+	dst = append(dst, e.always...)
+	for _, f := range p.hs {
+		dst = append(dst, e.byProperty[f.name]...)
+	}
+	if byField := e.byField[p.sobject]; byField != nil {
+		for _, f := range p.sf {
+			dst = append(dst, byField[f.name]...)
+		}
+	}
+	slices.Sort(dst)
+	return slices.Compact(dst)
 }
 
 // change is one value a sync changes.
@@ -117,11 +171,14 @@ type change struct {
 // syncPair syncs every mapping of p, changing p's sides in place, and calls
 // visit for each value that changes.
 func (e *engine) syncPair(p *pairRow, refs *linkRefs, visit func(change)) {
-	for _, st := range e.steps {
-		field, ok := st.fields[p.sobject]
+	var buf [64]int
+	for _, i := range e.stepsOf(p, buf[:0]) {
+		st := &e.steps[i]
+		side, ok := st.side(p.sobject)
 		if !ok {
 			continue
 		}
+		field := side.field
 		hs, sv := p.hs.get(st.m.Property), p.sf.get(field)
 		var h2, s2 sf.FieldValue
 		switch st.kind {
@@ -132,7 +189,7 @@ func (e *engine) syncPair(p *pairRow, refs *linkRefs, visit func(change)) {
 		default:
 			h2, s2 = sf.SyncValue(st.m.Rule, e.dir, hs, sv)
 		}
-		if st.formula[p.sobject] {
+		if side.formula {
 			s2 = sv // Salesforce computes a formula field; no sync writes it
 		}
 		if h2 != hs {
@@ -389,7 +446,9 @@ type changedSides struct{ hubspot, salesforce bool }
 // in order within each part, are taken in part order.
 func (r *runner) syncAll(rows []pairRow, refs *linkRefs) ([]changedSides, int) {
 	sides := make([]changedSides, len(rows))
-	parts := min(runtime.GOMAXPROCS(0), (len(rows)+255)/256)
+	// A part of about 20,000 mapping syncs is worth a goroutine: many
+	// records of few mappings, or few records of many.
+	parts := min(runtime.GOMAXPROCS(0), len(rows), len(rows)*max(1, len(r.e.steps))/20000)
 	if parts <= 1 {
 		changed := 0
 		for i := range rows {

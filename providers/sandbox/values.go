@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -25,8 +24,7 @@ type fieldEntry struct {
 }
 
 func (f fields) find(name string) (int, bool) {
-	i := sort.Search(len(f), func(i int) bool { return f[i].name >= name })
-	return i, i < len(f) && f[i].name == name
+	return slices.BinarySearchFunc(f, name, func(e fieldEntry, name string) int { return strings.Compare(e.name, name) })
 }
 
 // get returns the value of name; a field the side does not hold is the zero
