@@ -101,6 +101,10 @@ type Object struct {
 	Properties []*Property
 	Mappings   []*Mapping
 	Resync     *Resync
+
+	// byName indexes Properties when the loader made the Object; one made
+	// by hand is searched.
+	byName map[string]*Property
 }
 
 // Mapping returns the first declared mapping of property, or nil.
@@ -115,6 +119,9 @@ func (o *Object) Mapping(property string) *Mapping {
 
 // Property returns the declared property name, or nil.
 func (o *Object) Property(name string) *Property {
+	if o.byName != nil {
+		return o.byName[name]
+	}
 	for _, p := range o.Properties {
 		if p.Name == name {
 			return p

@@ -267,6 +267,7 @@ func (l *loader) object(o syncform.Object, b *hcl.Block, ctx *hcl.EvalContext) *
 			ob.Resync = l.resync(blk, ctx)
 		}
 	}
+	ob.byName = properties
 	return ob
 }
 

@@ -2,7 +2,9 @@ package planner
 
 import (
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 
@@ -161,7 +163,7 @@ func (p *planning) mappingsAfter(o syncform.Object) []syncform.Mapping {
 
 // MappingsAfter is o's live mappings with actions' mapping changes applied.
 func MappingsAfter(live *syncform.Snapshot, actions []Action, o syncform.Object) []syncform.Mapping {
-	by := map[string]syncform.Mapping{}
+	by := make(map[string]syncform.Mapping, len(live.Mappings[o]))
 	for _, m := range live.Mappings[o] {
 		by[m.Property] = m
 	}
@@ -180,6 +182,6 @@ func MappingsAfter(live *syncform.Snapshot, actions []Action, o syncform.Object)
 	for _, m := range by {
 		out = append(out, m)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Property < out[j].Property })
+	slices.SortFunc(out, func(a, b syncform.Mapping) int { return strings.Compare(a.Property, b.Property) })
 	return out
 }

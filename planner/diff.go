@@ -1,8 +1,10 @@
 package planner
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 
@@ -20,15 +22,8 @@ func Plan(desired *config.Config, live *syncform.Snapshot) (*Result, hcl.Diagnos
 		p.object(ob)
 		p.plan.After[ob.Object] = p.mappingsAfter(ob.Object)
 	}
-	sort.SliceStable(p.plan.Actions, func(i, j int) bool {
-		a, b := p.plan.Actions[i], p.plan.Actions[j]
-		if a.phase != b.phase {
-			return a.phase < b.phase
-		}
-		if ra, rb := a.Object().Rank(), b.Object().Rank(); ra != rb {
-			return ra < rb
-		}
-		return a.Address < b.Address
+	slices.SortStableFunc(p.plan.Actions, func(a, b Action) int {
+		return cmp.Or(cmp.Compare(a.phase, b.phase), cmp.Compare(a.Object().Rank(), b.Object().Rank()), strings.Compare(a.Address, b.Address))
 	})
 	for _, a := range p.plan.Actions {
 		if a.Mode == syncform.ModeManual && !silenced(desired.Rules, "manual-step") {
