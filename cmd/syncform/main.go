@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -54,7 +56,32 @@ func tuneGC() {
 
 // Main runs the CLI with the process's arguments and streams and returns the
 // exit code; SIGINT and SIGTERM cancel the command's context.
-func Main() int { return mainApp(newSystemApp()) }
+func Main() int {
+	a := newSystemApp()
+	if a.stdoutTTY {
+		return mainApp(a)
+	}
+	// Into a pipe or a file, a plan of thousands of changes would be
+	// thousands of writes: batch them, flushed before anything goes to
+	// stderr, so that a log joining the two streams keeps their order.
+	out := bufio.NewWriterSize(os.Stdout, 64<<10)
+	a.stdout, a.stderr = out, flushFirst{w: os.Stderr, before: out}
+	defer out.Flush()
+	return mainApp(a)
+}
+
+// flushFirst writes to w after flushing before.
+type flushFirst struct {
+	w      io.Writer
+	before *bufio.Writer
+}
+
+func (f flushFirst) Write(p []byte) (int, error) {
+	if err := f.before.Flush(); err != nil {
+		return 0, err
+	}
+	return f.w.Write(p)
+}
 
 func mainApp(a *app) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
