@@ -249,14 +249,47 @@ func (s *Sandbox) CreateBatchSegment(ctx context.Context, name, from string, off
 	if offset < 0 || limit <= 0 {
 		return sf.Segment{}, sf.Rejectf("batch segment %q: offset %d and limit %d; want offset ≥ 0 and limit > 0", name, offset, limit)
 	}
-	var d SegmentDef
-	err := s.read(ctx, "creating segment "+name, func(tx *sql.Tx) error {
+	var seg sf.Segment
+	var exists bool
+	err := s.write(ctx, "creating segment "+name, func(tx *sql.Tx) (bool, error) {
 		src, ok, err := readSegment(ctx, tx, from)
 		if err != nil {
-			return err
+			return false, err
 		}
 		if !ok {
-			return fmt.Errorf("segment %q: %w", from, sf.ErrNotFound)
+			return false, fmt.Errorf("segment %q: %w", from, sf.ErrNotFound)
+		}
+		if _, exists, err = readSegment(ctx, tx, name); err != nil || exists {
+			return false, err
+		}
+		d := SegmentDef{Name: name, Object: src.Object, Static: true}
+		if strings.TrimSpace(name) == "" {
+			return false, sf.Rejectf("a segment needs a name")
+		}
+		if err := insertSegment(ctx, tx, d); err != nil {
+			return false, err
+		}
+		// The members go from one table to the other in SQLite: a batch of
+		// 200,000 records never passes through memory.
+		from := sourceOf(src)
+		if err := execStmt(ctx, tx, "writing segment members", `INSERT INTO hubspot_segment_members (segment, hubspot_id)
+			SELECT ?, `+from.key+` FROM `+from.from+` WHERE `+from.where+` ORDER BY `+from.key+` LIMIT ? OFFSET ?`,
+			append(append([]any{name}, from.args...), limit, offset)...); err != nil {
+			return false, err
+		}
+		seg, err = segmentOf(ctx, tx, d)
+		return true, err
+	})
+	if err != nil || !exists {
+		return seg, err
+	}
+	// A batch created before (a run that stopped after creating it): its
+	// members must be the same.
+	var d SegmentDef
+	err = s.read(ctx, "creating segment "+name, func(tx *sql.Tx) error {
+		src, _, err := readSegment(ctx, tx, from)
+		if err != nil {
+			return err
 		}
 		d = SegmentDef{Name: name, Object: src.Object, Static: true, Members: []int64{}}
 		return sourceOf(src).positions(ctx, tx, offset, limit, func(id int64) { d.Members = append(d.Members, id) })
