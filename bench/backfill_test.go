@@ -17,22 +17,49 @@ import (
 	"github.com/syncform/syncform/reconciler/state"
 )
 
-// recordCounts are the company counts BenchmarkBackfill runs:
-// SYNCFORM_BENCH_RECORDS (comma-separated) or a small default for CI.
-func recordCounts(b *testing.B) []int {
-	spec := os.Getenv("SYNCFORM_BENCH_RECORDS")
+// sizes are the sizes a benchmark runs: the comma-separated counts of the
+// environment variable env, or def, a small default for CI.
+func sizes(b *testing.B, env, def string) []int {
+	spec := os.Getenv(env)
 	if spec == "" {
-		spec = "10000"
+		spec = def
 	}
 	var out []int
 	for _, f := range strings.Split(spec, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < 1 {
-			b.Fatalf("SYNCFORM_BENCH_RECORDS: %q is not a count", f)
+		if err != nil || n < 3 {
+			b.Fatalf("%s: %q is not a count of 3 or more", env, f)
 		}
 		out = append(out, n)
 	}
 	return out
+}
+
+// fresh copies the sandbox template into dir, with a new state database,
+// and opens both; done closes them. The benchmark's timer is stopped for
+// both.
+func fresh(b *testing.B, template, dir string) (sb *sandbox.Sandbox, opts reconciler.Options, done func()) {
+	b.Helper()
+	b.StopTimer()
+	defer b.StartTimer()
+	ctx := context.Background()
+	path := filepath.Join(dir, "sandbox.db")
+	copyFile(b, template, path)
+	os.Remove(filepath.Join(dir, "state.db"))
+	sb, err := sandbox.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	journal, err := state.Open(ctx, filepath.Join(dir, "state.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return sb, reconciler.Options{Journal: journal, Connection: "bench", Poll: 5 * time.Millisecond}, func() {
+		b.StopTimer()
+		defer b.StartTimer()
+		journal.Close()
+		sb.Close()
+	}
 }
 
 // backfillConfig maps one new two_way field on companies: its back-fill
@@ -52,7 +79,7 @@ object "companies" {
 // (whose preview runs the jobs' code and rolls it back), apply-s the
 // mapping and the jobs.
 func BenchmarkBackfill(b *testing.B) {
-	for _, n := range recordCounts(b) {
+	for _, n := range sizes(b, "SYNCFORM_BENCH_RECORDS", "10000") {
 		b.Run(fmt.Sprintf("companies=%d", n), func(b *testing.B) {
 			ctx := context.Background()
 			dir := b.TempDir()
@@ -68,21 +95,7 @@ func BenchmarkBackfill(b *testing.B) {
 				b.Fatal(diags)
 			}
 			for b.Loop() {
-				b.StopTimer()
-				path := filepath.Join(dir, "sandbox.db")
-				copyFile(b, template, path)
-				os.Remove(filepath.Join(dir, "state.db"))
-				sb, err := sandbox.Open(ctx, path)
-				if err != nil {
-					b.Fatal(err)
-				}
-				journal, err := state.Open(ctx, filepath.Join(dir, "state.db"))
-				if err != nil {
-					b.Fatal(err)
-				}
-				opts := reconciler.Options{Journal: journal, Connection: "bench", Poll: 10 * time.Millisecond}
-				b.StartTimer()
-
+				sb, opts, done := fresh(b, template, dir)
 				start := time.Now()
 				_, plan, _, err := reconciler.PlanLive(ctx, sb, cfg, opts)
 				if err != nil {
@@ -94,11 +107,7 @@ func BenchmarkBackfill(b *testing.B) {
 				}
 				b.ReportMetric(planned.Seconds(), "plan-s")
 				b.ReportMetric((time.Since(start) - planned).Seconds(), "apply-s")
-
-				b.StopTimer()
-				journal.Close()
-				sb.Close()
-				b.StartTimer()
+				done()
 			}
 		})
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,27 +12,7 @@ import (
 	"github.com/syncform/syncform/config"
 	"github.com/syncform/syncform/providers/sandbox"
 	"github.com/syncform/syncform/reconciler"
-	"github.com/syncform/syncform/reconciler/state"
 )
-
-// mappingCounts are the configuration sizes BenchmarkScale runs, in custom
-// mappings over the three objects: SYNCFORM_BENCH_MAPPINGS
-// (comma-separated) or a small default for CI.
-func mappingCounts(b *testing.B) []int {
-	spec := os.Getenv("SYNCFORM_BENCH_MAPPINGS")
-	if spec == "" {
-		spec = "150"
-	}
-	var out []int
-	for _, f := range strings.Split(spec, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < 3 {
-			b.Fatalf("SYNCFORM_BENCH_MAPPINGS: %q is not a count of 3 or more", f)
-		}
-		out = append(out, n)
-	}
-	return out
-}
 
 // scaleConfig maps perObject custom text fields, each with its property, on
 // each of the three objects, as examples/large does. (range makes at most
@@ -78,7 +57,7 @@ object %q {
 // (back-fill previews included), apply-s the changes and the back-fills.
 // Each should grow linearly with n.
 func BenchmarkScale(b *testing.B) {
-	for _, n := range mappingCounts(b) {
+	for _, n := range sizes(b, "SYNCFORM_BENCH_MAPPINGS", "150") {
 		b.Run(fmt.Sprintf("mappings=%d", n), func(b *testing.B) {
 			ctx := context.Background()
 			dir := b.TempDir()
@@ -99,21 +78,7 @@ func BenchmarkScale(b *testing.B) {
 				b.Fatal(err)
 			}
 			for b.Loop() {
-				b.StopTimer()
-				path := filepath.Join(dir, "sandbox.db")
-				copyFile(b, template, path)
-				os.Remove(filepath.Join(dir, "state.db"))
-				sb, err := sandbox.Open(ctx, path)
-				if err != nil {
-					b.Fatal(err)
-				}
-				journal, err := state.Open(ctx, filepath.Join(dir, "state.db"))
-				if err != nil {
-					b.Fatal(err)
-				}
-				opts := reconciler.Options{Journal: journal, Connection: "bench", Poll: 5 * time.Millisecond}
-				b.StartTimer()
-
+				sb, opts, done := fresh(b, template, dir)
 				start := time.Now()
 				cfg, diags := config.Load(dir, config.Options{})
 				if diags.HasErrors() {
@@ -132,11 +97,7 @@ func BenchmarkScale(b *testing.B) {
 				b.ReportMetric(planned.Sub(loaded).Seconds(), "plan-s")
 				b.ReportMetric(time.Since(planned).Seconds(), "apply-s")
 				b.ReportMetric(float64(len(plan.Actions)), "actions")
-
-				b.StopTimer()
-				journal.Close()
-				sb.Close()
-				b.StartTimer()
+				done()
 			}
 		})
 	}
