@@ -15,9 +15,13 @@
 // HubSpot-user properties, one mapping per property and per field, the 500
 // mapping limit, standard mappings undeletable, the fixed opt-out mapping, the
 // Email mapping's rules, HubSpot-defined properties read only), so a plan that
-// passes here behaves the same against a live portal. Each change is one
-// SQLite transaction (WAL, BEGIN IMMEDIATE, a busy timeout), so several
-// handles and several processes can use one file at once.
+// passes here behaves the same against a live portal. A batch of changes
+// (ApplyBatch; Apply is a batch of one) is one SQLite transaction (WAL,
+// BEGIN IMMEDIATE, a busy timeout), each change a savepoint of it decided
+// on what the ones before it left, so several handles and several
+// processes can use one file at once. A handle keeps the settings it read
+// last while the file's settings version, changed by triggers on every
+// write to them, says they are still the settings.
 //
 // It also holds records: linked pairs of a HubSpot contact, company or deal
 // and its Salesforce Lead or Contact, Account or Opportunity, each side with
