@@ -431,20 +431,21 @@ type earlyRead struct {
 }
 
 // readEarly starts reading c's live state, or returns nil where that is not
-// safe: only a sandbox file that exists is read (a configuration with
-// errors must not create one), and only when it is the provider itself
-// (not a manual one, nor one tests serve over HTTP).
+// safe: only the sandbox provider itself (not a manual one, nor one tests
+// serve over HTTP), and only a sandbox file of this version, which opening
+// neither creates nor migrates (a configuration with errors must change
+// nothing); for any other, wait reports nothing read.
 func (a *app) readEarly(ctx context.Context, c config.Connection) *earlyRead {
 	if c.Provider != config.ProviderSandbox || a.serve != nil || c.Connector != nil && c.Connector.Manual {
 		return nil
 	}
 	path := a.sandboxPath(&config.Config{Dir: ".", Connection: c})
-	if _, err := os.Stat(path); err != nil {
-		return nil
-	}
 	r := &earlyRead{done: make(chan struct{})}
 	go func() {
 		defer close(r.done)
+		if !sandbox.IsCurrent(ctx, path) {
+			return
+		}
 		if r.sb, r.err = sandbox.Open(ctx, path); r.err != nil {
 			return
 		}
@@ -456,11 +457,15 @@ func (a *app) readEarly(ctx context.Context, c config.Connection) *earlyRead {
 	return r
 }
 
-// wait returns the open sandbox and its snapshot.
+// wait returns the open sandbox and its snapshot, or nothing when it read
+// nothing.
 func (r *earlyRead) wait() (syncform.Provider, *syncform.Snapshot, error) {
 	<-r.done
 	if r.err != nil {
 		return nil, nil, fmt.Errorf("reading the live connection: %w", r.err)
+	}
+	if r.sb == nil {
+		return nil, nil, nil
 	}
 	return r.sb, r.snap, nil
 }

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -115,5 +118,26 @@ func TestInterruptedExitCode(t *testing.T) {
 	cancel()
 	if code := run(ctx, a, []string{"apply", "--auto-approve"}); code != exitInterrupted {
 		t.Errorf("exit %d, want %d: %s", code, exitInterrupted, errb)
+	}
+}
+
+// failingWriter fails every write, as a full disk does.
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("no space left on device") }
+
+// TestOutputThatCannotBeWrittenFails: batched output that cannot be written
+// fails the command, and the error still reaches stderr.
+func TestOutputThatCannotBeWrittenFails(t *testing.T) {
+	out := bufio.NewWriter(failingWriter{})
+	var stderr bytes.Buffer
+	errw := flushFirst{w: &stderr, before: out}
+	fmt.Fprintln(out, "Plan: 1 to create")
+	fmt.Fprintln(errw, "Warning: something")
+	if code := finish(exitChanges, out, &stderr); code != exitError {
+		t.Errorf("exit %d; want %d", code, exitError)
+	}
+	if !strings.Contains(stderr.String(), "Warning: something") || !strings.Contains(stderr.String(), "no space left on device") {
+		t.Errorf("stderr: %q", stderr.String())
 	}
 }

@@ -42,15 +42,10 @@ func profiled(main func() int) int {
 // tuneGC trades memory for time, unless GOGC says otherwise: most commands
 // live a fraction of a second and allocate a few tens of megabytes while
 // loading and planning, so collecting at every 100% of growth is mostly
-// wasted work. The soft limit keeps a long-running watch or a huge
-// configuration from growing unbounded (docs/performance.md).
+// wasted work (docs/performance.md).
 func tuneGC() {
-	if _, set := os.LookupEnv("GOGC"); set {
-		return
-	}
-	debug.SetGCPercent(200)
-	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
-		debug.SetMemoryLimit(256 << 20)
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(200)
 	}
 }
 
@@ -66,20 +61,28 @@ func Main() int {
 	// stderr, so that a log joining the two streams keeps their order.
 	out := bufio.NewWriterSize(os.Stdout, 64<<10)
 	a.stdout, a.stderr = out, flushFirst{w: os.Stderr, before: out}
-	defer out.Flush()
-	return mainApp(a)
+	return finish(mainApp(a), out, os.Stderr)
 }
 
-// flushFirst writes to w after flushing before.
+// finish flushes the command's buffered output: output that could not be
+// written fails the command, whatever it returned.
+func finish(code int, out *bufio.Writer, stderr io.Writer) int {
+	if err := out.Flush(); err != nil {
+		fmt.Fprintf(stderr, "Error: writing the output: %v\n", err)
+		return exitError
+	}
+	return code
+}
+
+// flushFirst writes to w after flushing before; w is written even when the
+// flush fails, so that an error about the output still reaches stderr.
 type flushFirst struct {
 	w      io.Writer
 	before *bufio.Writer
 }
 
 func (f flushFirst) Write(p []byte) (int, error) {
-	if err := f.before.Flush(); err != nil {
-		return 0, err
-	}
+	f.before.Flush() // its error stays in before, for finish to report
 	return f.w.Write(p)
 }
 

@@ -59,7 +59,9 @@ func (d *deciding) SetMapping(m sf.Mapping) {
 func (d *deciding) DeleteMapping(o sf.Object, property string) {
 	if m, ok := d.Mapping(o, property); ok && d.sides != nil {
 		for _, s := range sides(o, m.SalesforceField) {
-			delete(d.sides[o], s)
+			if d.sides[o][s] == property {
+				delete(d.sides[o], s)
+			}
 		}
 	}
 	d.Snapshot.DeleteMapping(o, property)

@@ -528,3 +528,61 @@ func TestEstimatesInOrder(t *testing.T) {
 		})
 	}
 }
+
+// TestEstimatesOfOverlappingBatches: a resumed back-fill's batches beside a
+// fresh one of the same segment cover the same records twice; each is
+// estimated on what the ones before it changed, whatever the source.
+func TestEstimatesOfOverlappingBatches(t *testing.T) {
+	ctx := context.Background()
+	window := func(b sf.Backfill, offset, limit int) sf.Backfill {
+		b.Offset, b.Limit = offset, limit
+		return b
+	}
+	for _, source := range []string{"static", "all", "all after a record resync"} {
+		t.Run(source, func(t *testing.T) {
+			s := seeded(t, SeedOptions{Contacts: 300, Companies: 10, Seed: 5})
+			mapEverything(t, s, sf.Contacts)
+			b := resyncOf(sf.Contacts, allSegment[sf.Contacts])
+			var jobs []sf.Backfill
+			switch source {
+			case "static":
+				var members []int64
+				for _, p := range pairs(t, s, sf.Contacts) {
+					if p.HubSpotID%3 != 0 {
+						members = append(members, p.HubSpotID)
+					}
+				}
+				if _, err := s.CreateSegment(ctx, SegmentDef{Name: "Static", Object: sf.Contacts, Static: true, Members: members}); err != nil {
+					t.Fatal(err)
+				}
+				b = resyncOf(sf.Contacts, "Static")
+			case "all after a record resync":
+				jobs = append(jobs, sf.Backfill{Object: sf.Contacts, Direction: sf.ToSalesforce, Method: sf.MethodRecords, Records: []int64{contactsBase}})
+			}
+			jobs = append(jobs, window(b, 30, 30), window(b, 0, 30), window(b, 30, 30), window(b, 60, 30))
+			est, err := s.EstimateBackfills(ctx, jobs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, j := range jobs {
+				before := pairs(t, s, j.Object)
+				run := j
+				if j.Limit > 0 {
+					name := fmt.Sprintf("batch %d", i)
+					if _, err := s.CreateBatchSegment(ctx, name, j.Segment, j.Offset, j.Limit); err != nil {
+						t.Fatal(err)
+					}
+					run = resyncOf(j.Object, name)
+				}
+				e := newExpectation(t, s, run)
+				job, err := s.RunBackfill(ctx, run, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := e.impactOf(t, before, pairs(t, s, j.Object), job.Done); !sameImpact(est[i], got) {
+					t.Errorf("job %d (%s %d+%d): estimate %+v\n  the job did %+v", i, j.Method, j.Offset, j.Limit, est[i], got)
+				}
+			}
+		})
+	}
+}

@@ -279,15 +279,18 @@ func estimateTogether(ctx context.Context, q querier, plans []*plan, idx []int, 
 
 // reads reports whether job later can read values that job b, over src,
 // changes. Records of one object never read another's values. Batches of
-// one segment back-fill partition its members, so none reads another's
-// records, unless membership itself depends on values (a dynamic
+// one segment back-fill whose windows do not overlap read none of each
+// other's records, unless membership itself depends on values (a dynamic
 // segment's filter) and a change can move a record into a later batch.
+// (Windows overlap when a resumed back-fill's batches run beside a fresh
+// one of the same segment.)
 func reads(later, b sf.Backfill, src source) bool {
 	if later.Object != b.Object {
 		return false
 	}
 	sameBackfill := later.Limit > 0 && b.Limit > 0 && later.Method == b.Method &&
-		later.Direction == b.Direction && later.Segment == b.Segment
+		later.Direction == b.Direction && later.Segment == b.Segment &&
+		(later.Offset >= b.Offset+b.Limit || later.Offset+later.Limit <= b.Offset)
 	return !sameBackfill || src.byValue
 }
 

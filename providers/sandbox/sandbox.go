@@ -272,6 +272,9 @@ func (s *Sandbox) BatchSize(sf.Change) int { return maxBatch }
 // commit, every change that would have been made fails with that error.
 func (s *Sandbox) ApplyBatch(ctx context.Context, cs []sf.Change) []error {
 	errs := make([]error, len(cs))
+	if len(cs) == 0 {
+		return errs
+	}
 	what := "applying " + cs[0].Address()
 	if len(cs) > 1 {
 		what = fmt.Sprintf("applying %d changes from %s", len(cs), cs[0].Address())
@@ -336,6 +339,21 @@ var sqliteMagic = []byte("SQLite format 3\x00")
 func notSandbox(path, reason string) error {
 	return fmt.Errorf("sandbox %s: %w (%s); run `syncform sandbox reset` to recreate it (this discards its contents)",
 		path, ErrNotSandbox, reason)
+}
+
+// IsCurrent reports, without writing, whether path is a sandbox of this
+// schema version: one Open neither creates nor migrates.
+func IsCurrent(ctx context.Context, path string) bool {
+	if checkHeader(path) != nil {
+		return false
+	}
+	db, err := openDB(path, true)
+	if err != nil {
+		return false
+	}
+	defer db.Close()
+	v, err := schemaVersion(ctx, db)
+	return err == nil && v == SchemaVersion
 }
 
 // check verifies, without writing, that path is a healthy sandbox file of this

@@ -1,10 +1,14 @@
 package sandbox
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
+	"maps"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	sf "github.com/syncform/syncform"
@@ -122,4 +126,90 @@ func TestMigratesToSettingsVersion(t *testing.T) {
 	if v1 == "" || v1 == v2 {
 		t.Errorf("settings version %q, then %q after a change", v1, v2)
 	}
+}
+
+// TestIsCurrent: only a sandbox of this schema version is current; telling
+// never writes.
+func TestIsCurrent(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "s.db")
+	if IsCurrent(ctx, path) {
+		t.Error("a missing file is current")
+	}
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !IsCurrent(ctx, path) {
+		t.Error("a new sandbox is not current")
+	}
+	downgradeSettingsVersion(t, s.db)
+	s.Close()
+	before, _ := os.ReadFile(path)
+	if IsCurrent(ctx, path) {
+		t.Error("a version 3 sandbox is current")
+	}
+	if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
+		t.Error("telling changed the file")
+	}
+	garbage := filepath.Join(dir, "garbage.db")
+	os.WriteFile(garbage, []byte("not a database"), 0o600)
+	if IsCurrent(ctx, garbage) {
+		t.Error("garbage is current")
+	}
+}
+
+// TestEverySettingsTableIsVersioned: every table load reads has the
+// triggers that change the settings version (a migration that rebuilds a
+// table would drop them), and no other table does.
+func TestEverySettingsTableIsVersioned(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	got := map[string]int{}
+	rows, err := s.db.Query(`SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%settings_version%'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var table string
+		rows.Scan(&table)
+		got[table]++
+	}
+	rows.Close()
+	want := map[string]int{"meta": 3}
+	for _, table := range settingsTables {
+		want[table] = 3 // insert, update, delete
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("version triggers per table: %v\nwant %v", got, want)
+	}
+	// And load reads no table besides them (and owner counts, read every
+	// time, and meta).
+	read := tablesLoadReads()
+	if len(read) < len(settingsTables) {
+		t.Fatalf("found only %v read by load", read)
+	}
+	for _, table := range read {
+		if want[table] == 0 && table != "owner_counts" {
+			t.Errorf("load reads %s, which has no version triggers", table)
+		}
+	}
+}
+
+// tablesLoadReads are the tables named after FROM in store.go's load.
+func tablesLoadReads() []string {
+	src, _ := os.ReadFile("store.go")
+	body := string(src)
+	body = body[strings.Index(body, "func load("):]
+	body = body[:strings.Index(body, "\n}\n")]
+	var out []string
+	for _, part := range strings.Split(body, "FROM ")[1:] {
+		out = append(out, strings.TrimRight(strings.Fields(part)[0], "`,"))
+	}
+	return out
 }
