@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math/big"
 	"regexp"
-	"runtime"
 	"slices"
 	"sort"
 	"sync"
@@ -242,12 +241,11 @@ func (l *loader) object(o syncform.Object, b *hcl.Block, ctx *hcl.EvalContext) *
 	if a, ok := content.Attributes["prune"]; ok {
 		ob.Prune, _ = l.boolean(a, ctx)
 	}
-	decoded := l.blocks(o, content.Blocks, ctx)
 	properties := map[string]*Property{}
-	for i, blk := range content.Blocks {
+	for _, blk := range content.Blocks {
 		switch blk.Type {
 		case "property":
-			if p, _ := decoded[i].(*Property); p != nil {
+			if p := l.property(o, blk, ctx); p != nil {
 				if prev := properties[p.Name]; prev != nil {
 					l.add(duplicate("property", p.Name, prev.DeclRange, p.DeclRange))
 					continue
@@ -258,7 +256,7 @@ func (l *loader) object(o syncform.Object, b *hcl.Block, ctx *hcl.EvalContext) *
 		case "mapping":
 			// Two mappings of one property are kept: the planner reports
 			// them as the property-mapped-twice rule.
-			if m, _ := decoded[i].(*Mapping); m != nil {
+			if m := l.mapping(o, blk, ctx); m != nil {
 				ob.Mappings = append(ob.Mappings, m)
 			}
 		case "resync":
@@ -271,50 +269,6 @@ func (l *loader) object(o syncform.Object, b *hcl.Block, ctx *hcl.EvalContext) *
 	}
 	ob.byName = properties
 	return ob
-}
-
-// blocks decodes an object's property and mapping blocks, each on its own,
-// into a *Property or *Mapping at its index (nil where it has an error).
-// An object at the limit is a thousand blocks, each evaluated by HCL, so
-// they are decoded in parts on the cores, each part with its own
-// diagnostics, merged in block order.
-func (l *loader) blocks(o syncform.Object, blocks hcl.Blocks, ctx *hcl.EvalContext) []any {
-	out := make([]any, len(blocks))
-	parts := min(runtime.GOMAXPROCS(0), len(blocks)/200)
-	if parts <= 1 {
-		l.decodeBlocks(o, blocks, ctx, out)
-		return out
-	}
-	diags := make([]hcl.Diagnostics, parts)
-	var wg sync.WaitGroup
-	for k := range parts {
-		wg.Go(func() {
-			lo, hi := k*len(blocks)/parts, (k+1)*len(blocks)/parts
-			sub := &loader{opts: l.opts, secrets: l.secrets}
-			sub.decodeBlocks(o, blocks[lo:hi], ctx, out[lo:hi])
-			diags[k] = sub.diags
-		})
-	}
-	wg.Wait()
-	for _, d := range diags {
-		l.add(d...)
-	}
-	return out
-}
-
-func (l *loader) decodeBlocks(o syncform.Object, blocks hcl.Blocks, ctx *hcl.EvalContext, out []any) {
-	for i, blk := range blocks {
-		switch blk.Type {
-		case "property":
-			if p := l.property(o, blk, ctx); p != nil {
-				out[i] = p
-			}
-		case "mapping":
-			if m := l.mapping(o, blk, ctx); m != nil {
-				out[i] = m
-			}
-		}
-	}
 }
 
 // name validates a block label that is a HubSpot property's internal name.
