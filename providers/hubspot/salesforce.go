@@ -136,8 +136,40 @@ func (p *Provider) cacheDescribe(name string, so *sf.SObject) {
 
 // composite runs subs through Salesforce's composite resource, as few calls
 // as its limits allow, and returns their answers in order. Every
-// subrequest is a GET, so a call is retried like one.
+// subrequest is a GET: a call is retried like one, and so are the
+// subrequests that fail as a GET would be retried (429, 5xx), with the
+// client's backoff and number of retries.
 func (p *Provider) composite(ctx context.Context, subs []apiwire.CompositeSubrequest) ([]apiwire.CompositeSubresponse, error) {
+	out, err := p.compositeCalls(ctx, subs)
+	for attempt := 0; err == nil; attempt++ {
+		var again []int
+		for i, r := range out {
+			if r.StatusCode == http.StatusTooManyRequests || r.StatusCode >= 500 {
+				again = append(again, i)
+			}
+		}
+		if len(again) == 0 || attempt >= p.c.retries {
+			break
+		}
+		if err := p.c.sleep(ctx, p.c.jitter(min(maxBackoff, baseBackoff<<attempt))); err != nil {
+			return nil, fmt.Errorf("POST %s: %w: %w", p.salesforcePath("/composite"), sf.ErrUnavailable, err)
+		}
+		retry := make([]apiwire.CompositeSubrequest, len(again))
+		for k, i := range again {
+			retry[k] = subs[i]
+		}
+		var answers []apiwire.CompositeSubresponse
+		if answers, err = p.compositeCalls(ctx, retry); err == nil {
+			for k, i := range again {
+				out[i] = answers[k]
+			}
+		}
+	}
+	return out, err
+}
+
+// compositeCalls is composite's calls, once each.
+func (p *Provider) compositeCalls(ctx context.Context, subs []apiwire.CompositeSubrequest) ([]apiwire.CompositeSubresponse, error) {
 	var out []apiwire.CompositeSubresponse
 	for start := 0; start < len(subs); {
 		end, queries := start, 0
