@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/syncform/syncform/config"
+	"github.com/syncform/syncform/examples"
 	"github.com/syncform/syncform/planner"
 	"github.com/syncform/syncform/providers/sandbox"
 	"github.com/syncform/syncform/reconciler"
@@ -18,7 +19,7 @@ var largeDir = filepath.Join("..", "examples", "large")
 
 // largeFields is how many custom fields examples/large maps on one object
 // at the most (README.md there).
-const largeFields = 497
+var largeFields = examples.CustomFields["large"]
 
 func loadLarge(b *testing.B) *config.Config {
 	b.Helper()

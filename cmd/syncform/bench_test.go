@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/syncform/syncform/examples"
 	"github.com/syncform/syncform/providers/sandbox"
 )
 
@@ -28,7 +29,7 @@ func largeExample(b *testing.B, applied bool) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := sb.AddCustomFields(ctx, 497); err != nil {
+	if err := sb.AddCustomFields(ctx, examples.CustomFields["large"]); err != nil {
 		b.Fatal(err)
 	}
 	sb.Close()

@@ -344,6 +344,15 @@ func notSandbox(path, reason string) error {
 // IsCurrent reports, without writing, whether path is a sandbox of this
 // schema version: one Open neither creates nor migrates.
 func IsCurrent(ctx context.Context, path string) bool {
+	return readOnly(path, func(db *sql.DB) bool {
+		v, err := schemaVersion(ctx, db)
+		return err == nil && v == SchemaVersion
+	})
+}
+
+// readOnly reports what ok says of the SQLite database at path, opened so
+// that nothing can be written; false when it is not one.
+func readOnly(path string, ok func(*sql.DB) bool) bool {
 	if checkHeader(path) != nil {
 		return false
 	}
@@ -352,8 +361,7 @@ func IsCurrent(ctx context.Context, path string) bool {
 		return false
 	}
 	defer db.Close()
-	v, err := schemaVersion(ctx, db)
-	return err == nil && v == SchemaVersion
+	return ok(db)
 }
 
 // check verifies, without writing, that path is a healthy sandbox file of this
@@ -620,19 +628,10 @@ func Reset(ctx context.Context, path string) error {
 // healthySQLite reports whether path is an undamaged SQLite database (of any
 // schema), which Reset can reset in place.
 func healthySQLite(ctx context.Context, path string) bool {
-	if checkHeader(path) != nil {
-		return false
-	}
-	db, err := openDB(path, true)
-	if err != nil {
-		return false
-	}
-	defer db.Close()
-	var result string
-	if err := db.QueryRowContext(ctx, `PRAGMA quick_check(1)`).Scan(&result); err != nil {
-		return false
-	}
-	return result == "ok"
+	return readOnly(path, func(db *sql.DB) bool {
+		var result string
+		return db.QueryRowContext(ctx, `PRAGMA quick_check(1)`).Scan(&result) == nil && result == "ok"
+	})
 }
 
 func resetInPlace(ctx context.Context, path string) error {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/syncform/syncform/examples"
 	"github.com/syncform/syncform/providers/sandbox"
 	"github.com/syncform/syncform/reconciler/watch"
 )
@@ -30,7 +31,7 @@ func BenchmarkEditToApply(b *testing.B) {
 		{"large", func(rule string) string {
 			fax := "object \"contacts\" {\n  mapping \"fax\" {\n    salesforce_field = \"Fax\"\n    rule = \"" + rule + "\"\n  }\n"
 			return strings.Replace(string(large), "object \"contacts\" {\n", fax, 1)
-		}, 497},
+		}, examples.CustomFields["large"]},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			h := newHarness(b, tc.src("dont_sync"))
