@@ -9,7 +9,6 @@ import (
 	"sync"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/ext/dynblock"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 
@@ -33,6 +32,7 @@ var (
 			{Type: "property", LabelNames: []string{"name"}},
 			{Type: "mapping", LabelNames: []string{"property"}},
 			{Type: "resync"},
+			{Type: "dynamic", LabelNames: []string{"type"}},
 		},
 	}
 	propertySchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
@@ -43,6 +43,23 @@ var (
 	resyncSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 		{Name: "to_salesforce"}, {Name: "segment"}, {Name: "records"}, {Name: "to_hubspot"}, {Name: "batch_size"}}}
 )
+
+// blockSchemas are the bodies of an object's blocks, by type.
+var blockSchemas = map[string]*hcl.BodySchema{"property": propertySchema, "mapping": mappingSchema, "resync": resyncSchema}
+
+// The names an attribute of these kinds may take, for oneOf.
+var (
+	fieldTypeNames = namesOf(syncform.FieldTypes())
+	syncRuleNames  = namesOf(syncform.SyncRules())
+)
+
+func namesOf[T ~string](values []T) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = string(v)
+	}
+	return out
+}
 
 // propertyName is the shape of a HubSpot property's internal name.
 var propertyName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
@@ -231,7 +248,7 @@ func (l *loader) objects(blocks hcl.Blocks, ctx *hcl.EvalContext) []*Object {
 
 func (l *loader) object(o syncform.Object, b *hcl.Block, ctx *hcl.EvalContext) *Object {
 	ob := &Object{Object: o, DeclRange: b.DefRange}
-	content, diags := dynblock.Expand(b.Body, ctx).Content(objectSchema)
+	content, diags := b.Body.Content(objectSchema)
 	l.add(diags...)
 	if a, ok := content.Attributes["sync"]; ok {
 		if v, ok := l.boolean(a, ctx); ok {
@@ -242,13 +259,13 @@ func (l *loader) object(o syncform.Object, b *hcl.Block, ctx *hcl.EvalContext) *
 		ob.Prune, _ = l.boolean(a, ctx)
 	}
 	properties := map[string]*Property{}
-	for _, blk := range content.Blocks {
+	decode := func(blk *hcl.Block, body *hcl.BodyContent, ctx *hcl.EvalContext) {
 		switch blk.Type {
 		case "property":
-			if p := l.property(o, blk, ctx); p != nil {
+			if p := l.property(o, blk, body, ctx); p != nil {
 				if prev := properties[p.Name]; prev != nil {
 					l.add(duplicate("property", p.Name, prev.DeclRange, p.DeclRange))
-					continue
+					return
 				}
 				properties[p.Name] = p
 				ob.Properties = append(ob.Properties, p)
@@ -256,16 +273,25 @@ func (l *loader) object(o syncform.Object, b *hcl.Block, ctx *hcl.EvalContext) *
 		case "mapping":
 			// Two mappings of one property are kept: the planner reports
 			// them as the property-mapped-twice rule.
-			if m := l.mapping(o, blk, ctx); m != nil {
+			if m := l.mapping(o, blk, body, ctx); m != nil {
 				ob.Mappings = append(ob.Mappings, m)
 			}
 		case "resync":
 			if ob.Resync != nil {
 				l.add(duplicate("block", "resync", ob.Resync.DeclRange, blk.DefRange))
-				continue
+				return
 			}
-			ob.Resync = l.resync(blk, ctx)
+			ob.Resync = l.resync(blk, body, ctx)
 		}
+	}
+	for _, blk := range content.Blocks {
+		if blk.Type == "dynamic" {
+			l.dynamic(blk, ctx, decode)
+			continue
+		}
+		body, diags := blk.Body.Content(blockSchemas[blk.Type])
+		l.add(diags...)
+		decode(blk, body, ctx)
 	}
 	ob.byName = properties
 	return ob
@@ -283,21 +309,16 @@ func (l *loader) name(b *hcl.Block) (string, bool) {
 	return n, true
 }
 
-func (l *loader) property(o syncform.Object, b *hcl.Block, ctx *hcl.EvalContext) *Property {
+// property decodes a property block whose body holds content.
+func (l *loader) property(o syncform.Object, b *hcl.Block, content *hcl.BodyContent, ctx *hcl.EvalContext) *Property {
 	name, ok := l.name(b)
-	content, diags := b.Body.Content(propertySchema)
-	l.add(diags...)
 	p := &Property{Property: syncform.Property{Object: o, Name: name, Group: o.DefaultPropertyGroup()}, DeclRange: b.DefRange}
 	if a, ok := content.Attributes["label"]; ok {
 		p.Label, _ = l.str(a, ctx)
 	}
 	if a, ok := content.Attributes["type"]; ok {
 		p.TypeRange = a.Expr.Range()
-		var names []string
-		for _, t := range syncform.FieldTypes() {
-			names = append(names, string(t))
-		}
-		if v, ok := l.oneOf(a, ctx, names, "field type"); ok {
+		if v, ok := l.oneOf(a, ctx, fieldTypeNames, "field type"); ok {
 			p.Type = syncform.FieldType(v)
 		}
 	}
@@ -313,10 +334,9 @@ func (l *loader) property(o syncform.Object, b *hcl.Block, ctx *hcl.EvalContext)
 	return p
 }
 
-func (l *loader) mapping(o syncform.Object, b *hcl.Block, ctx *hcl.EvalContext) *Mapping {
+// mapping decodes a mapping block whose body holds content.
+func (l *loader) mapping(o syncform.Object, b *hcl.Block, content *hcl.BodyContent, ctx *hcl.EvalContext) *Mapping {
 	name, ok := l.name(b)
-	content, diags := b.Body.Content(mappingSchema)
-	l.add(diags...)
 	m := &Mapping{Mapping: syncform.Mapping{Object: o, Property: name}, DeclRange: b.DefRange}
 	if a, ok := content.Attributes["salesforce_field"]; ok {
 		m.SalesforceField, _ = l.str(a, ctx)
@@ -324,11 +344,7 @@ func (l *loader) mapping(o syncform.Object, b *hcl.Block, ctx *hcl.EvalContext) 
 	}
 	if a, ok := content.Attributes["rule"]; ok {
 		m.RuleRange = a.Expr.Range()
-		var names []string
-		for _, r := range syncform.SyncRules() {
-			names = append(names, string(r))
-		}
-		if v, ok := l.oneOf(a, ctx, names, "sync rule"); ok {
+		if v, ok := l.oneOf(a, ctx, syncRuleNames, "sync rule"); ok {
 			m.Rule = syncform.SyncRule(v)
 		}
 	}
@@ -379,9 +395,8 @@ func (l *loader) labels(a *hcl.Attribute, ctx *hcl.EvalContext) []Label {
 	return out
 }
 
-func (l *loader) resync(b *hcl.Block, ctx *hcl.EvalContext) *Resync {
-	content, diags := b.Body.Content(resyncSchema)
-	l.add(diags...)
+// resync decodes a resync block whose body holds content.
+func (l *loader) resync(b *hcl.Block, content *hcl.BodyContent, ctx *hcl.EvalContext) *Resync {
 	r := &Resync{DeclRange: b.DefRange}
 	if a, ok := content.Attributes["to_salesforce"]; ok {
 		r.ToSalesforce, _ = l.oneOf(a, ctx, []string{ResyncSegment, ResyncRecords, ResyncNone}, "resync method")

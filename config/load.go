@@ -102,7 +102,6 @@ func LoadFiles(dir string, files []string, opts Options) (*Config, hcl.Diagnosti
 	vars := l.variables(blocks.OfType("variable"))
 	locals := l.locals(blocks.OfType("locals"), vars)
 	ctx := evalContext(vars, locals, l.opts, l.secrets)
-	inputsFailed := l.diags.HasErrors()
 
 	cfg.Connection = l.connection(blocks.OfType("connection"), ctx)
 	if l.opts.Connected != nil && !l.diags.HasErrors() {
@@ -111,9 +110,6 @@ func LoadFiles(dir string, files []string, opts Options) (*Config, hcl.Diagnosti
 	cfg.Rules = l.rules(blocks.OfType("rules"), ctx)
 	cfg.Objects = l.objects(blocks.OfType("object"), ctx)
 
-	if inputsFailed {
-		l.diags = dropUnknownCascades(l.diags)
-	}
 	l.diags = dropNowhere(l.diags)
 	fixFunctionSuggestions(l.diags, slices.Sorted(maps.Keys(ctx.Parent().Functions)))
 	tidyPanics(l.diags)
@@ -175,21 +171,6 @@ func capitalize(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-// dropUnknownCascades removes the errors that a failed variable or local
-// causes downstream: its value is unknown, and HCL then complains that a
-// dynamic block's labels or for_each are "not yet known". The cause is
-// already reported; the echo would only confuse.
-func dropUnknownCascades(diags hcl.Diagnostics) hcl.Diagnostics {
-	out := diags[:0]
-	for _, d := range diags {
-		if strings.HasPrefix(d.Summary, "Invalid dynamic") && strings.Contains(d.Detail, "known") {
-			continue
-		}
-		out = append(out, d)
-	}
-	return out
 }
 
 // dropNowhere deals with diagnostics whose range names no file: HCL gives

@@ -1,0 +1,164 @@
+package config
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Dynamic blocks follow HCL's dynblock extension: for_each, an optional
+// iterator name, labels for the generated blocks, and one content block. The
+// loader expands them itself because an object's blocks hold only
+// attributes, so one level of expansion is the whole job: each generated
+// block gets one evaluation context, and the content's schema is checked
+// once per dynamic block. dynblock, being general, builds a context for every
+// expression it evaluates, which made it the largest cost of loading a
+// configuration at the mapping limit (docs/performance.md).
+var (
+	dynamicSchema = &hcl.BodySchema{
+		Attributes: []hcl.AttributeSchema{{Name: "for_each", Required: true}, {Name: "iterator"}, {Name: "labels", Required: true}},
+		Blocks:     []hcl.BlockHeaderSchema{{Type: "content"}},
+	}
+	dynamicSchemaNoLabels = &hcl.BodySchema{
+		Attributes: []hcl.AttributeSchema{{Name: "for_each", Required: true}, {Name: "iterator"}},
+		Blocks:     []hcl.BlockHeaderSchema{{Type: "content"}},
+	}
+)
+
+// dynamic calls each for every block the dynamic block d generates, with the
+// block, its content and the context its expressions evaluate in.
+func (l *loader) dynamic(d *hcl.Block, ctx *hcl.EvalContext, each func(*hcl.Block, *hcl.BodyContent, *hcl.EvalContext)) {
+	typ := d.Labels[0]
+	var header *hcl.BlockHeaderSchema
+	var types []string
+	for i, h := range objectSchema.Blocks {
+		if h.Type == typ && typ != "dynamic" {
+			header = &objectSchema.Blocks[i]
+		}
+		if h.Type != "dynamic" {
+			types = append(types, h.Type)
+		}
+	}
+	if header == nil {
+		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Unsupported block type",
+			Detail:  fmt.Sprintf("Blocks of type %q are not expected here, so a dynamic block cannot make them.%s", typ, didYouMean(typ, types)),
+			Subject: d.LabelRanges[0].Ptr()})
+		return
+	}
+	specSchema := dynamicSchema
+	if len(header.LabelNames) == 0 {
+		specSchema = dynamicSchemaNoLabels
+	}
+	spec, diags := d.Body.Content(specSchema)
+	l.add(diags...)
+	if diags.HasErrors() {
+		return
+	}
+
+	iterator := typ
+	if a := spec.Attributes["iterator"]; a != nil {
+		t, diags := hcl.AbsTraversalForExpr(a.Expr)
+		if !diags.HasErrors() && len(t) != 1 {
+			diags = diags.Append(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid dynamic iterator name",
+				Detail: "Dynamic iterator must be a single variable name.", Subject: t.SourceRange().Ptr()})
+		}
+		l.add(diags...)
+		if diags.HasErrors() {
+			return
+		}
+		iterator = t.RootName()
+	}
+
+	var labels []hcl.Expression
+	if a := spec.Attributes["labels"]; a != nil {
+		labels, diags = hcl.ExprList(a.Expr)
+		switch {
+		case diags.HasErrors():
+		case len(labels) > len(header.LabelNames):
+			diags = diags.Append(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Extraneous dynamic block label",
+				Detail:  fmt.Sprintf("Blocks of type %q require %d label(s).", typ, len(header.LabelNames)),
+				Subject: labels[len(header.LabelNames)].Range().Ptr()})
+		case len(labels) < len(header.LabelNames):
+			diags = diags.Append(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Insufficient dynamic block labels",
+				Detail:  fmt.Sprintf("Blocks of type %q require %d label(s).", typ, len(header.LabelNames)),
+				Subject: a.Expr.Range().Ptr()})
+		}
+		l.add(diags...)
+		if diags.HasErrors() {
+			return
+		}
+	}
+
+	switch len(spec.Blocks) {
+	case 0:
+		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Missing dynamic content block",
+			Detail:  "A dynamic block must have a nested block of type \"content\" to describe the body of each generated block.",
+			Subject: &spec.MissingItemRange})
+		return
+	case 1:
+	default:
+		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Extraneous dynamic content block",
+			Detail: "Only one nested content block is allowed for each dynamic block.", Subject: &spec.Blocks[1].DefRange})
+		return
+	}
+	body := spec.Blocks[0].Body
+	content, diags := body.Content(blockSchemas[typ])
+	l.add(diags...)
+
+	forEach, ok := l.forEach(spec.Attributes["for_each"].Expr, ctx)
+	if !ok {
+		return
+	}
+	for it := forEach.ElementIterator(); it.Next(); {
+		key, value := it.Element()
+		ictx := ctx.NewChild()
+		ictx.Variables = map[string]cty.Value{iterator: cty.ObjectVal(map[string]cty.Value{"key": key, "value": value})}
+		b := &hcl.Block{Type: typ, TypeRange: d.LabelRanges[0], DefRange: d.DefRange, Body: body}
+		for _, e := range labels {
+			v, ok := l.value(e, ictx, cty.String)
+			if ok && v.IsNull() {
+				l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid dynamic block label",
+					Detail: "Cannot use a null value as a dynamic block label.", Subject: e.Range().Ptr(), Expression: e, EvalContext: ictx})
+				ok = false
+			}
+			if !ok {
+				b = nil
+				break
+			}
+			b.Labels = append(b.Labels, v.AsString())
+			b.LabelRanges = append(b.LabelRanges, e.Range())
+		}
+		if b != nil {
+			each(b, content, ictx)
+		}
+	}
+}
+
+// forEach evaluates a dynamic block's for_each: a collection that is known,
+// holds no secret, and is not null.
+func (l *loader) forEach(expr hcl.Expression, ctx *hcl.EvalContext) (cty.Value, bool) {
+	v, diags := expr.Value(ctx)
+	l.add(diags...)
+	switch {
+	case diags.HasErrors():
+		return cty.NilVal, false
+	case v.ContainsMarked():
+		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Secret value not allowed here",
+			Detail:  "This value comes from env(), which syncform treats as a secret; a dynamic block cannot iterate over it.",
+			Subject: expr.Range().Ptr()})
+		return cty.NilVal, false
+	case !v.IsKnown():
+		return cty.NilVal, false // an earlier error (an unset variable) made it unknown; already reported
+	case v.IsNull():
+		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid dynamic for_each value",
+			Detail: "Cannot use a null value in for_each.", Subject: expr.Range().Ptr(), Expression: expr, EvalContext: ctx})
+		return cty.NilVal, false
+	case !v.CanIterateElements():
+		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid dynamic for_each value",
+			Detail:  fmt.Sprintf("Cannot use a %s value in for_each. An iterable collection is required.", v.Type().FriendlyName()),
+			Subject: expr.Range().Ptr(), Expression: expr, EvalContext: ctx})
+		return cty.NilVal, false
+	}
+	return v, true
+}

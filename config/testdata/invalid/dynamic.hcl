@@ -1,0 +1,126 @@
+variable "missing" { # ERROR: No value for required variable
+  type = list(string)
+}
+
+object "companies" {
+  dynamic "mappings" { # ERROR: did you mean "mapping"
+    for_each = ["a"]
+    labels   = ["a"]
+    content {}
+  }
+
+  dynamic "mapping" { # ERROR: Missing dynamic content block
+    for_each = ["a"]
+    labels   = ["a"]
+  }
+
+  dynamic "mapping" {
+    for_each = ["a"]
+    labels   = ["a"]
+    content {
+      salesforce_field = "A__c"
+      rule             = "two_way"
+    }
+    content {} # ERROR: Extraneous dynamic content block
+  }
+
+  dynamic "mapping" {
+    for_each = ["a"]
+    labels   = ["a", "b"] # ERROR: Extraneous dynamic block label
+    content {}
+  }
+
+  dynamic "mapping" {
+    for_each = ["a"]
+    labels   = [] # ERROR: Insufficient dynamic block labels
+    content {}
+  }
+
+  dynamic "mapping" {
+    for_each = ["a"]
+    iterator = each.item # ERROR: single variable name
+    labels   = ["a"]
+    content {}
+  }
+
+  dynamic "mapping" {
+    for_each = null # ERROR: Cannot use a null value
+    labels   = ["a"]
+    content {
+      salesforce_field = "A__c"
+      rule             = "two_way"
+    }
+  }
+
+  dynamic "mapping" {
+    for_each = 3 # ERROR: An iterable collection is required
+    labels   = ["a"]
+    content {
+      salesforce_field = "A__c"
+      rule             = "two_way"
+    }
+  }
+
+  dynamic "mapping" {
+    for_each = [env("SALESFORCE_TOKEN")] # ERROR: cannot iterate over it
+    labels   = ["a"]
+    content {
+      salesforce_field = "A__c"
+      rule             = "two_way"
+    }
+  }
+
+  dynamic "mapping" { # ERROR: Missing required argument
+    for_each = ["a"]
+    content {}
+  }
+
+  # The schema of the content is checked once, not once a block.
+  dynamic "mapping" {
+    for_each = ["b", "c", "d"]
+    labels   = [mapping.value]
+    content { # ERROR: "rule" is required
+      salesforce_field = "${upper(mapping.value)}__c"
+      colour           = "red" # ERROR: Unsupported argument
+    }
+  }
+
+  # Each generated block is checked on its own: the label of one is invalid,
+  # the value of another.
+  dynamic "property" {
+    for_each = { ok = "text", "Bad Name" = "text", wrong = "colour" }
+    iterator = p
+    labels   = [p.key] # ERROR: Invalid property name
+    content {
+      label = p.key
+      type  = p.value # ERROR: "colour" is not a valid field type
+    }
+  }
+
+  dynamic "mapping" {
+    for_each = [null]
+    labels   = [mapping.value] # ERROR: Cannot use a null value as a dynamic block label
+    content {
+      salesforce_field = "A__c"
+      rule             = "two_way"
+    }
+  }
+
+  # A failed variable is reported once, not again by what uses it.
+  dynamic "property" {
+    for_each = var.missing
+    labels   = [property.value]
+    content {
+      label = property.value
+      type  = "text"
+    }
+  }
+
+  dynamic "resync" {
+    for_each = [1]
+    labels   = ["x"] # ERROR: Unsupported argument
+    content {
+      to_salesforce = "none"
+    }
+  }
+}
