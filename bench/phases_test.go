@@ -61,11 +61,32 @@ func largeSandbox(b *testing.B, applied bool) *sandbox.Sandbox {
 	return sb
 }
 
-// BenchmarkLoadLarge: examples/large's HCL to a configuration.
+// BenchmarkLoadLarge: examples/large's HCL to a configuration, as the
+// example writes it (dynamic blocks) and as syncform import writes the same
+// settings (3,000 literal blocks, 322 KB).
 func BenchmarkLoadLarge(b *testing.B) {
-	for b.Loop() {
-		loadLarge(b)
-	}
+	b.Run("dynamic", func(b *testing.B) {
+		for b.Loop() {
+			loadLarge(b)
+		}
+	})
+	b.Run("literal", func(b *testing.B) {
+		live, err := largeSandbox(b, true).Snapshot(context.Background())
+		if err != nil {
+			b.Fatal(err)
+		}
+		dir := b.TempDir()
+		src := config.Generate(live, config.Connection{Provider: "sandbox"})
+		if err := os.WriteFile(filepath.Join(dir, "main.hcl"), src, 0o644); err != nil {
+			b.Fatal(err)
+		}
+		b.SetBytes(int64(len(src)))
+		for b.Loop() {
+			if _, diags := config.Load(dir, config.Options{}); diags.HasErrors() {
+				b.Fatal(diags)
+			}
+		}
+	})
 }
 
 // BenchmarkOpenSandbox: opening a sandbox file (its checks included).
