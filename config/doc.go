@@ -4,7 +4,8 @@
 //
 // It owns the language: the block and attribute schema, variables and their
 // sources, locals, functions (go-cty's standard library and env), dynamic
-// blocks, formatting (fmt) and generating HCL for the live settings (import),
+// blocks (HCL's dynblock language, expanded by the loader itself: see
+// dynamic.go), formatting (fmt) and generating HCL for the live settings (import),
 // both with hclwrite. It reads the configuration files
 // and nothing else: the environment comes in through Options, and it never
 // touches the network, the clock or the terminal. It does not know the live
