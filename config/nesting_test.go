@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -126,6 +127,37 @@ func FuzzShallow(f *testing.F) {
 		if got, ok := shallowDepth(src); ok {
 			if want := tokenDepth(src); got < want {
 				t.Errorf("byte scan depth %d, tokens %d", got, want)
+			}
+		}
+	})
+}
+
+// BenchmarkCheckNesting: the nesting bound of a configuration of 3,000
+// literal blocks (what syncform import writes for examples/large), by the
+// byte scan and by the tokens it spares.
+func BenchmarkCheckNesting(b *testing.B) {
+	var src strings.Builder
+	src.WriteString("object \"contacts\" {\n")
+	for i := range 1500 {
+		fmt.Fprintf(&src, "  property \"extra_%03d\" {\n    label = \"Extra %d\"\n    type  = \"text\"\n  }\n\n", i, i)
+		fmt.Fprintf(&src, "  mapping \"extra_%03d\" {\n    salesforce_field = \"Extra_%03d__c\"\n    rule             = \"always_use_salesforce\"\n  }\n\n", i, i)
+	}
+	src.WriteString("}\n")
+	data := []byte(src.String())
+	b.Run("bytes", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			if !shallow(data) {
+				b.Fatal("the byte scan gave up")
+			}
+		}
+	})
+	b.Run("tokens", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			tokens, _ := hclsyntax.LexConfig(data, "main.hcl", hcl.InitialPos)
+			if nestingError(tokens) != nil {
+				b.Fatal("too deep")
 			}
 		}
 	})
