@@ -5,6 +5,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
 )
 
 // Dynamic blocks follow HCL's dynblock extension: for_each, an optional
@@ -27,7 +28,10 @@ var (
 )
 
 // dynamic calls each for every block the dynamic block d generates, with the
-// block, its content and the context its expressions evaluate in.
+// block, its content and the context its expressions evaluate in. It checks
+// the whole dynamic block before it generates anything, so that one run
+// reports every problem of it, and reports a problem that every generated
+// block repeats (an unknown variable in a label) once.
 func (l *loader) dynamic(d *hcl.Block, ctx *hcl.EvalContext, each func(*hcl.Block, *hcl.BodyContent, *hcl.EvalContext)) {
 	typ := d.Labels[0]
 	var header *hcl.BlockHeaderSchema
@@ -52,9 +56,7 @@ func (l *loader) dynamic(d *hcl.Block, ctx *hcl.EvalContext, each func(*hcl.Bloc
 	}
 	spec, diags := d.Body.Content(specSchema)
 	l.add(diags...)
-	if diags.HasErrors() {
-		return
-	}
+	broken := diags.HasErrors()
 
 	iterator := typ
 	if a := spec.Attributes["iterator"]; a != nil {
@@ -65,9 +67,10 @@ func (l *loader) dynamic(d *hcl.Block, ctx *hcl.EvalContext, each func(*hcl.Bloc
 		}
 		l.add(diags...)
 		if diags.HasErrors() {
-			return
+			broken = true
+		} else {
+			iterator = t.RootName()
 		}
-		iterator = t.RootName()
 	}
 
 	var labels []hcl.Expression
@@ -85,65 +88,77 @@ func (l *loader) dynamic(d *hcl.Block, ctx *hcl.EvalContext, each func(*hcl.Bloc
 				Subject: a.Expr.Range().Ptr()})
 		}
 		l.add(diags...)
-		if diags.HasErrors() {
-			return
-		}
+		broken = broken || diags.HasErrors()
 	}
 
+	// The content is checked against its block's schema even when for_each
+	// is empty: it is wrong whatever for_each holds, and would fail the day
+	// a variable fills the collection.
+	var body hcl.Body
+	var content *hcl.BodyContent
 	switch len(spec.Blocks) {
 	case 0:
-		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Missing dynamic content block",
-			Detail:  "A dynamic block must have a nested block of type \"content\" to describe the body of each generated block.",
-			Subject: &spec.MissingItemRange})
-		return
-	case 1:
+		if !broken { // a missing for_each or labels is reported already
+			l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Missing dynamic content block",
+				Detail:  "A dynamic block must have a nested block of type \"content\" to describe the body of each generated block.",
+				Subject: &spec.MissingItemRange})
+		}
+		broken = true
 	default:
-		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Extraneous dynamic content block",
-			Detail: "Only one nested content block is allowed for each dynamic block.", Subject: &spec.Blocks[1].DefRange})
-		return
+		for _, extra := range spec.Blocks[1:] {
+			l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Extraneous dynamic content block",
+				Detail: "Only one nested content block is allowed for each dynamic block.", Subject: extra.DefRange.Ptr()})
+			broken = true
+		}
+		fallthrough
+	case 1:
+		body = spec.Blocks[0].Body
+		content, diags = body.Content(blockSchemas[typ])
+		l.add(diags...)
 	}
-	body := spec.Blocks[0].Body
-	content, diags := body.Content(blockSchemas[typ])
-	l.add(diags...)
 
-	forEach, ok := l.forEach(spec.Attributes["for_each"].Expr, ctx)
-	if !ok {
+	var forEach cty.Value
+	if a := spec.Attributes["for_each"]; a != nil {
+		var ok bool
+		forEach, ok = l.forEach(a.Expr, ctx)
+		broken = broken || !ok
+	}
+	if broken {
 		return
 	}
+
+	first := len(l.diags)
 	for it := forEach.ElementIterator(); it.Next(); {
 		key, value := it.Element()
 		ictx := ctx.NewChild()
 		ictx.Variables = map[string]cty.Value{iterator: cty.ObjectVal(map[string]cty.Value{"key": key, "value": value})}
 		b := &hcl.Block{Type: typ, TypeRange: d.LabelRanges[0], DefRange: d.DefRange, Body: body}
 		for _, e := range labels {
-			v, ok := l.value(e, ictx, cty.String)
-			if ok && v.IsNull() {
-				l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid dynamic block label",
-					Detail: "Cannot use a null value as a dynamic block label.", Subject: e.Range().Ptr(), Expression: e, EvalContext: ictx})
-				ok = false
-			}
+			s, ok := l.label(e, ictx)
 			if !ok {
 				b = nil
 				break
 			}
-			b.Labels = append(b.Labels, v.AsString())
+			b.Labels = append(b.Labels, s)
 			b.LabelRanges = append(b.LabelRanges, e.Range())
 		}
 		if b != nil {
 			each(b, content, ictx)
 		}
 	}
+	l.diags = append(l.diags[:first], dedupe(l.diags[first:])...)
 }
 
 // forEach evaluates a dynamic block's for_each: a collection that is known,
-// holds no secret, and is not null.
+// not null, and not a secret. A secret inside it is refused only where a
+// generated block uses it.
 func (l *loader) forEach(expr hcl.Expression, ctx *hcl.EvalContext) (cty.Value, bool) {
 	v, diags := expr.Value(ctx)
 	l.add(diags...)
 	switch {
 	case diags.HasErrors():
 		return cty.NilVal, false
-	case v.ContainsMarked():
+	case v.IsMarked():
 		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Secret value not allowed here",
 			Detail:  "This value comes from env(), which syncform treats as a secret; a dynamic block cannot iterate over it.",
 			Subject: expr.Range().Ptr()})
@@ -161,4 +176,59 @@ func (l *loader) forEach(expr hcl.Expression, ctx *hcl.EvalContext) (cty.Value, 
 		return cty.NilVal, false
 	}
 	return v, true
+}
+
+// label evaluates a generated block's label: a known string that is no
+// secret, for labels name properties in every plan.
+func (l *loader) label(e hcl.Expression, ctx *hcl.EvalContext) (string, bool) {
+	v, diags := e.Value(ctx)
+	l.add(diags...)
+	invalid := func(detail string) (string, bool) {
+		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid dynamic block label",
+			Detail: detail, Subject: e.Range().Ptr(), Expression: e, EvalContext: ctx})
+		return "", false
+	}
+	switch {
+	case diags.HasErrors():
+		return "", false
+	case v.ContainsMarked():
+		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Secret value not allowed here",
+			Detail:  "This value comes from env(), which syncform treats as a secret; a block label is shown in every plan, so it cannot be one.",
+			Subject: e.Range().Ptr()})
+		return "", false
+	case !v.IsWhollyKnown():
+		return "", false // an earlier error made it unknown; already reported
+	case v.IsNull():
+		return invalid("Cannot use a null value as a dynamic block label.")
+	}
+	s, err := convert.Convert(v, cty.String)
+	if err != nil {
+		return invalid(fmt.Sprintf("Cannot use this value as a dynamic block label: %s.", err))
+	}
+	return s.AsString(), true
+}
+
+// dedupe drops the diagnostics that repeat an earlier one word for word
+// at the same place.
+func dedupe(diags hcl.Diagnostics) hcl.Diagnostics {
+	if len(diags) < 2 {
+		return diags
+	}
+	type key struct {
+		summary, detail string
+		subject         hcl.Range
+	}
+	seen := map[key]bool{}
+	out := diags[:0]
+	for _, d := range diags {
+		k := key{d.Summary, d.Detail, hcl.Range{}}
+		if d.Subject != nil {
+			k.subject = *d.Subject
+		}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, d)
+		}
+	}
+	return out
 }

@@ -71,6 +71,14 @@ func TestNestingBound(t *testing.T) {
 			t.Errorf("%.40s…: %v", expr, diags)
 		}
 	}
+
+	// A comment that the first 64 KiB leave open is no code: brackets and
+	// operators in it count for nothing (the heredoc makes the byte scan
+	// leave the file to the tokens).
+	comment := "/*\n (" + strings.Repeat("- x\n", 20000) + " */\nlocals {\n  c = <<EOT\nx\nEOT\n}\n"
+	if _, diags := loadSource(t, comment, Options{}); len(diags) != 0 {
+		t.Errorf("a long comment: %v", diags)
+	}
 }
 
 // TestVarValueDiagnostics: a value from --var or SYNCFORM_VAR_ that is not

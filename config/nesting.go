@@ -26,6 +26,7 @@ func checkNesting(src []byte, filename string) *hcl.Diagnostic {
 	const prefix = 64 << 10
 	if len(src) > prefix {
 		tokens, _ := hclsyntax.LexConfig(src[:prefix], filename, hcl.InitialPos)
+		tokens = beforeOpenComment(tokens)
 		if len(tokens) > 2 {
 			if d := nestingError(tokens[:len(tokens)-2]); d != nil {
 				return d
@@ -34,6 +35,20 @@ func checkNesting(src []byte, filename string) *hcl.Diagnostic {
 	}
 	tokens, _ := hclsyntax.LexConfig(src, filename, hcl.InitialPos)
 	return nestingError(tokens)
+}
+
+// beforeOpenComment cuts tokens lexed from a prefix of a file at a comment
+// the prefix leaves open: a "/*" whose "*/" lies past the cut lexes as a
+// slash and a star, and what follows as code, unlike in the whole file.
+// Nothing else lexes as a slash right before a star.
+func beforeOpenComment(tokens hclsyntax.Tokens) hclsyntax.Tokens {
+	for i := 0; i+1 < len(tokens); i++ {
+		if tokens[i].Type == hclsyntax.TokenSlash && tokens[i+1].Type == hclsyntax.TokenStar &&
+			tokens[i].Range.End.Byte == tokens[i+1].Range.Start.Byte {
+			return tokens[:i]
+		}
+	}
+	return tokens
 }
 
 // nestingError is checkNesting on tokens already lexed.

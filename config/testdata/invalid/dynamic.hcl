@@ -6,7 +6,10 @@ object "companies" {
   dynamic "mappings" { # ERROR: did you mean "mapping"
     for_each = ["a"]
     labels   = ["a"]
-    content {}
+    content {
+      salesforce_field = "A__c"
+      rule             = "two_way"
+    }
   }
 
   dynamic "mapping" { # ERROR: Missing dynamic content block
@@ -27,20 +30,29 @@ object "companies" {
   dynamic "mapping" {
     for_each = ["a"]
     labels   = ["a", "b"] # ERROR: Extraneous dynamic block label
-    content {}
+    content {
+      salesforce_field = "A__c"
+      rule             = "two_way"
+    }
   }
 
   dynamic "mapping" {
     for_each = ["a"]
     labels   = [] # ERROR: Insufficient dynamic block labels
-    content {}
+    content {
+      salesforce_field = "A__c"
+      rule             = "two_way"
+    }
   }
 
   dynamic "mapping" {
     for_each = ["a"]
     iterator = each.item # ERROR: single variable name
     labels   = ["a"]
-    content {}
+    content {
+      salesforce_field = "A__c"
+      rule             = "two_way"
+    }
   }
 
   dynamic "mapping" {
@@ -62,7 +74,7 @@ object "companies" {
   }
 
   dynamic "mapping" {
-    for_each = [env("SALESFORCE_TOKEN")] # ERROR: cannot iterate over it
+    for_each = split(",", env("SALESFORCE_TOKEN")) # ERROR: cannot iterate over it
     labels   = ["a"]
     content {
       salesforce_field = "A__c"
@@ -72,7 +84,10 @@ object "companies" {
 
   dynamic "mapping" { # ERROR: Missing required argument
     for_each = ["a"]
-    content {}
+    content {
+      salesforce_field = "A__c"
+      rule             = "two_way"
+    }
   }
 
   # The schema of the content is checked once, not once a block.
@@ -103,6 +118,61 @@ object "companies" {
     content {
       salesforce_field = "A__c"
       rule             = "two_way"
+    }
+  }
+
+  # A secret inside for_each is refused where it is used, only there.
+  dynamic "mapping" {
+    for_each = { a = env("SALESFORCE_TOKEN") }
+    labels   = [mapping.value] # ERROR: a block label is shown in every plan
+    content {
+      salesforce_field = "A__c"
+      rule             = "two_way"
+    }
+  }
+
+  dynamic "mapping" {
+    for_each = { e = env("SALESFORCE_TOKEN") }
+    labels   = [mapping.key]
+    content {
+      salesforce_field = "E__c"
+      rule             = "two_way"
+    }
+  }
+
+  dynamic "mapping" {
+    for_each = [{ x = 1 }]
+    labels   = [mapping.value] # ERROR: Cannot use this value as a dynamic block label
+    content {
+      salesforce_field = "A__c"
+      rule             = "two_way"
+    }
+  }
+
+  # Every problem of a dynamic block is reported, each once.
+  dynamic "mapping" {
+    for_each = 3      # ERROR: An iterable collection is required
+    labels   = [] # ERROR: Insufficient dynamic block labels
+    content { # ERROR: "salesforce_field" is required # ERROR: "rule" is required
+      colour = "red" # ERROR: Unsupported argument
+    }
+  }
+
+  dynamic "mapping" {
+    for_each = ["f", "g"]
+    labels   = [nope] # ERROR: Unknown variable
+    content {
+      salesforce_field = "A__c"
+      rule             = "two_way"
+    }
+  }
+
+  dynamic "mapping" {
+    for_each = ["h", "i"]
+    labels   = [mapping.value]
+    content {
+      salesforce_field = "A__c"
+      rule             = mapping.value.rule # ERROR: Unsupported attribute
     }
   }
 
