@@ -221,10 +221,16 @@ type watcher struct {
 	lock *state.Lock
 	// applied is the (configuration, live) key an apply left: while the
 	// live state is still that and still plans changes (manual steps, or
-	// changes the live system does not keep), applying again would loop.
+	// changes the live system does not keep), applying again at once
+	// would loop. It is held until heldUntil, a backoff that grows while
+	// applies keep leaving the same state (holds counts them), and then
+	// applied again: the state it left may also be a hand change made
+	// between the apply and the read after it, which must not stand.
 	// failedKey is the key whose apply failed, held until retryAt;
 	// failures counts consecutive failed cycles.
 	applied   string
+	heldUntil time.Time
+	holds     int
 	failedKey string
 	failures  int
 	retryAt   time.Time
@@ -381,7 +387,8 @@ func (w *watcher) nextInterval() time.Duration {
 	return time.Duration(float64(w.o.Interval) * (1 + spread))
 }
 
-// backoff is the wait after n consecutive failures.
+// backoff is the wait after n consecutive failures, or before the n+1th
+// apply that leaves the same state.
 func (w *watcher) backoff(n int) time.Duration {
 	d := w.o.MinBackoff << min(n-1, 30)
 	if d <= 0 || d > w.o.MaxBackoff {
@@ -488,7 +495,7 @@ func (w *watcher) run(ctx context.Context, c *Cycle) {
 	}
 	key := stateKey(cfg, live)
 	switch {
-	case key == w.applied:
+	case key == w.applied && time.Now().Before(w.heldUntil):
 		c.Outcome = OutcomeHeld
 		return
 	case key == w.failedKey && time.Now().Before(w.retryAt):
@@ -523,7 +530,13 @@ func (w *watcher) run(ctx context.Context, c *Cycle) {
 	// Hold only while the live state is what this apply left (read as a
 	// plan reads it, looked-up values included).
 	if after, err := reconciler.Observe(ctx, s.Provider, cfg); err == nil {
-		w.applied = stateKey(cfg, after)
+		next := stateKey(cfg, after)
+		if next == w.applied {
+			w.holds++
+		} else {
+			w.holds = 1
+		}
+		w.applied, w.heldUntil = next, time.Now().Add(w.backoff(w.holds))
 	}
 }
 

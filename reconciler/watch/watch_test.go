@@ -483,22 +483,33 @@ type deaf struct{ *sandbox.Sandbox }
 
 func (deaf) Apply(context.Context, syncform.Change) error { return nil }
 
-// TestAppliesOncePerState: a plan that an apply does not clear (the live
-// system did not keep the change) is not applied again for the same
-// configuration and live state; an edit makes a new state.
-func TestAppliesOncePerState(t *testing.T) {
+// TestHoldsTheStateItsApplyLeft: a plan that an apply does not clear (the
+// live system did not keep the change) is not applied again at once for the
+// same configuration and live state, but after a backoff that doubles while
+// applies keep leaving that state; an edit makes a new state, applied at
+// once.
+func TestHoldsTheStateItsApplyLeft(t *testing.T) {
 	h := newHarness(t, faxRule("dont_sync"))
 	h.wrap = func(sb *sandbox.Sandbox) syncform.Provider { return deaf{sb} }
 	o := h.options()
 	o.Apply = true
 	o.Interval, o.Jitter = 50*time.Millisecond, 0.01
+	o.MinBackoff, o.MaxBackoff = 300*time.Millisecond, 10*time.Second
 	h.start(o)
 	s := h.waitFor("three more cycles", func(s watch.Snapshot) bool { return s.Cycles[watch.TriggerInterval] >= 3 })
 	if s.Applies != 1 || s.LastOutcome != watch.OutcomeHeld {
 		t.Errorf("metrics %+v; want one apply, then held", s)
 	}
+	h.waitFor("the apply after the backoff", func(s watch.Snapshot) bool { return s.Applies == 2 })
+	second := time.Now()
+	h.waitFor("the apply after the doubled backoff", func(s watch.Snapshot) bool { return s.Applies == 3 })
+	// 600 ms after the second apply's read, less the polling's delay in
+	// seeing the second apply.
+	if gap := time.Since(second); gap < 500*time.Millisecond {
+		t.Errorf("the third apply came %v after the second; the backoff is 600 ms", gap)
+	}
 	h.write("main.hcl", faxRule("two_way"))
-	h.waitFor("the edit's apply", func(s watch.Snapshot) bool { return s.Applies == 2 })
+	h.waitFor("the edit's apply", func(s watch.Snapshot) bool { return s.Applies == 4 })
 }
 
 // TestWaitsForTheLock: while another holds the connection's lock, an
