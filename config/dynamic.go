@@ -98,11 +98,9 @@ func (l *loader) dynamic(d *hcl.Block, ctx *hcl.EvalContext, each func(*hcl.Bloc
 	var content *hcl.BodyContent
 	switch len(spec.Blocks) {
 	case 0:
-		if !broken { // a missing for_each or labels is reported already
-			l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Missing dynamic content block",
-				Detail:  "A dynamic block must have a nested block of type \"content\" to describe the body of each generated block.",
-				Subject: &spec.MissingItemRange})
-		}
+		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Missing dynamic content block",
+			Detail:  "A dynamic block must have a nested block of type \"content\" to describe the body of each generated block.",
+			Subject: &spec.MissingItemRange})
 		broken = true
 	default:
 		for _, extra := range spec.Blocks[1:] {

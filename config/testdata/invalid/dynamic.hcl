@@ -90,6 +90,10 @@ object "companies" {
     }
   }
 
+  dynamic "mapping" { # ERROR: "labels" is required # ERROR: Missing dynamic content block
+    for_each = ["a"]
+  }
+
   # The schema of the content is checked once, not once a block.
   dynamic "mapping" {
     for_each = ["b", "c", "d"]
