@@ -9,14 +9,22 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
-// checkNesting estimates, from the tokens alone, the depth of recursion
-// parsing and evaluating src will need, and reports the first token where it
-// passes MaxNesting. Each open bracket, brace, template or template directive
-// is a level; so is each operator since the last separator at its level,
-// because a chain like 1+1+1+… or !!!…x parses into a tree as deep as it is
-// long. The estimate errs high, never low.
+// MaxNesting bounds how deeply a file may nest brackets, blocks, templates
+// and operators. HCL parses and evaluates by recursion, so a file nested
+// hundreds of thousands of levels deep (a few megabytes of "[") overflows
+// the goroutine stack, which is fatal, not a recoverable panic. No real
+// configuration comes near it.
+const MaxNesting = 1000
+
+// checkNesting estimates the depth of recursion parsing and evaluating src
+// will need, and reports the first token where it passes MaxNesting. Each
+// open bracket, brace, template or template directive is a level; so is
+// each operator since the last separator at its level, because a chain like
+// 1+1+1+… or !!!…x parses into a tree as deep as it is long. The estimate
+// errs high, never low. A scan of the bytes (shallow) spares lexing a file
+// that stays within the bound.
 func checkNesting(src []byte, filename string) *hcl.Diagnostic {
-	if shallow(src) {
+	if _, ok := shallow(src); ok {
 		return nil
 	}
 	// A file that is deep from its start (megabytes of "[") is caught from
@@ -133,23 +141,17 @@ func (n *nesting) step(t hclsyntax.TokenType, b []byte) {
 }
 
 // shallow reports whether src certainly nests no deeper than MaxNesting,
-// from one pass over its bytes that costs a small part of lexing it (a
-// configuration of a few hundred kilobytes would otherwise be lexed twice,
-// once here and once by the parser). It follows HCL's lexer wherever the
-// estimate's structure depends on it: brackets, quoted strings and their
-// ${ } interpolations, escapes, comments, commas and newlines. It counts as
-// an operator every byte that may be part of one (a hyphen in a name, the
-// sign of an exponent), so its depth is never below checkNesting's. What
-// it does not follow (bytes that are not UTF-8, heredocs, template directives, strip markers, a
-// newline inside quotes, an unclosed comment) makes it answer false, and
-// the tokens decide.
-func shallow(src []byte) bool {
-	_, ok := shallowDepth(src)
-	return ok
-}
-
-// shallowDepth is shallow with the greatest depth it saw.
-func shallowDepth(src []byte) (int, bool) {
+// and the greatest depth it saw, from one pass over its bytes that costs a
+// small part of lexing it (a configuration of a few hundred kilobytes would
+// otherwise be lexed twice, once here and once by the parser). It follows
+// HCL's lexer wherever the estimate's structure depends on it: brackets,
+// quoted strings and their ${ } interpolations, escapes, comments, commas
+// and newlines. It counts as an operator every byte that may be part of one
+// (a hyphen in a name, the sign of an exponent), so its depth is never below
+// checkNesting's. What it does not follow (bytes that are not UTF-8,
+// heredocs, template directives, strip markers, a newline inside quotes, an
+// unclosed comment) makes it answer false, and the tokens decide.
+func shallow(src []byte) (depth int, ok bool) {
 	// Bytes that are not UTF-8 can make the lexer read ASCII after them
 	// as part of a name, quotes included.
 	if !utf8.Valid(src) {
@@ -191,8 +193,6 @@ func shallowDepth(src []byte) (int, bool) {
 			}
 		} else {
 			switch c {
-			case '\n':
-				n.step(hclsyntax.TokenNewline, nil)
 			case '#':
 				i = lineComment(n, src, i)
 			case '/':
@@ -221,16 +221,6 @@ func shallowDepth(src []byte) (int, bool) {
 					n.step(hclsyntax.TokenCBrace, nil)
 				}
 				braces--
-			case '[':
-				n.step(hclsyntax.TokenOBrack, nil)
-			case ']':
-				n.step(hclsyntax.TokenCBrack, nil)
-			case '(':
-				n.step(hclsyntax.TokenOParen, nil)
-			case ')':
-				n.step(hclsyntax.TokenCParen, nil)
-			case ',':
-				n.step(hclsyntax.TokenComma, nil)
 			case '"':
 				n.step(hclsyntax.TokenOQuote, nil)
 				inString = true
@@ -246,8 +236,10 @@ func shallowDepth(src []byte) (int, bool) {
 					n.step(hclsyntax.TokenEqualOp, nil)
 					i++
 				}
-			case '+', '-', '*', '%', '>', '!', '&', '|', '?':
-				n.step(hclsyntax.TokenPlus, nil)
+			default:
+				if t := plainTokens[c]; t != 0 {
+					n.step(t, nil)
+				}
 			}
 		}
 		deepest = max(deepest, n.depth)
@@ -256,6 +248,17 @@ func shallowDepth(src []byte) (int, bool) {
 		}
 	}
 	return deepest, true
+}
+
+// plainTokens are the bytes that are a token of their own wherever they
+// stand outside strings. Each byte that may be part of an operator counts
+// as one ("&&" as two), which errs high, as shallow may.
+var plainTokens = [256]hclsyntax.TokenType{
+	'\n': hclsyntax.TokenNewline, ',': hclsyntax.TokenComma,
+	'[': hclsyntax.TokenOBrack, ']': hclsyntax.TokenCBrack, '(': hclsyntax.TokenOParen, ')': hclsyntax.TokenCParen,
+	'+': hclsyntax.TokenPlus, '-': hclsyntax.TokenMinus, '*': hclsyntax.TokenStar, '%': hclsyntax.TokenPercent,
+	'>': hclsyntax.TokenGreaterThan, '!': hclsyntax.TokenBang, '&': hclsyntax.TokenAnd, '|': hclsyntax.TokenOr,
+	'?': hclsyntax.TokenQuestion,
 }
 
 // commentEnd is the last byte of a line comment that ends its line.

@@ -69,14 +69,14 @@ func TestShallowNeverUnderestimates(t *testing.T) {
 			}
 			inputs = append(inputs, string(src))
 			if strings.HasPrefix(pattern, "../examples") {
-				if _, ok := shallowDepth(src); !ok {
+				if _, ok := shallow(src); !ok {
 					t.Errorf("%s: the byte scan gave up on an example", f)
 				}
 			}
 		}
 	}
 	for _, in := range inputs {
-		if got, ok := shallowDepth([]byte(in)); ok {
+		if got, ok := shallow([]byte(in)); ok {
 			if want := tokenDepth([]byte(in)); got < want {
 				t.Errorf("%.60q: byte scan depth %d, tokens %d", in, got, want)
 			}
@@ -105,7 +105,7 @@ func TestShallowFollowsTheLexer(t *testing.T) {
 		{"a = " + strings.Repeat("[", MaxNesting+1), -1},
 	}
 	for _, tt := range tests {
-		got, ok := shallowDepth([]byte(tt.in))
+		got, ok := shallow([]byte(tt.in))
 		switch {
 		case tt.depth < 0 && ok:
 			t.Errorf("%q: scanned to depth %d, want it left to the tokens", tt.in, got)
@@ -124,7 +124,7 @@ func FuzzShallow(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
-		if got, ok := shallowDepth(src); ok {
+		if got, ok := shallow(src); ok {
 			if want := tokenDepth(src); got < want {
 				t.Errorf("byte scan depth %d, tokens %d", got, want)
 			}
@@ -147,7 +147,7 @@ func BenchmarkCheckNesting(b *testing.B) {
 	b.Run("bytes", func(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		for b.Loop() {
-			if !shallow(data) {
+			if _, ok := shallow(data); !ok {
 				b.Fatal("the byte scan gave up")
 			}
 		}

@@ -7,13 +7,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 )
 
-// MaxNesting bounds how deeply a file may nest brackets, blocks, templates
-// and operators. HCL parses and evaluates by recursion, so a file nested
-// hundreds of thousands of levels deep (a few megabytes of "[") overflows
-// the goroutine stack, which is fatal, not a recoverable panic. No real
-// configuration comes near it.
-const MaxNesting = 1000
-
 // parse reads and parses one file, refusing before the parser sees it a file
 // nested deeper than MaxNesting. A refused file is still registered, so that
 // its diagnostic can quote the line.
