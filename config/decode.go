@@ -453,10 +453,8 @@ func (l *loader) value(expr hcl.Expression, ctx *hcl.EvalContext, want cty.Type)
 		return cty.NilVal, false
 	}
 	if v.ContainsMarked() {
-		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Secret value not allowed here",
-			Detail: "This value comes from env(), which syncform treats as a secret; only token attributes may hold one. " +
-				"Use a variable (--var, --var-file or SYNCFORM_VAR_name) for values that are not secret.",
-			Subject: expr.Range().Ptr()})
+		l.add(secretHere(expr, "only token attributes may hold one. "+
+			"Use a variable (--var, --var-file or SYNCFORM_VAR_name) for values that are not secret."))
 		return cty.NilVal, false
 	}
 	if !v.IsWhollyKnown() {
@@ -469,6 +467,13 @@ func (l *loader) value(expr hcl.Expression, ctx *hcl.EvalContext, want cty.Type)
 		return cty.NilVal, false
 	}
 	return out, true
+}
+
+// secretHere refuses a value read through env() where expr uses it; why
+// says what may hold one instead, or why this place may not.
+func secretHere(expr hcl.Expression, why string) *hcl.Diagnostic {
+	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Secret value not allowed here",
+		Detail: "This value comes from env(), which syncform treats as a secret; " + why, Subject: expr.Range().Ptr()}
 }
 
 func (l *loader) strExpr(expr hcl.Expression, ctx *hcl.EvalContext) (string, bool) {

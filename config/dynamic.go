@@ -2,6 +2,8 @@ package config
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -34,24 +36,21 @@ var (
 // block repeats (an unknown variable in a label) once.
 func (l *loader) dynamic(d *hcl.Block, ctx *hcl.EvalContext, each func(*hcl.Block, *hcl.BodyContent, *hcl.EvalContext)) {
 	typ := d.Labels[0]
-	var header *hcl.BlockHeaderSchema
-	var types []string
-	for i, h := range objectSchema.Blocks {
-		if h.Type == typ && typ != "dynamic" {
-			header = &objectSchema.Blocks[i]
-		}
-		if h.Type != "dynamic" {
-			types = append(types, h.Type)
-		}
-	}
-	if header == nil {
+	if blockSchemas[typ] == nil { // a dynamic block makes no dynamic blocks
 		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Unsupported block type",
-			Detail:  fmt.Sprintf("Blocks of type %q are not expected here, so a dynamic block cannot make them.%s", typ, didYouMean(typ, types)),
+			Detail: fmt.Sprintf("Blocks of type %q are not expected here, so a dynamic block cannot make them.%s",
+				typ, didYouMean(typ, slices.Sorted(maps.Keys(blockSchemas)))),
 			Subject: d.LabelRanges[0].Ptr()})
 		return
 	}
+	want := 0 // the labels a block of this type has
+	for _, h := range objectSchema.Blocks {
+		if h.Type == typ {
+			want = len(h.LabelNames)
+		}
+	}
 	specSchema := dynamicSchema
-	if len(header.LabelNames) == 0 {
+	if want == 0 {
 		specSchema = dynamicSchemaNoLabels
 	}
 	spec, diags := d.Body.Content(specSchema)
@@ -78,13 +77,13 @@ func (l *loader) dynamic(d *hcl.Block, ctx *hcl.EvalContext, each func(*hcl.Bloc
 		labels, diags = hcl.ExprList(a.Expr)
 		switch {
 		case diags.HasErrors():
-		case len(labels) > len(header.LabelNames):
+		case len(labels) > want:
 			diags = diags.Append(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Extraneous dynamic block label",
-				Detail:  fmt.Sprintf("Blocks of type %q require %d label(s).", typ, len(header.LabelNames)),
-				Subject: labels[len(header.LabelNames)].Range().Ptr()})
-		case len(labels) < len(header.LabelNames):
+				Detail:  fmt.Sprintf("Blocks of type %q require %d label(s).", typ, want),
+				Subject: labels[want].Range().Ptr()})
+		case len(labels) < want:
 			diags = diags.Append(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Insufficient dynamic block labels",
-				Detail:  fmt.Sprintf("Blocks of type %q require %d label(s).", typ, len(header.LabelNames)),
+				Detail:  fmt.Sprintf("Blocks of type %q require %d label(s).", typ, want),
 				Subject: a.Expr.Range().Ptr()})
 		}
 		l.add(diags...)
@@ -157,9 +156,7 @@ func (l *loader) forEach(expr hcl.Expression, ctx *hcl.EvalContext) (cty.Value, 
 	case diags.HasErrors():
 		return cty.NilVal, false
 	case v.IsMarked():
-		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Secret value not allowed here",
-			Detail:  "This value comes from env(), which syncform treats as a secret; a dynamic block cannot iterate over it.",
-			Subject: expr.Range().Ptr()})
+		l.add(secretHere(expr, "a dynamic block cannot iterate over it."))
 		return cty.NilVal, false
 	case !v.IsKnown():
 		return cty.NilVal, false // an earlier error (an unset variable) made it unknown; already reported
@@ -190,9 +187,7 @@ func (l *loader) label(e hcl.Expression, ctx *hcl.EvalContext) (string, bool) {
 	case diags.HasErrors():
 		return "", false
 	case v.ContainsMarked():
-		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Secret value not allowed here",
-			Detail:  "This value comes from env(), which syncform treats as a secret; a block label is shown in every plan, so it cannot be one.",
-			Subject: e.Range().Ptr()})
+		l.add(secretHere(e, "a block label is shown in every plan, so it cannot be one."))
 		return "", false
 	case !v.IsWhollyKnown():
 		return "", false // an earlier error made it unknown; already reported
