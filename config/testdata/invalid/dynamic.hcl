@@ -56,6 +56,16 @@ object "companies" {
   }
 
   dynamic "mapping" {
+    for_each = ["a"]
+    iterator = "m" # ERROR: A single static variable reference is required
+    labels   = ["a"]
+    content {
+      salesforce_field = "A__c"
+      rule             = "two_way"
+    }
+  }
+
+  dynamic "mapping" {
     for_each = null # ERROR: Cannot use a null value
     labels   = ["a"]
     content {
