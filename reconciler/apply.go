@@ -247,8 +247,8 @@ func applyBatch(ctx context.Context, p syncform.Provider, ba syncform.BatchAppli
 
 // ApplyLocked is Apply under the connection's lock, recorded in the
 // journal's history (who, the configuration's digest, what was applied as
-// it was applied, how it ended). It applies with the lock's context, so it stops between batches
-// if the lock is lost. opts.Journal is required.
+// it was applied, how it ended). It applies with the lock's context, so it
+// stops between batches if the lock is lost. opts.Journal is required.
 func ApplyLocked(ctx context.Context, p syncform.Provider, plan *planner.Result, opts Options, lock *state.Lock, configDigest string) (*Result, error) {
 	info := lock.Info()
 	run, err := opts.Journal.BeginRun(ctx, opts.Connection, info.ID, configDigest, info.Holder)

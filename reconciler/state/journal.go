@@ -283,12 +283,13 @@ func (s *DB) Finished(ctx context.Context, run int64, e Entry, batch int) error 
 		return fmt.Errorf("recording back-fill %d in the journal: %w", e.ID, err)
 	}
 	defer tx.Rollback()
-	set, action, backfills := `next_batch = $1, job_key = '', job_id = ''`, fmt.Sprintf("%s batch %d/%d", e.Address, batch+1, e.Batches()), 0
+	set, backfills := `next_batch = $1, job_key = '', job_id = ''`, 0
 	if batch+1 >= e.Batches() {
 		set, backfills = set+`, state = 'done'`, 1
 	}
-	if e.Batches() == 1 {
-		action = e.Address
+	action := e.Address
+	if e.Batches() > 1 {
+		action = fmt.Sprintf("%s batch %d/%d", e.Address, batch+1, e.Batches())
 	}
 	if err := s.updateIn(ctx, tx, e.ID, set, batch+1); err != nil {
 		return err
