@@ -1,11 +1,6 @@
 package config
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
-	"sort"
-
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/syncform/syncform"
@@ -194,20 +189,3 @@ type RuleSetting struct {
 
 // Severities a rules block may set.
 var Severities = []string{"off", "warning", "error"}
-
-// Digest identifies the configuration's text: a SHA-256 of its files (the
-// variable files included) by name. Two loads of the same files have the
-// same digest; it says nothing of what the files mean.
-func (c *Config) Digest() string {
-	names := make([]string, 0, len(c.Files))
-	for n := range c.Files {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	h := sha256.New()
-	for _, n := range names {
-		fmt.Fprintf(h, "%s\x00%d\x00", n, len(c.Files[n].Bytes))
-		h.Write(c.Files[n].Bytes)
-	}
-	return hex.EncodeToString(h.Sum(nil))
-}

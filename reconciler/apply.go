@@ -39,6 +39,9 @@ type Options struct {
 	Journal *state.DB
 	// Connection names the live connection in the journal.
 	Connection string
+	// Run is the history entry the apply's work is credited to as it is
+	// done (ApplyLocked sets it); 0: none.
+	Run int64
 	// Poll is how often a running job is read; 0 means a default.
 	Poll time.Duration
 	// Targets narrow PlanLive's plan (planner.Result.Target).
@@ -209,25 +212,32 @@ func applyBatch(ctx context.Context, p syncform.Provider, ba syncform.BatchAppli
 		return &ActionError{Action: first, Err: fmt.Errorf("the provider answered %d results for a batch of %d changes", len(errs), len(changes))}
 	}
 	var failed *ActionError
-	digests := map[string]string{}
+	var done []state.AppliedValue
+	for k, ev := range events {
+		if errs[k] != nil {
+			if failed == nil {
+				failed = &ActionError{Action: ev.Action, Err: errs[k]}
+			}
+			continue
+		}
+		res.Applied = append(res.Applied, ev.Action)
+		done = append(done, state.AppliedValue{Address: ev.Action.Address, Digest: planner.ChangeDigest(ev.Action.Change)})
+	}
+	// Recorded before they are reported done: what a report says was done
+	// is in the journal and credited to the run, even if the process is
+	// killed right after.
+	var recErr error
+	if opts.Journal != nil {
+		recErr = opts.Journal.RecordApplied(wctx, opts.Connection, opts.Run, done)
+	}
 	for k, ev := range events {
 		ev.Done, ev.Err = true, errs[k]
 		if opts.Progress != nil {
 			opts.Progress(ev)
 		}
-		if ev.Err != nil {
-			if failed == nil {
-				failed = &ActionError{Action: ev.Action, Err: ev.Err}
-			}
-			continue
-		}
-		res.Applied = append(res.Applied, ev.Action)
-		digests[ev.Action.Address] = planner.ChangeDigest(ev.Action.Change)
 	}
-	if opts.Journal != nil {
-		if err := opts.Journal.RecordApplied(wctx, opts.Connection, digests); err != nil {
-			return err
-		}
+	if recErr != nil {
+		return recErr
 	}
 	if failed != nil {
 		return failed
@@ -236,15 +246,16 @@ func applyBatch(ctx context.Context, p syncform.Provider, ba syncform.BatchAppli
 }
 
 // ApplyLocked is Apply under the connection's lock, recorded in the
-// journal's history (who, the configuration's digest, what was applied, how
-// it ended). It applies with the lock's context, so it stops between batches
-// if the lock is lost. opts.Journal is required.
+// journal's history (who, the configuration's digest, what was applied as
+// it was applied, how it ended). It applies with the lock's context, so it
+// stops between batches if the lock is lost. opts.Journal is required.
 func ApplyLocked(ctx context.Context, p syncform.Provider, plan *planner.Result, opts Options, lock *state.Lock, configDigest string) (*Result, error) {
 	info := lock.Info()
 	run, err := opts.Journal.BeginRun(ctx, opts.Connection, info.ID, configDigest, info.Holder)
 	if err != nil {
 		return &Result{}, err
 	}
+	opts.Run = run
 	lctx := lock.Context()
 	res, err := Apply(lctx, p, plan, opts)
 	if errors.Is(context.Cause(lctx), state.ErrLockLost) && err != nil {
@@ -258,12 +269,7 @@ func ApplyLocked(ctx context.Context, p syncform.Provider, plan *planner.Result,
 	default:
 		outcome = state.OutcomeFailed
 	}
-	var done []string
-	for _, a := range res.Applied {
-		done = append(done, a.Address)
-	}
-	done = append(done, res.Backfilled...)
-	if herr := opts.Journal.EndRun(context.WithoutCancel(ctx), run, done, len(res.Applied), len(res.Backfilled), outcome, err); herr != nil && err == nil {
+	if herr := opts.Journal.EndRun(context.WithoutCancel(ctx), run, outcome, err); herr != nil && err == nil {
 		err = herr
 	}
 	return res, err

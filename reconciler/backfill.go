@@ -211,10 +211,14 @@ func runBatch(ctx context.Context, bf syncform.Backfiller, opts Options, e *stat
 	if st, err = wait(ctx, bf, st, opts, e, batch); err != nil {
 		return err
 	}
+	// The job's end is reported once the journal has it: a batch reported
+	// finished is recorded, and credited to the run, even if the process
+	// is killed right after.
 	if st.State == syncform.JobFailed {
 		if err := forget(ctx, bf, j, e, st.Error); err != nil {
 			return err
 		}
+		report(opts, e, batch, st)
 		return &BackfillError{Address: e.Address, Batch: batch, Batches: e.Batches(), Message: st.Error}
 	}
 	if temp != "" {
@@ -222,11 +226,19 @@ func runBatch(ctx context.Context, bf syncform.Backfiller, opts Options, e *stat
 			return fmt.Errorf("removing the temporary segment %q: %w", temp, err)
 		}
 	}
-	if err := j.Finished(ctx, e.ID, batch, e.Batches()); err != nil {
+	if err := j.Finished(ctx, opts.Run, *e, batch); err != nil {
 		return err
 	}
+	report(opts, e, batch, st)
 	e.NextBatch, e.JobKey, e.JobID = batch+1, "", ""
 	return nil
+}
+
+// report sends the progress of a batch's job.
+func report(opts Options, e *state.Entry, batch int, st syncform.Job) {
+	if opts.Progress != nil {
+		opts.Progress(Event{Backfill: &BackfillProgress{Address: e.Address, Batch: batch, Batches: e.Batches(), Job: st}})
+	}
 }
 
 // start starts the batch's job under the entry's key, journalling a new key
@@ -287,9 +299,10 @@ func forget(ctx context.Context, bf syncform.Backfiller, j *state.DB, e *state.E
 	return nil
 }
 
-// wait follows a job until it ends, reporting progress. It reads the job
-// soon after starting it and then less and less often, up to every
-// opts.Poll: a short job is seen to end at once, a long one costs few reads.
+// wait follows a job until it ends, reporting its progress while it runs
+// (its end is the caller's to report). It reads the job soon after
+// starting it and then less and less often, up to every opts.Poll: a short
+// job is seen to end at once, a long one costs few reads.
 func wait(ctx context.Context, bf syncform.Backfiller, st syncform.Job, opts Options, e *state.Entry, batch int) (syncform.Job, error) {
 	poll := opts.Poll
 	if poll <= 0 {
@@ -299,13 +312,10 @@ func wait(ctx context.Context, bf syncform.Backfiller, st syncform.Job, opts Opt
 	t := time.NewTimer(interval)
 	defer t.Stop()
 	for {
-		if opts.Progress != nil {
-			s := st
-			opts.Progress(Event{Backfill: &BackfillProgress{Address: e.Address, Batch: batch, Batches: e.Batches(), Job: s}})
-		}
 		if st.State != syncform.JobRunning {
 			return st, nil
 		}
+		report(opts, e, batch, st)
 		select {
 		case <-ctx.Done():
 			return st, fmt.Errorf("stopped waiting for %s: %w", e.Address, ctx.Err())

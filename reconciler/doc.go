@@ -3,7 +3,9 @@
 // interface: in the plan's order, consecutive changes of one kind in batches
 // where the provider takes them (syncform.BatchApplier), stopping after the
 // first failed batch, then the back-fill jobs. ApplyLocked does so under the
-// connection's lock and records the apply in the history.
+// connection's lock and records the apply in the history, crediting each
+// batch of changes and each back-fill batch to it as it is journalled (a
+// change or a batch is reported done only once it is recorded).
 //
 // Reconciliation is level-based: callers read the live state, plan, and hand
 // the plan here, so a re-run after any failure re-plans from what is live and

@@ -187,6 +187,7 @@ func (a *app) connect(ctx context.Context, cfg *config.Config) (syncform.Provide
 	default:
 		c := cfg.Connection
 		hc := hubspot.Config{
+			PortalID:   c.HubSpot.PortalID,
 			HubSpotURL: c.HubSpot.APIURL, HubSpotToken: c.HubSpot.Token,
 			SalesforceURL: c.Salesforce.InstanceURL, SalesforceToken: c.Salesforce.Token,
 		}
@@ -253,8 +254,29 @@ func (a *app) openStateDB(ctx context.Context, cfg *config.Config) (*state.DB, e
 	return state.Open(ctx, loc)
 }
 
-// connectionID names the live connection in the state database.
-func (a *app) connectionID(cfg *config.Config) string {
+// identify names p's live connection in the state database by its
+// identity (syncform.Identifier): the sandbox's own ID, or the portal's and
+// the org's, so that moving or copying the project keeps its journal and
+// history. What the database holds under the name the connection had
+// before it had an identity (legacyConnectionID) moves to it, once.
+func (a *app) identify(ctx context.Context, p *planned) error {
+	idr, ok := p.provider.(syncform.Identifier)
+	if !ok {
+		return fmt.Errorf("the %s provider cannot name the connection it reaches", p.cfg.Connection.Provider)
+	}
+	id, err := idr.Identity(ctx)
+	if err != nil {
+		return fmt.Errorf("naming the live connection: %w", err)
+	}
+	p.connection = id.String()
+	_, err = p.journal.Rekey(ctx, a.legacyConnectionID(p.cfg), p.connection)
+	return err
+}
+
+// legacyConnectionID is the name syncform gave a connection in the state
+// database before connections had identities: the sandbox file's absolute
+// path, or the configured portal ID.
+func (a *app) legacyConnectionID(cfg *config.Config) string {
 	switch c := cfg.Connection; {
 	case c.Provider == config.ProviderSandbox:
 		if abs, err := filepath.Abs(a.sandboxPath(cfg)); err == nil {
@@ -330,7 +352,7 @@ func validMaxOverwrites(n int) error {
 }
 
 // open connects to the configuration's live connection, unless p has it
-// already, and to its journal.
+// already, and to its journal, and names the connection.
 func (a *app) open(ctx context.Context, p *planned) error {
 	if p.provider == nil {
 		prov, err := a.connect(ctx, p.cfg)
@@ -344,7 +366,10 @@ func (a *app) open(ctx context.Context, p *planned) error {
 		p.close()
 		return err
 	}
-	p.connection = a.connectionID(p.cfg)
+	if err := a.identify(ctx, p); err != nil {
+		p.close()
+		return err
+	}
 	return nil
 }
 

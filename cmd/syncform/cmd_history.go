@@ -44,12 +44,14 @@ func (a *app) historyCommand() *cobra.Command {
 }
 
 func (a *app) runHistory(ctx context.Context, o historyOptions) error {
-	db, connection, err := a.openState(ctx, o.varFlags)
+	// The live connection names itself: its history is kept under its
+	// identity, wherever the project is.
+	p, err := a.openConnection(ctx, o.varFlags)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	runs, err := db.History(ctx, connection, o.limit)
+	defer p.close()
+	runs, err := p.journal.History(ctx, p.connection, o.limit)
 	if err != nil {
 		return err
 	}
@@ -106,7 +108,7 @@ func (a *app) forceUnlockCommand() *cobra.Command {
 }
 
 func (a *app) runForceUnlock(ctx context.Context, o forceUnlockOptions, id string) error {
-	db, _, err := a.openState(ctx, o.varFlags)
+	db, err := a.openState(ctx, o.varFlags)
 	if err != nil {
 		return err
 	}
@@ -129,17 +131,13 @@ func (a *app) runForceUnlock(ctx context.Context, o forceUnlockOptions, id strin
 }
 
 // openState opens the configuration's state database, without touching the
-// live connection, and names its connection.
-func (a *app) openState(ctx context.Context, v varFlags) (*state.DB, string, error) {
+// live connection.
+func (a *app) openState(ctx context.Context, v varFlags) (*state.DB, error) {
 	cfg, err := a.loadOrReport(v)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
-	db, err := a.openStateDB(ctx, cfg)
-	if err != nil {
-		return nil, "", err
-	}
-	return db, a.connectionID(cfg), nil
+	return a.openStateDB(ctx, cfg)
 }
 
 func firstLine(s string) string {

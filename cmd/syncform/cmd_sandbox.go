@@ -31,13 +31,14 @@ func (a *app) sandboxCommand() *cobra.Command {
 			}
 			fmt.Fprintf(a.stdout, "Sandbox %s reset to a newly connected portal.\n", path)
 			// Back-fills journalled for the old sandbox are for records that
-			// no longer exist.
-			j, err := a.openStateDB(cmd.Context(), cfg)
-			if err != nil {
+			// no longer exist. The reset sandbox keeps its ID, and so its
+			// history.
+			p := &planned{cfg: cfg}
+			if err := a.open(cmd.Context(), p); err != nil {
 				return err
 			}
-			defer j.Close()
-			n, err := j.Abandon(cmd.Context(), a.connectionID(cfg), "abandoned: the sandbox was reset")
+			defer p.close()
+			n, err := p.journal.Abandon(cmd.Context(), p.connection, "abandoned: the sandbox was reset")
 			if n > 0 {
 				fmt.Fprintf(a.stdout, "Abandoned %d outstanding %s of the old sandbox.\n", n, plural(n, "back-fill", "back-fills"))
 			}

@@ -94,6 +94,12 @@ func (a *app) serveSandbox(ctx context.Context, o serveOptions) error {
 	}
 	defer sb.Close()
 
+	// A hubspot connection block names the portal it means (portal_id).
+	portal, org, err := sb.Portal(ctx)
+	if err != nil {
+		return err
+	}
+
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", o.addr)
 	if err != nil {
@@ -117,6 +123,7 @@ func (a *app) serveSandbox(ctx context.Context, o serveOptions) error {
 	}
 	// The listener's address, not the flag's: with port 0 it names the
 	// port actually chosen.
+	fmt.Fprintf(a.stderr, "The sandbox answers as HubSpot portal %d (portal_id = %d) and Salesforce org %s.\n", portal, portal, org)
 	fmt.Fprintf(a.stderr, "Serving sandbox %s on http://%s\n", path, ln.Addr())
 
 	served := make(chan error, 1)

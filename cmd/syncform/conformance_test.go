@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -91,7 +92,7 @@ func providersAgree(t *testing.T, body string, customFields int) {
 				srv := httptest.NewServer(server.New(sb, server.Options{Token: token, Latency: 20 * time.Millisecond,
 					FaultRate: 0.05, Rand: rand.NewPCG(7, 7)}))
 				defer srv.Close()
-				conn = servedConnection(srv.URL)
+				conn = servedConnection(t, srv.URL, sb)
 			}
 			os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(conn+body), 0o644)
 			t.Chdir(dir)
@@ -153,7 +154,7 @@ func TestPlanRequestsDoNotGrow(t *testing.T) {
 			h.ServeHTTP(w, r)
 		}))
 		var b strings.Builder
-		b.WriteString(servedConnection(srv.URL) + `rules {
+		b.WriteString(servedConnection(t, srv.URL, sb) + `rules {
   mapping-limit = "off"
 }
 `)
@@ -211,14 +212,19 @@ func tail(s string) string {
 	return lines[len(lines)-1]
 }
 
-// servedConnection is a connection block for the hubspot provider against a
-// sandbox served at url (HubSpot, Salesforce and the connector endpoint
-// alike), with tokens from the environment.
-func servedConnection(url string) string {
+// servedConnection is a connection block for the hubspot provider against
+// sb served at url (HubSpot, Salesforce and the connector endpoint alike),
+// with its portal ID and tokens from the environment.
+func servedConnection(t *testing.T, url string, sb *sandbox.Sandbox) string {
+	t.Helper()
+	portal, _, err := sb.Portal(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
 	return `connection {
   provider = "hubspot"
   hubspot {
-    portal_id = 12345678
+    portal_id = ` + strconv.FormatInt(portal, 10) + `
     token     = env("HUBSPOT_TOKEN")
     api_url   = "` + url + `"
   }

@@ -21,8 +21,7 @@ func holdLock(t *testing.T, dir string) (*state.DB, *state.Lock) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	abs, _ := filepath.Abs(filepath.Join(dir, ".syncform", "sandbox.db"))
-	l, err := db.Acquire(ctx, "sandbox:"+abs, state.Holder{Operation: "apply", Who: "alice", Host: "runner-3", PID: 4242}, state.LockOptions{})
+	l, err := db.Acquire(ctx, connectionOf(t, filepath.Join(dir, ".syncform", "sandbox.db")), state.Holder{Operation: "apply", Who: "alice", Host: "runner-3", PID: 4242}, state.LockOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

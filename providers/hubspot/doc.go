@@ -4,6 +4,11 @@
 // connector-settings endpoint in the shapes the sandbox server serves
 // (HubSpot publishes no public API for the connector's settings; DOMAIN.md).
 //
+// The connection's identity (syncform.Identifier) is the portal the
+// HubSpot token reaches (GET /account-info/v3/details) and the org the
+// Salesforce token reaches (its Organization record), read once; a
+// configured portal ID that disagrees is refused.
+//
 // Segments are HubSpot's lists: a snapshot's come from the lists search,
 // with or without an endpoint; a segment is found by name (the by-name
 // route, asked for each synced object type) and deleted by its list ID.

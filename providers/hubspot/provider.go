@@ -16,6 +16,9 @@ import (
 
 // Config configures a Provider. Zero values take the defaults noted.
 type Config struct {
+	// PortalID, when set, is the portal the HubSpot token must reach
+	// (Identity refuses another).
+	PortalID int64
 	// HubSpotURL is the HubSpot API's base URL; default DefaultHubSpotURL.
 	HubSpotURL   string
 	HubSpotToken sf.Secret
@@ -65,6 +68,9 @@ type Provider struct {
 
 	descMu    sync.Mutex
 	describes map[string]*sf.SObject // nil value: the object has no describe (404)
+
+	idMu sync.Mutex
+	id   *sf.Identity // once read
 }
 
 var _ sf.Provider = (*Provider)(nil)

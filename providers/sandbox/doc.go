@@ -10,6 +10,12 @@
 // freshly connected with the connector's standard mappings, plus the custom
 // fields and properties a real team accumulates.
 //
+// Each file has an ID of its own, random, made with it (a file from before
+// IDs gets one when first opened) and kept by a reset: the identity of the
+// connection it simulates (syncform.Identifier), which moving or copying
+// the file does not change. Served, it answers as the HubSpot portal and
+// Salesforce org whose IDs follow from it (Portal).
+//
 // Apply enforces what the real connector and HubSpot enforce (contacts always
 // sync, mappings need their object's sync on, compatible types, no custom
 // HubSpot-user properties, one mapping per property and per field, the 500

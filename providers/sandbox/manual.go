@@ -51,6 +51,10 @@ func (m Manual) Apply(ctx context.Context, c sf.Change) error {
 // Close closes the sandbox.
 func (m Manual) Close() error { return m.s.Close() }
 
+// Identity is the sandbox's: a portal is the same one whoever changes its
+// settings.
+func (m Manual) Identity(ctx context.Context) (sf.Identity, error) { return m.s.Identity(ctx) }
+
 // Values is the sandbox's.
 func (m Manual) Values(ctx context.Context, o sf.Object, side sf.Side, field string) ([]string, error) {
 	return m.s.Values(ctx, o, side, field)

@@ -645,6 +645,13 @@ func resetInPlace(ctx context.Context, path string) error {
 		return storeErr("resetting "+path, err)
 	}
 	defer tx.Rollback()
+	// The sandbox starts over but stays the same sandbox: its ID is kept,
+	// so its history goes on (and reset abandons its journalled
+	// back-fills under it). A file with none gets a new one.
+	var id string
+	if err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, metaSandboxID).Scan(&id); err != nil || !sandboxID.MatchString(id) {
+		id = ""
+	}
 	// Views first: a view may name a table.
 	var views, tables []string
 	err = eachRow(ctx, tx, `SELECT type, name FROM sqlite_master
@@ -671,6 +678,11 @@ func resetInPlace(ctx context.Context, path string) error {
 	}
 	if _, err := tx.ExecContext(ctx, schemaSQL); err != nil {
 		return storeErr("resetting "+path, err)
+	}
+	if id != "" {
+		if err := execStmt(ctx, tx, "resetting "+path, `UPDATE meta SET value = ? WHERE key = ?`, id, metaSandboxID); err != nil {
+			return err
+		}
 	}
 	if err := writeSeed(ctx, tx, seed()); err != nil {
 		return err

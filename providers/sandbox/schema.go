@@ -13,8 +13,9 @@ import (
 // Bump it whenever schemaSQL changes incompatibly.
 //
 // Version 2 added records, segments and back-fill jobs; version 3 gave each
-// segment a list ID; version 4 the settings version.
-const SchemaVersion = 4
+// segment a list ID; version 4 the settings version; version 5 the
+// sandbox's ID.
+const SchemaVersion = 5
 
 // migrations bring a file up by one version each, keyed by the version they
 // start from. Each runs in the one write transaction that also records the
@@ -31,6 +32,10 @@ INSERT INTO hubspot_segments (name, object, static, property, value)
 DROP TABLE hubspot_segments_v2;
 `,
 	3: addSettingsVersion + settingsVersionSQL,
+	// A file made before sandboxes had IDs gets one when it is first
+	// opened: from then on it is the same sandbox wherever it is moved or
+	// copied.
+	4: addSandboxID,
 }
 
 // Keys of the meta table.
@@ -48,8 +53,17 @@ const (
 	// metaMappingLimit, when present, raises the most mappings an object
 	// may hold above the connector's (SetMappingLimit).
 	metaMappingLimit = "mapping_limit"
-	applicationName  = "syncform sandbox"
+	// metaSandboxID is the sandbox's own ID, random, made with the file:
+	// the connection's identity (see ID), which no path or copy changes.
+	metaSandboxID   = "sandbox_id"
+	applicationName = "syncform sandbox"
 )
+
+// addSandboxID gives a file its ID, 128 random bits in hex, unless it has
+// one.
+const addSandboxID = `INSERT INTO meta (key, value) VALUES ('` + metaSandboxID + `', lower(hex(randomblob(16))))
+	ON CONFLICT (key) DO NOTHING;
+`
 
 // settingsTables are the tables load reads.
 var settingsTables = []string{"connector_sync", "connector_mappings", "hubspot_properties", "hubspot_owners",
@@ -95,7 +109,7 @@ var settingsVersionSQL = func() string {
 // JSON arrays in the field names the domain package uses.
 //
 // The records, segments and jobs tables are in recordsSQL and jobsSQL.
-var schemaSQL = settingsSQL + recordsSQL + jobsSQL + addSettingsVersion + settingsVersionSQL
+var schemaSQL = settingsSQL + recordsSQL + jobsSQL + addSettingsVersion + settingsVersionSQL + addSandboxID
 
 const settingsSQL = `
 CREATE TABLE meta (

@@ -2,8 +2,16 @@
 // outstanding back-fills, so that a crash never loses or repeats one; the
 // digest of the value each address was last applied with, so that a plan
 // can tell drift from a configuration change; the lock per connection, a
-// lease its holder renews; and the history of applies. The live systems are
-// the truth for settings; this database never holds a copy of them.
+// lease its holder renews; and the history of applies, each credited with
+// its changes and finished back-fill batches in the transaction that
+// journals them, so a run that is killed still says what it did. The live
+// systems are the truth for settings; this database never holds a copy of
+// them.
+//
+// Everything is kept under the connection's identity (syncform.Identity);
+// Rekey moves the rows of a database that named connections by how they
+// were reached (a sandbox file's path) to it. A journal row no syncform
+// writes is reported as corruption (CorruptEntryError), never run.
 //
 // It owns the schema and where it lives: a SQLite file for one machine
 // (.syncform/state.db beside the configuration by default, written with

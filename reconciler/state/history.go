@@ -29,8 +29,11 @@ type Run struct {
 	ConfigDigest string    `json:"config_digest"`
 	Started      time.Time `json:"started"`
 	Finished     time.Time `json:"finished,omitzero"`
-	// Changes and Backfills count what was applied; Actions are their
-	// addresses.
+	// Changes and Backfills count what the run did, as it did it: the
+	// changes applied and the back-fills it finished (their last batch);
+	// Actions are their addresses in order, and each batch of a back-fill
+	// of several ("<address> batch 2/5"). A run that crashed keeps what it
+	// did before it stopped.
 	Changes   int      `json:"changes"`
 	Backfills int      `json:"backfills"`
 	Actions   []string `json:"actions"`
@@ -52,15 +55,9 @@ func (s *DB) BeginRun(ctx context.Context, connection, lockID, configDigest stri
 	return id, nil
 }
 
-// EndRun records how run id ended: what it applied, and its outcome.
-func (s *DB) EndRun(ctx context.Context, id int64, actions []string, changes, backfills int, outcome string, runErr error) error {
-	if actions == nil {
-		actions = []string{}
-	}
-	list, err := json.Marshal(actions)
-	if err != nil {
-		return err
-	}
+// EndRun records how run id ended. What it did was credited to it as it
+// happened (RecordApplied, Finished).
+func (s *DB) EndRun(ctx context.Context, id int64, outcome string, runErr error) error {
 	msg := ""
 	if runErr != nil {
 		msg = runErr.Error()
@@ -69,10 +66,37 @@ func (s *DB) EndRun(ctx context.Context, id int64, actions []string, changes, ba
 	if err != nil {
 		return err
 	}
-	_, err = s.db.ExecContext(ctx, `UPDATE history SET finished_at = $1, changes = $2, backfills = $3, actions = $4, outcome = $5, error = $6 WHERE id = $7`,
-		now.UnixMilli(), changes, backfills, string(list), outcome, msg, id)
+	_, err = s.db.ExecContext(ctx, `UPDATE history SET finished_at = $1, outcome = $2, error = $3 WHERE id = $4`,
+		now.UnixMilli(), outcome, msg, id)
 	if err != nil {
 		return fmt.Errorf("recording the end of the apply in the history: %w", err)
+	}
+	return nil
+}
+
+// credit adds to run's history entry (none when run is 0), in the caller's
+// transaction: the changes it applied, the back-fills it finished, and
+// their actions. Only the run itself writes these columns, one transaction
+// at a time, so reading the actions and writing them back loses nothing.
+func credit(ctx context.Context, tx querier, run int64, changes, backfills int, actions []string) error {
+	if run == 0 {
+		return nil
+	}
+	var list string
+	if err := tx.QueryRowContext(ctx, `SELECT actions FROM history WHERE id = $1`, run).Scan(&list); err != nil {
+		return fmt.Errorf("crediting run %d in the history: %w", run, err)
+	}
+	var all []string
+	if err := json.Unmarshal([]byte(list), &all); err != nil {
+		return fmt.Errorf("%w: history entry %d: %v", ErrCorrupt, run, err)
+	}
+	b, err := json.Marshal(append(all, actions...))
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE history SET changes = changes + $1, backfills = backfills + $2, actions = $3 WHERE id = $4`,
+		changes, backfills, string(b), run); err != nil {
+		return fmt.Errorf("crediting run %d in the history: %w", run, err)
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/syncform/syncform"
 	"github.com/syncform/syncform/config"
 	"github.com/syncform/syncform/planner"
 )
@@ -192,7 +193,9 @@ func (s *DB) Record(ctx context.Context, connection string, actions []planner.Ac
 }
 
 // Outstanding lists the connection's back-fills that have not finished, in
-// the order they were journalled.
+// the order they were journalled. A row no syncform writes (a field out of
+// range, a spec that does not decode) is reported as corruption
+// (CorruptEntryError), never run: what it says was done cannot be trusted.
 func (s *DB) Outstanding(ctx context.Context, connection string) ([]Entry, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, address, spec, next_batch, job_key, job_id, state, error FROM backfills
 		WHERE connection = $1 AND state = $2 ORDER BY id`, connection, Pending)
@@ -208,11 +211,55 @@ func (s *DB) Outstanding(ctx context.Context, connection string) ([]Entry, error
 			return nil, err
 		}
 		if err := json.Unmarshal([]byte(spec), &e.Backfill); err != nil {
-			return nil, fmt.Errorf("%w: back-fill %d: %v", ErrCorrupt, e.ID, err)
+			return nil, &CorruptEntryError{Where: s.where, Entry: e, Problem: "its spec does not decode: " + err.Error()}
+		}
+		if problem := checkEntry(e); problem != "" {
+			return nil, &CorruptEntryError{Where: s.where, Entry: e, Problem: problem}
 		}
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// CorruptEntryError is a journalled back-fill whose row no syncform
+// writes: damaged by hand, by a tool or by the disk. It wraps ErrCorrupt.
+type CorruptEntryError struct {
+	Where   string // the database
+	Entry   Entry
+	Problem string
+}
+
+func (e *CorruptEntryError) Error() string {
+	return fmt.Sprintf("%v: %s: back-fill %d (%s) in the journal is damaged: %s; nothing was run. "+
+		"Restore the state database from a backup, or drop this back-fill (its remaining batches then never run: "+
+		"resync them by hand) with: UPDATE backfills SET state = 'failed' WHERE id = %d",
+		ErrCorrupt, e.Where, e.Entry.ID, e.Entry.Address, e.Problem, e.Entry.ID)
+}
+
+func (e *CorruptEntryError) Unwrap() error { return ErrCorrupt }
+
+// checkEntry says what makes an outstanding entry unusable, or "".
+func checkEntry(e Entry) string {
+	j := e.Backfill.Job
+	if _, err := syncform.ParseObject(string(j.Object)); err != nil {
+		return fmt.Sprintf("its object %q is not one syncform knows", j.Object)
+	}
+	switch {
+	case j.Direction != syncform.ToHubSpot && j.Direction != syncform.ToSalesforce:
+		return fmt.Sprintf("its direction %q is neither %s nor %s", j.Direction, syncform.ToHubSpot, syncform.ToSalesforce)
+	case j.Method != syncform.MethodImport && j.Method != syncform.MethodSegment && j.Method != syncform.MethodRecords:
+		return fmt.Sprintf("its method %q is not one syncform knows", j.Method)
+	case e.NextBatch < 0 || e.NextBatch >= e.Batches():
+		return fmt.Sprintf("next_batch is %d, but its batches are numbered 0 to %d and it is not done", e.NextBatch, e.Batches()-1)
+	case e.JobID != "" && e.JobKey == "":
+		return fmt.Sprintf("it has a job (%s) but no job key", e.JobID)
+	}
+	for i, b := range e.Backfill.Batches {
+		if b.Offset < 0 || b.Limit <= 0 {
+			return fmt.Sprintf("batch %d has offset %d and limit %d", i, b.Offset, b.Limit)
+		}
+	}
+	return ""
 }
 
 // Starting records the key of the batch about to start, before the
@@ -226,12 +273,34 @@ func (s *DB) Started(ctx context.Context, id int64, jobID string) error {
 	return s.update(ctx, id, `job_id = $1`, jobID)
 }
 
-// Finished records that batch finished; the entry is done after its last.
-func (s *DB) Finished(ctx context.Context, id int64, batch, batches int) error {
-	if batch+1 >= batches {
-		return s.update(ctx, id, `next_batch = $1, job_key = '', job_id = '', state = 'done'`, batch+1)
+// Finished records that batch of e finished, and credits it to run (the
+// history entry of the apply that ran it; 0: none) in the same
+// transaction: the entry is done after its last batch, and a run that
+// stops later, even killed, is still credited with it.
+func (s *DB) Finished(ctx context.Context, run int64, e Entry, batch int) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("recording back-fill %d in the journal: %w", e.ID, err)
 	}
-	return s.update(ctx, id, `next_batch = $1, job_key = '', job_id = ''`, batch+1)
+	defer tx.Rollback()
+	set, backfills := `next_batch = $1, job_key = '', job_id = ''`, 0
+	if batch+1 >= e.Batches() {
+		set, backfills = set+`, state = 'done'`, 1
+	}
+	action := e.Address
+	if e.Batches() > 1 {
+		action = fmt.Sprintf("%s batch %d/%d", e.Address, batch+1, e.Batches())
+	}
+	if err := s.updateIn(ctx, tx, e.ID, set, batch+1); err != nil {
+		return err
+	}
+	if err := credit(ctx, tx, run, 0, backfills, []string{action}); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("recording back-fill %d in the journal: %w", e.ID, err)
+	}
+	return nil
 }
 
 // Retry forgets the batch in flight after its job failed, so the next run
@@ -272,12 +341,17 @@ func (s *DB) Fail(ctx context.Context, id int64, reason string) error {
 
 // update sets the columns of entry id that set names, with $1… for args.
 func (s *DB) update(ctx context.Context, id int64, set string, args ...any) error {
-	now, err := s.stamp(ctx, s.db)
+	return s.updateIn(ctx, s.db, id, set, args...)
+}
+
+// updateIn is update in q (a transaction, or the database).
+func (s *DB) updateIn(ctx context.Context, q querier, id int64, set string, args ...any) error {
+	now, err := s.stamp(ctx, q)
 	if err != nil {
 		return err
 	}
 	n := len(args)
-	res, err := s.db.ExecContext(ctx, fmt.Sprintf(`UPDATE backfills SET %s, updated_at = $%d WHERE id = $%d`, set, n+1, n+2), append(args, now, id)...)
+	res, err := q.ExecContext(ctx, fmt.Sprintf(`UPDATE backfills SET %s, updated_at = $%d WHERE id = $%d`, set, n+1, n+2), append(args, now, id)...)
 	if err != nil {
 		return fmt.Errorf("updating back-fill %d in the journal: %w", id, err)
 	}
@@ -287,10 +361,17 @@ func (s *DB) update(ctx context.Context, id int64, set string, args ...any) erro
 	return nil
 }
 
+// AppliedValue is the digest of the value an apply set an address to.
+type AppliedValue struct {
+	Address, Digest string
+}
+
 // RecordApplied remembers the digest of the value an apply set each address
-// to (digests: address → digest), in one transaction.
-func (s *DB) RecordApplied(ctx context.Context, connection string, digests map[string]string) error {
-	if len(digests) == 0 {
+// to, and credits the changes to run (the history entry of the apply that
+// made them; 0: none), in one transaction: a run that stops later, even
+// killed, is still credited with them.
+func (s *DB) RecordApplied(ctx context.Context, connection string, run int64, applied []AppliedValue) error {
+	if len(applied) == 0 {
 		return nil
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -302,12 +383,17 @@ func (s *DB) RecordApplied(ctx context.Context, connection string, digests map[s
 	if err != nil {
 		return err
 	}
-	for address, digest := range digests {
+	addresses := make([]string, 0, len(applied))
+	for _, a := range applied {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO applied (connection, address, digest, applied_at) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (connection, address) DO UPDATE SET digest = excluded.digest, applied_at = excluded.applied_at`,
-			connection, address, digest, now); err != nil {
-			return fmt.Errorf("recording the applied value of %s: %w", address, err)
+			connection, a.Address, a.Digest, now); err != nil {
+			return fmt.Errorf("recording the applied value of %s: %w", a.Address, err)
 		}
+		addresses = append(addresses, a.Address)
+	}
+	if err := credit(ctx, tx, run, len(applied), 0, addresses); err != nil {
+		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("recording applied values: %w", err)

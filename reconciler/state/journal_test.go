@@ -3,8 +3,10 @@ package state
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/syncform/syncform"
@@ -46,9 +48,9 @@ func journalLifecycle(t *testing.T, location string) {
 		{func() error { return db.Started(ctx, e.ID, "job-1") }, 0, "k1", "job-1", Pending},
 		{func() error { return db.Retry(ctx, e.ID, "interrupted") }, 0, "", "", Pending},
 		{func() error { return db.Starting(ctx, e.ID, "k2") }, 0, "k2", "", Pending},
-		{func() error { return db.Finished(ctx, e.ID, 0, 3) }, 1, "", "", Pending},
-		{func() error { return db.Finished(ctx, e.ID, 1, 3) }, 2, "", "", Pending},
-		{func() error { return db.Finished(ctx, e.ID, 2, 3) }, 3, "", "", Done},
+		{func() error { return db.Finished(ctx, 0, e, 0) }, 1, "", "", Pending},
+		{func() error { return db.Finished(ctx, 0, e, 1) }, 2, "", "", Pending},
+		{func() error { return db.Finished(ctx, 0, e, 2) }, 3, "", "", Done},
 	}
 	for i, s := range steps {
 		if err := s.do(); err != nil {
@@ -118,4 +120,59 @@ func TestCorruptStateIsNeverReset(t *testing.T) {
 	if b, _ := os.ReadFile(path); string(b) != string(garbage) {
 		t.Error("the damaged file was changed")
 	}
+}
+
+// TestDamagedEntryIsCorruption: a journal row no syncform writes (a field
+// out of range, a spec that does not decode), damaged by hand, is reported
+// as corruption naming the database, the row and what is wrong, with how to
+// recover, and nothing is returned to run.
+func TestDamagedEntryIsCorruption(t *testing.T) {
+	backends(t, func(t *testing.T, location string) {
+		ctx := context.Background()
+		db := open(t, location)
+		for _, tc := range []struct {
+			name, set string
+			batches   int
+			want      string
+		}{
+			{"next_batch past the last", `next_batch = 9`, 3, "next_batch is 9, but its batches are numbered 0 to 2"},
+			{"next_batch negative", `next_batch = -1`, 3, "next_batch is -1"},
+			{"next_batch of an unbatched job", `next_batch = 1`, 0, "next_batch is 1, but its batches are numbered 0 to 0"},
+			{"a job without a key", `job_id = 'job-7'`, 0, "it has a job (job-7) but no job key"},
+			{"a spec that does not decode", `spec = '{"job": '`, 0, "its spec does not decode"},
+			{"a direction", `spec = replace(spec, 'to_salesforce', 'sideways')`, 0, `its direction "sideways"`},
+			{"a batch window", `spec = replace(spec, '"limit":10', '"limit":0')`, 2, "batch 0 has offset 0 and limit 0"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				conn := "c-" + tc.name
+				entries, err := db.Record(ctx, conn, []planner.Action{backfill("companies.backfill.to_salesforce", tc.batches)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				id := entries[0].ID
+				if _, err := db.db.ExecContext(ctx, `UPDATE backfills SET `+tc.set+` WHERE id = $1`, id); err != nil {
+					t.Fatal(err)
+				}
+				out, err := db.Outstanding(ctx, conn)
+				var ce *CorruptEntryError
+				if !errors.Is(err, ErrCorrupt) || !errors.As(err, &ce) || out != nil {
+					t.Fatalf("Outstanding = %v, %v; want corruption", out, err)
+				}
+				msg := err.Error()
+				for _, want := range []string{location, fmt.Sprintf("back-fill %d (companies.backfill.to_salesforce)", id), tc.want,
+					fmt.Sprintf("UPDATE backfills SET state = 'failed' WHERE id = %d", id), "backup"} {
+					if !strings.Contains(msg, want) {
+						t.Errorf("the error lacks %q:\n%s", want, msg)
+					}
+				}
+				// The recovery it names works.
+				if _, err := db.db.ExecContext(ctx, fmt.Sprintf(`UPDATE backfills SET state = 'failed' WHERE id = %d`, id)); err != nil {
+					t.Fatal(err)
+				}
+				if out, err := db.Outstanding(ctx, conn); err != nil || len(out) != 0 {
+					t.Errorf("after dropping it: %v, %v", out, err)
+				}
+			})
+		}
+	})
 }

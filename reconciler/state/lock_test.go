@@ -194,11 +194,14 @@ func TestHistory(t *testing.T) {
 		db, _, c := twoHandles(t, location)
 		first, _ := db.BeginRun(ctx, "hubspot:1", "", "d1", alice)
 		c.add(time.Minute)
-		if err := db.EndRun(ctx, first, []string{"contacts.mapping.fax"}, 1, 0, OutcomeSucceeded, nil); err != nil {
+		if err := db.RecordApplied(ctx, "hubspot:1", first, []AppliedValue{{Address: "contacts.mapping.fax", Digest: "f"}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.EndRun(ctx, first, OutcomeSucceeded, nil); err != nil {
 			t.Fatal(err)
 		}
 		second, _ := db.BeginRun(ctx, "hubspot:1", "", "d2", bob)
-		db.EndRun(ctx, second, nil, 0, 0, OutcomeFailed, errors.New("HTTP 503"))
+		db.EndRun(ctx, second, OutcomeFailed, errors.New("HTTP 503"))
 		db.BeginRun(ctx, "hubspot:2", "", "d3", bob)
 		h, err := db.History(ctx, "hubspot:1", 0)
 		if err != nil || len(h) != 2 {
@@ -229,7 +232,8 @@ func TestMigratesVersion1(t *testing.T) {
 	for _, stmt := range []string{
 		`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`, migrations[1],
 		`INSERT INTO meta VALUES ('schema_version', '1')`,
-		`INSERT INTO backfills (connection, address, spec, state, created_at, updated_at) VALUES ('c', 'companies.backfill.to_hubspot', '{}', 'pending', 'x', 'x')`,
+		`INSERT INTO backfills (connection, address, spec, state, created_at, updated_at) VALUES ('c', 'companies.backfill.to_hubspot',
+			'{"job": {"object": "companies", "direction": "to_hubspot", "method": "import", "properties": ["seats"]}}', 'pending', 'x', 'x')`,
 	} {
 		if _, err := raw.Exec(stmt); err != nil {
 			t.Fatal(err)

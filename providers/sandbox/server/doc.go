@@ -5,9 +5,11 @@
 // It owns the wire side only: routing, bearer-token auth, the JSON shapes of
 // HubSpot CRM v3 (properties, owners, and lists: the sandbox's segments,
 // searched by name, read by ID or by name, created empty and MANUAL, deleted,
-// their members paged and added to), Salesforce REST (describe, and the
-// SOQL a provider sends: users, queues, records by ID, paged by 2,000 with
-// nextRecordsUrl) and the sandbox's own connector-settings API under
+// their members paged and added to) and of HubSpot's account details (the
+// portal ID the sandbox is served as), Salesforce REST (describe, and the
+// SOQL a provider sends: users, queues, the Organization's ID, records by
+// ID, paged by 2,000 with nextRecordsUrl) and the sandbox's own
+// connector-settings API under
 // /connector/v1/ (sync toggles, mappings one by one or in batches of up to
 // 100 answered like HubSpot's batches, back-fill jobs, batch segments;
 // HubSpot has no public one, so these shapes are the sandbox's), and the

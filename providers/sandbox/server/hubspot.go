@@ -412,6 +412,21 @@ func userID(ownerID string) int64 {
 	return int64(h.Sum32() & 0x7fffffff)
 }
 
+// accountDetails serves the portal's account details: its ID is the
+// sandbox's (Sandbox.Portal); the rest is a standard portal's in UTC.
+func (s *server) accountDetails(w http.ResponseWriter, r *http.Request) {
+	portal, _, err := s.sb.Portal(r.Context())
+	if err != nil {
+		hubspotError(w, http.StatusInternalServerError, "INTERNAL_ERROR", err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, apiwire.AccountDetails{
+		PortalID: portal, AccountType: "STANDARD", TimeZone: "Etc/UTC", CompanyCurrency: "USD",
+		AdditionalCurrencies: []string{}, UTCOffset: "+00:00", UTCOffsetMilliseconds: 0,
+		UIDomain: "app.hubspot.com", DataHostingLocation: "na1",
+	})
+}
+
 // listOwners pages owners in ID order. The cursor is the last ID returned,
 // so owners added between pages are neither skipped nor repeated.
 func (s *server) listOwners(w http.ResponseWriter, r *http.Request) {

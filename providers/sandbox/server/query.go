@@ -16,7 +16,8 @@ import (
 const queryPage = 2000
 
 // The SOQL this server understands is only what a provider sends: the users,
-// the queues, and records by ID. Anything else is MALFORMED_QUERY.
+// the queues, the org's ID, and records by ID. Anything else is
+// MALFORMED_QUERY.
 var (
 	soqlSelect = regexp.MustCompile(`(?is)^\s*SELECT\s+(.+?)\s+FROM\s+([A-Za-z_][A-Za-z0-9_]*)(?:\s+WHERE\s+(.+?))?\s*$`)
 	soqlField  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
@@ -30,6 +31,7 @@ var (
 var (
 	userFields  = canonical("Id", "FirstName", "LastName", "Email", "UserType", "IsActive")
 	queueFields = canonical("Id", "Name")
+	orgFields   = canonical("Id")
 )
 
 func canonical(names ...string) map[string]string {
@@ -158,6 +160,21 @@ func (s *server) run(r *http.Request, version, q string) ([]map[string]any, erro
 			out = append(out, rec)
 		}
 		return out, nil
+	case strings.EqualFold(from, "Organization"):
+		// One record: the org itself.
+		if where != "" {
+			return nil, errMalformed("Organization is queried without a WHERE clause here")
+		}
+		if _, err := columns(fields, orgFields, "Organization"); err != nil {
+			return nil, err
+		}
+		_, org, err := s.sb.Portal(r.Context())
+		if err != nil {
+			return nil, err
+		}
+		rec := attrs("Organization", org)
+		rec["Id"] = string(org)
+		return []map[string]any{rec}, nil
 	case strings.EqualFold(from, "Group"):
 		if !soqlQueue.MatchString(where) {
 			return nil, errMalformed("Group is queried only WHERE Type = 'Queue' here")

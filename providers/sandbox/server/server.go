@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/syncform/syncform/providers/apiwire"
 	"github.com/syncform/syncform/providers/sandbox"
 )
 
@@ -98,6 +99,7 @@ func (s *server) routes() {
 	m.HandleFunc("POST /crm/v3/properties/{objectType}/batch/create", s.batchCreate)
 	m.HandleFunc("POST /crm/v3/properties/{objectType}/batch/read", s.batchRead)
 	m.HandleFunc("GET /crm/v3/owners", s.listOwners)
+	m.HandleFunc("GET "+apiwire.AccountDetailsPath, s.accountDetails)
 	s.listRoutes()
 	m.HandleFunc("GET /services/data/{version}/sobjects/{name}/describe", s.describe)
 	m.HandleFunc("GET /services/data/{version}/query", s.query)
@@ -123,11 +125,11 @@ const (
 	apiSalesforce
 )
 
-// apiOf: /crm/ and the sandbox's own /connector/ are HubSpot; everything
-// else, /services/data/ and unknown paths alike, answers and counts as
-// Salesforce.
+// apiOf: /crm/, /account-info/ and the sandbox's own /connector/ are
+// HubSpot; everything else, /services/data/ and unknown paths alike,
+// answers and counts as Salesforce.
 func apiOf(path string) api {
-	if strings.HasPrefix(path, "/crm/") || strings.HasPrefix(path, "/connector/") {
+	if strings.HasPrefix(path, "/crm/") || strings.HasPrefix(path, "/account-info/") || strings.HasPrefix(path, "/connector/") {
 		return apiHubSpot
 	}
 	return apiSalesforce

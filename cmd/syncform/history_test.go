@@ -1,0 +1,95 @@
+package main
+
+import (
+	"bufio"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/syncform/syncform/reconciler/state"
+)
+
+// TestKilledRunKeepsWhatItDid: an apply killed (SIGKILL) during its second
+// back-fill job, after its change and its first back-fill, is credited
+// with those in the history (crashed), and the apply that finishes the
+// second back-fill only with that.
+func TestKilledRunKeepsWhatItDid(t *testing.T) {
+	// Enough companies that the second job still runs when the kill lands.
+	dir := seatsProject(t, 30000)
+	cmd := exec.Command("syncform", "--chdir", dir, "apply", "--auto-approve")
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(stderr)
+	var seen []string
+	for sc.Scan() {
+		seen = append(seen, sc.Text())
+		if strings.HasPrefix(sc.Text(), "companies.backfill.to_salesforce: started") {
+			cmd.Process.Signal(syscall.SIGKILL)
+			break
+		}
+	}
+	cmd.Wait()
+	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() {
+		t.Fatalf("apply was not killed: %v\n%s", cmd.ProcessState, strings.Join(seen, "\n"))
+	}
+	if code, out := cliIn(t, dir, "apply", "--auto-approve"); code != exitOK || !strings.Contains(out, "1 back-fill finished") {
+		t.Fatalf("the apply after the kill: exit %d\n%s", code, out)
+	}
+	runs := history(t, dir)
+	if len(runs) != 2 {
+		t.Fatalf("history: %+v", runs)
+	}
+	for i, want := range []state.Run{
+		{Outcome: state.OutcomeSucceeded, Backfills: 1, Actions: []string{"companies.backfill.to_salesforce"}},
+		{Outcome: state.OutcomeCrashed, Changes: 1, Backfills: 1, Actions: []string{"companies.mapping.seats", "companies.backfill.to_hubspot"}},
+	} {
+		r := runs[i]
+		if r.Outcome != want.Outcome || r.Changes != want.Changes || r.Backfills != want.Backfills || !slices.Equal(r.Actions, want.Actions) {
+			t.Errorf("run %d: %s, %d changes, %d back-fills, %q; want %s, %d, %d, %q",
+				r.ID, r.Outcome, r.Changes, r.Backfills, r.Actions, want.Outcome, want.Changes, want.Backfills, want.Actions)
+		}
+	}
+}
+
+// TestDamagedJournalIsReported: a journal row damaged by hand (next_batch
+// out of range) makes plan and apply fail with an error naming the state
+// database, the row, what is wrong and how to recover: no panic, nothing
+// run or written.
+func TestDamagedJournalIsReported(t *testing.T) {
+	for _, tc := range []struct{ nextBatch, want string }{
+		{"5", "next_batch is 5, but its batches are numbered 0 to 0"},
+		{"-1", "next_batch is -1, but its batches are numbered 0 to 0"},
+	} {
+		t.Run(tc.nextBatch, func(t *testing.T) {
+			dir := seatsProject(t, 500)
+			interruptedApply(t, dir)
+			sqlExec(t, filepath.Join(dir, state.DefaultPath),
+				`UPDATE backfills SET next_batch = `+tc.nextBatch+` WHERE address = 'companies.backfill.to_salesforce'`)
+			before := outcome(t, dir)
+			for _, args := range [][]string{{"plan"}, {"apply", "--auto-approve"}} {
+				out, err := exec.Command("syncform", append([]string{"--chdir", dir}, args...)...).CombinedOutput()
+				code := 0
+				if ee, ok := err.(*exec.ExitError); ok {
+					code = ee.ExitCode()
+				}
+				for _, want := range []string{"not a usable syncform state database: " + state.DefaultPath + ": back-fill ",
+					") in the journal is damaged: " + tc.want, "UPDATE backfills SET state = 'failed' WHERE id = "} {
+					if !strings.Contains(string(out), want) {
+						t.Errorf("%s: the error lacks %q", args[0], want)
+					}
+				}
+				if code != exitError || strings.Contains(string(out), "panic") {
+					t.Errorf("%s: exit %d\n%s", args[0], code, out)
+				}
+			}
+			if after := outcome(t, dir); after.settings != before.settings || after.values != before.values || len(after.jobs) != 0 {
+				t.Errorf("something was run or written: jobs %v", after.jobs)
+			}
+		})
+	}
+}
