@@ -125,7 +125,7 @@ func Open(ctx context.Context, path string) (*Sandbox, error) {
 		db.Close()
 		return nil, err
 	}
-	s := &Sandbox{path: path, db: db, runs: map[string]*jobRun{}, clock: realClock{}}
+	s := &Sandbox{path: path, db: db, runs: map[string]*jobRun{}, clock: defaultClock}
 	if err := s.sweepJobs(ctx); err != nil {
 		db.Close()
 		return nil, err

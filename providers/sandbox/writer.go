@@ -43,6 +43,10 @@ type Clock interface {
 
 type realClock struct{}
 
+// defaultClock is every new handle's clock, and the one Reset, Seed and
+// Revoke judge leases by; tests replace it.
+var defaultClock Clock = realClock{}
+
 func (realClock) Now() time.Time                         { return time.Now() }
 func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 func (realClock) NewTicker(d time.Duration) (<-chan time.Time, func()) {
@@ -244,7 +248,7 @@ func checkLease(ctx context.Context, tx *sql.Tx, path string, w sf.Writer) (int6
 	if err != nil {
 		return 0, err
 	}
-	if r.keeps(w, time.Now()) {
+	if r.keeps(w, defaultClock.Now()) {
 		return 0, &ClaimedError{Path: path, Holder: r.holder, Lock: r.lock, Scope: r.scope,
 			Since: time.UnixMilli(r.since), Expires: time.UnixMilli(r.expires)}
 	}
@@ -286,7 +290,7 @@ func Revoke(ctx context.Context, path, lockID string) (bool, error) {
 // wait (0: no retry; negative: until ctx ends) has passed: Reset and Seed
 // as a writer that waits its turn.
 func retryClaimed(ctx context.Context, wait time.Duration, op func() error) error {
-	deadline := time.Now().Add(wait)
+	deadline := defaultClock.Now().Add(wait)
 	for {
 		err := op()
 		if !errors.As(err, new(*ClaimedError)) {
@@ -294,7 +298,7 @@ func retryClaimed(ctx context.Context, wait time.Duration, op func() error) erro
 		}
 		pause := claimPoll
 		if wait >= 0 {
-			left := time.Until(deadline)
+			left := deadline.Sub(defaultClock.Now())
 			if left <= 0 {
 				return err
 			}
@@ -303,7 +307,7 @@ func retryClaimed(ctx context.Context, wait time.Duration, op func() error) erro
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-time.After(pause):
+		case <-defaultClock.After(pause):
 		}
 	}
 }
