@@ -73,7 +73,9 @@ func TestWriterLease(t *testing.T) {
 
 	// Waiting: once b sleeps on its next try, a lets go, and b gets it.
 	got := make(chan error, 1)
-	go func() { got <- b.Claim(ctx, sf.Writer{Lock: writerB.Lock, Scope: writerB.Scope, Holder: writerB.Holder, Wait: time.Minute}) }()
+	go func() {
+		got <- b.Claim(ctx, sf.Writer{Lock: writerB.Lock, Scope: writerB.Scope, Holder: writerB.Holder, Wait: time.Minute})
+	}()
 	c.WaitForTimers(1)
 	if err := a.Unclaim(ctx); err != nil {
 		t.Fatal(err)
