@@ -187,7 +187,7 @@ func (s *Sandbox) renewClaim(c *claim, tick <-chan time.Time, stop func()) {
 			return
 		case <-tick:
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), c.w.Lease/3)
+		ctx, cancel := context.WithTimeout(context.Background(), max(c.w.Lease/3, 5*time.Second))
 		res, err := s.db.ExecContext(ctx, `UPDATE writer SET expires = ? WHERE id = 1 AND token = ?`,
 			s.clock.Now().Add(c.w.Lease).UnixMilli(), c.token)
 		cancel()

@@ -111,6 +111,9 @@ type Lock struct {
 // Info describes the lock as it was taken.
 func (l *Lock) Info() LockInfo { return l.info }
 
+// Lease is how long the lock outlives its holder's last renewal.
+func (l *Lock) Lease() time.Duration { return l.lease }
+
 // Context is the Acquire context, cancelled with ErrLockLost (see
 // context.Cause) if the lock is lost: work under the lock stops when it is.
 func (l *Lock) Context() context.Context { return l.ctx }
@@ -299,7 +302,9 @@ func (l *Lock) lost() error {
 // extend moves the lease's end to a lease from now; ErrLockLost if the row
 // is no longer this lock's.
 func (l *Lock) extend(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, l.lease/3)
+	// Bounded, so a renewal never hangs; by the machine's clock, and never
+	// shorter than a slow database's answer (tests lease for milliseconds).
+	ctx, cancel := context.WithTimeout(ctx, max(l.lease/3, 5*time.Second))
 	defer cancel()
 	now, err := l.s.clock(ctx, l.s.db)
 	if err != nil {
