@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"os/exec"
@@ -10,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -347,4 +349,47 @@ func snapshotOf(t *testing.T, path string) *syncform.Snapshot {
 		t.Fatal(err)
 	}
 	return snap
+}
+
+// TestRerunAfterPIDReuse: an apply is killed while its back-fill job runs,
+// and its PID then belongs to another, live process (here the test's own
+// child `sleep`), the job's heartbeat still fresh. The re-run must not
+// wait for ever on that job: it finds the job's process gone (its start
+// time differs; where the system cannot tell, its heartbeat goes stale
+// within 30 s), runs the batch again, and completes.
+func TestRerunAfterPIDReuse(t *testing.T) {
+	dir := seededQuickstart(t, sandbox.SeedOptions{Contacts: 2000, Companies: 60000, Deals: 1000, Seed: 5})
+	path := filepath.Join(dir, ".syncform", "sandbox.db")
+	ap := startApply(t, dir)
+	ap.cmd.Process.Signal(syscall.SIGKILL)
+	ap.wait()
+	sleep := exec.Command("sleep", "600")
+	if err := sleep.Start(); err != nil {
+		t.Skip("no sleep to run:", err)
+	}
+	t.Cleanup(func() { sleep.Process.Kill(); sleep.Wait() })
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := db.Exec(`UPDATE jobs SET pid = ?, heartbeat = ? WHERE state = 'running'`, sleep.Process.Pid, time.Now().UnixMilli())
+	db.Close()
+	if n, _ := res.RowsAffected(); err != nil || n != 1 {
+		t.Fatalf("the killed apply's running job: %d rows, %v", n, err)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "syncform", "--chdir", dir, "apply", "--auto-approve").CombinedOutput()
+	if ctx.Err() != nil {
+		t.Fatalf("the re-run waited for the dead apply's job for 2 minutes:\n%s", out)
+	}
+	if err != nil || !strings.Contains(string(out), "Apply complete") {
+		t.Fatalf("the re-run: %v\n%s", err, out)
+	}
+	for _, j := range jobsOf(t, path) {
+		if j.State == syncform.JobRunning {
+			t.Errorf("job %s still running", j.ID)
+		}
+	}
 }
