@@ -296,10 +296,11 @@ func reads(later, b sf.Backfill, src source) bool {
 
 // Errors a job ends with, as its row's error (context.Cause).
 var (
-	errClosed   = errors.New("interrupted: the sandbox was closed")
-	errCanceled = errors.New("interrupted: canceled")
-	errDied     = errors.New("interrupted: the process running the job stopped")
-	errPartial  = errors.New(sf.PartialResyncMessage)
+	errClosed    = errors.New("interrupted: the sandbox was closed")
+	errCanceled  = errors.New("interrupted: canceled")
+	errDied      = errors.New("interrupted: the process running the job stopped")
+	errUnclaimed = errors.New("interrupted: its writer gave the sandbox up")
+	errPartial   = errors.New(sf.PartialResyncMessage)
 )
 
 // jobRun is a job this handle runs.

@@ -201,15 +201,29 @@ func (s *Sandbox) renewClaim(c *claim, tick <-chan time.Time, stop func()) {
 }
 
 // Unclaim implements syncform.Claimer: it gives the handle's lease up, if
-// it has one and it is still its own.
+// it has one and it is still its own. The handle's running jobs were
+// started as that writer: they are stopped first (each fails as
+// interrupted), or they would go on writing unfenced.
 func (s *Sandbox) Unclaim(ctx context.Context) error {
 	s.mu.Lock()
 	c := s.claim
-	s.claim = nil
+	var runs []*jobRun
+	if c != nil {
+		for _, r := range s.runs {
+			runs = append(runs, r)
+		}
+	}
 	s.mu.Unlock()
 	if c == nil {
 		return nil
 	}
+	for _, r := range runs {
+		r.cancel(errUnclaimed)
+		<-r.done
+	}
+	s.mu.Lock()
+	s.claim = nil
+	s.mu.Unlock()
 	close(c.stop)
 	<-c.done
 	_, err := s.db.ExecContext(ctx, `UPDATE writer SET lock_id = '', scope = '', holder = '', host = '', pid = 0, pid_start = '',

@@ -371,3 +371,25 @@ DROP TABLE writer; ALTER TABLE jobs DROP COLUMN pid_start; UPDATE meta SET value
 		t.Errorf("writer rows %d, %v", n, err)
 	}
 }
+
+// TestUnclaimStopsJobs: a handle that gives its lease up stops the jobs it
+// started as that writer, rather than let them write on unfenced.
+func TestUnclaimStopsJobs(t *testing.T) {
+	ctx := context.Background()
+	holdJobs(t)
+	s := seeded(t, SeedOptions{Companies: 200, Seed: 4})
+	if err := s.Claim(ctx, writerA); err != nil {
+		t.Fatal(err)
+	}
+	job, err := s.StartBackfill(ctx, importOf(sf.Companies))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Unclaim(ctx); err != nil {
+		t.Fatal(err)
+	}
+	j, err := s.Job(ctx, job.ID)
+	if err != nil || j.State != sf.JobFailed || !strings.Contains(j.Error, "gave the sandbox up") {
+		t.Errorf("the job after Unclaim: %+v, %v", j, err)
+	}
+}
