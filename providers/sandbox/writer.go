@@ -34,7 +34,8 @@ const claimPoll = 250 * time.Millisecond
 // Clock is the time the sandbox's leases and heartbeats are written with
 // and judged by, and what its renewals and beats tick on: the machine's,
 // unless a test gives a fake one that moves only when it says (the handle's
-// clock field).
+// clock field). It has the shape of reconciler/state's Clock, which a
+// provider cannot import, so one fake serves both.
 type Clock interface {
 	Now() time.Time
 	NewTicker(d time.Duration) (c <-chan time.Time, stop func())
@@ -96,8 +97,8 @@ func (e *ClaimedError) Error() string {
 
 func (e *ClaimedError) Unwrap() error { return sf.ErrFenced }
 
-func (s *Sandbox) claimedError(r writerRow) error {
-	return &ClaimedError{Path: s.path, Holder: r.holder, Lock: r.lock, Scope: r.scope,
+func claimedError(path string, r writerRow) error {
+	return &ClaimedError{Path: path, Holder: r.holder, Lock: r.lock, Scope: r.scope,
 		Since: time.UnixMilli(r.since), Expires: time.UnixMilli(r.expires)}
 }
 
@@ -165,7 +166,7 @@ func (s *Sandbox) takeLease(ctx context.Context, w sf.Writer) (int64, error) {
 	}
 	now := s.clock.Now()
 	if r.keeps(w, now) {
-		return 0, s.claimedError(r)
+		return 0, claimedError(s.path, r)
 	}
 	token := r.token + 1
 	if err := execStmt(ctx, tx, "claiming the sandbox", `UPDATE writer SET token = ?, lock_id = ?, scope = ?, holder = ?, host = ?,
@@ -263,8 +264,7 @@ func checkLease(ctx context.Context, tx *sql.Tx, path string, w sf.Writer) (int6
 		return 0, err
 	}
 	if r.keeps(w, defaultClock.Now()) {
-		return 0, &ClaimedError{Path: path, Holder: r.holder, Lock: r.lock, Scope: r.scope,
-			Since: time.UnixMilli(r.since), Expires: time.UnixMilli(r.expires)}
+		return 0, claimedError(path, r)
 	}
 	return r.token, nil
 }
