@@ -1,5 +1,7 @@
 package syncform
 
+import "strconv"
+
 // Mapping wires one HubSpot property to one Salesforce field of an object.
 // Within an object a mapping is identified by its HubSpot property: a property
 // and a field may each appear in at most one mapping.
@@ -33,6 +35,12 @@ func MappingAddress(o Object, property string) string {
 // PropertyAddress is the address of a property declared on object.
 func PropertyAddress(o Object, name string) string {
 	return string(o) + ".property." + name
+}
+
+// SegmentAddress is the address of a segment of object (a temporary one
+// an interrupted back-fill left).
+func SegmentAddress(o Object, name string) string {
+	return string(o) + ".segment[" + strconv.Quote(name) + "]"
 }
 
 // ObjectAddress is the address of an object's sync toggle.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Provider is a live connection: a HubSpot portal and the Salesforce org it
@@ -47,6 +48,42 @@ type BatchApplier interface {
 	ApplyBatch(ctx context.Context, cs []Change) []error
 }
 
+// Claimer is a Provider that keeps a writer lease of its own: a live
+// system that more than one state database can point at (the sandbox
+// file, which two configuration directories may share), so that the lock
+// of one state database cannot keep out a writer that locks in another.
+// Contract:
+//   - Claim makes w this handle's writer lease: when another writer's
+//     lease is live (not expired, not released, its process not gone) and
+//     of another Scope, it waits up to w.Wait and then fails with an error
+//     wrapping ErrFenced that names that writer. A lease of the same Scope
+//     is taken over at once: its holder lost the lock that w holds now.
+//   - From then on every write of the handle checks, in the transaction
+//     that writes, that the lease is still its own; once it is not (taken
+//     over, revoked by force-unlock, the live system reset under it) the
+//     write fails with an error wrapping ErrFenced and writes nothing.
+//   - Unclaim (and Close) gives the lease up; the handle's writes are
+//     then unchecked, as a person's edits are.
+type Claimer interface {
+	Provider
+	Claim(ctx context.Context, w Writer) error
+	Unclaim(ctx context.Context) error
+}
+
+// Writer is who claims a Claimer: the holder of a connection's lock.
+type Writer struct {
+	// Lock is the lock's ID; Scope says where it lives (the state
+	// database and the connection's name in it); Holder describes who
+	// holds it, for messages.
+	Lock, Scope, Holder string
+	// Lease is how long the claim outlives its holder's last renewal
+	// (the holder's handle renews it every third of it).
+	Lease time.Duration
+	// Wait is how long Claim waits for another writer's lease: 0 not at
+	// all, negative until ctx ends.
+	Wait time.Duration
+}
+
 // Batchable reports whether a and b may share one ApplyBatch.
 func Batchable(a, b Change) bool {
 	return a.Op == b.Op && a.Resource == b.Resource && a.Object == b.Object
@@ -64,6 +101,10 @@ const (
 	// the whole property with the new options (a PATCH of a property's
 	// options replaces the whole list).
 	ResourceOptions Resource = "options"
+	// ResourceSegment is a temporary segment an apply made for a batch of
+	// a back-fill and did not remove (it was interrupted): only deleted,
+	// through Backfiller.DeleteSegment; Change.Name is the segment's name.
+	ResourceSegment Resource = "segment"
 )
 
 // Side is one of the two systems a linked record lives in.
@@ -113,6 +154,8 @@ func (c Change) Address() string {
 		return PropertyAddress(c.Object, c.Name)
 	case ResourceOptions:
 		return PropertyAddress(c.Object, c.Name) + ".options"
+	case ResourceSegment:
+		return SegmentAddress(c.Object, c.Name)
 	}
 	return MappingAddress(c.Object, c.Name)
 }
@@ -127,6 +170,10 @@ var (
 	// ErrUnavailable: the live system could not be reached or answered with a
 	// transient failure; a later run may succeed.
 	ErrUnavailable = errors.New("live system unavailable")
+	// ErrFenced: another writer holds the live system's writer lease, or
+	// this writer's lease is no longer its own (see Claimer); it must not
+	// write.
+	ErrFenced = errors.New("fenced out")
 )
 
 // Rejectf returns an error wrapping ErrRejected.

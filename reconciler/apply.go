@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/syncform/syncform"
+	"github.com/syncform/syncform/config"
 	"github.com/syncform/syncform/planner"
 	"github.com/syncform/syncform/reconciler/state"
 )
@@ -49,6 +51,30 @@ type Options struct {
 	// Snapshot, when set, is the provider's snapshot PlanLive plans from,
 	// read already (while the configuration loaded).
 	Snapshot *syncform.Snapshot
+	// Fence, when set, is checked before every write to the live system
+	// and to the journal's back-fills; ApplyLocked sets it to the lock.
+	Fence Fence
+}
+
+// Fence is what an apply checks before each write to the live system: a
+// batch of changes, a back-fill batch's segment and job, a segment's
+// removal, and between reads of a running job. Check fails, with an error
+// wrapping state.ErrLockLost, once the connection's lock is no longer this
+// apply's (force-unlock, or a takeover after its lease ran out): the apply
+// stops at once, so a holder stops writing before its lock can pass to
+// another, and at most the write already in flight follows a
+// force-unlock. *state.Lock is one (its Check also renews the lease, so a
+// write that passed it has a whole lease to finish in).
+type Fence interface {
+	Check(ctx context.Context) error
+}
+
+// check passes opts.Fence, when there is one.
+func (opts Options) check(ctx context.Context) error {
+	if opts.Fence == nil {
+		return nil
+	}
+	return opts.Fence.Check(ctx)
 }
 
 // FinishGrace is how long a batch in flight may go on after its apply is
@@ -129,6 +155,7 @@ func Apply(ctx context.Context, p syncform.Provider, plan *planner.Result, opts 
 	}
 	ba, _ := p.(syncform.BatchApplier)
 	var batch []int // indexes into plan.Actions
+	var leftovers []int
 	for i, a := range plan.Actions {
 		if a.Mode == syncform.ModeManual {
 			res.Runbook = append(res.Runbook, a)
@@ -136,6 +163,10 @@ func Apply(ctx context.Context, p syncform.Provider, plan *planner.Result, opts 
 		}
 		if a.Backfill != nil {
 			continue // run from the journal below, after every change
+		}
+		if a.Change.Resource == syncform.ResourceSegment {
+			leftovers = append(leftovers, i) // removed below, before the back-fills
+			continue
 		}
 		if len(batch) > 0 && !joins(ba, plan.Actions[batch[0]].Change, a.Change, len(batch)) {
 			if err := applyBatch(ctx, p, ba, plan, batch, opts, res); err != nil {
@@ -147,6 +178,11 @@ func Apply(ctx context.Context, p syncform.Provider, plan *planner.Result, opts 
 	}
 	if len(batch) > 0 {
 		if err := applyBatch(ctx, p, ba, plan, batch, opts, res); err != nil {
+			return res, err
+		}
+	}
+	if len(leftovers) > 0 && canBackfill {
+		if err := removeLeftovers(ctx, bf, plan, leftovers, opts, res); err != nil {
 			return res, err
 		}
 	}
@@ -170,6 +206,9 @@ func joins(ba syncform.BatchApplier, first, c syncform.Change, n int) bool {
 func applyBatch(ctx context.Context, p syncform.Provider, ba syncform.BatchApplier, plan *planner.Result, idx []int, opts Options, res *Result) error {
 	first := plan.Actions[idx[0]]
 	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("apply stopped before %s: %w", first.Address, err)
+	}
+	if err := opts.check(ctx); err != nil {
 		return fmt.Errorf("apply stopped before %s: %w", first.Address, err)
 	}
 	total := len(plan.Actions)
@@ -247,8 +286,12 @@ func applyBatch(ctx context.Context, p syncform.Provider, ba syncform.BatchAppli
 
 // ApplyLocked is Apply under the connection's lock, recorded in the
 // journal's history (who, the configuration's digest, what was applied as
-// it was applied, how it ended). It applies with the lock's context, so it
-// stops between batches if the lock is lost. opts.Journal is required.
+// it was applied, how it ended). The lock is its fence (unless opts has
+// another): it checks the lock before every write and stops at once when it
+// is lost; it applies with the lock's context too. A write the live system
+// refused because this writer's own lease there ended (syncform.ErrFenced:
+// the sandbox was reset, or its lease revoked, under it) is a lost lock as
+// well. opts.Journal is required.
 func ApplyLocked(ctx context.Context, p syncform.Provider, plan *planner.Result, opts Options, lock *state.Lock, configDigest string) (*Result, error) {
 	info := lock.Info()
 	run, err := opts.Journal.BeginRun(ctx, opts.Connection, info.ID, configDigest, info.Holder)
@@ -256,9 +299,13 @@ func ApplyLocked(ctx context.Context, p syncform.Provider, plan *planner.Result,
 		return &Result{}, err
 	}
 	opts.Run = run
+	if opts.Fence == nil {
+		opts.Fence = lock
+	}
 	lctx := lock.Context()
 	res, err := Apply(lctx, p, plan, opts)
-	if errors.Is(context.Cause(lctx), state.ErrLockLost) && err != nil {
+	if err != nil && !errors.Is(err, state.ErrLockLost) &&
+		(errors.Is(context.Cause(lctx), state.ErrLockLost) || errors.Is(err, syncform.ErrFenced)) {
 		err = fmt.Errorf("%w: %w", state.ErrLockLost, err)
 	}
 	outcome := state.OutcomeSucceeded
@@ -273,4 +320,36 @@ func ApplyLocked(ctx context.Context, p syncform.Provider, plan *planner.Result,
 		err = herr
 	}
 	return res, err
+}
+
+// Claim makes the holder of lock the writer of p, when p keeps a writer
+// lease of its own (syncform.Claimer: the sandbox file, which two
+// configuration directories with two state databases may share), waiting
+// up to wait for another writer's. Callers take it right after the lock,
+// before reading the live state, and call release before letting the lock
+// go. For other providers it does nothing.
+func Claim(ctx context.Context, p syncform.Provider, lock *state.Lock, journal *state.DB, wait time.Duration) (release func(), err error) {
+	c, ok := p.(syncform.Claimer)
+	if !ok {
+		return func() {}, nil
+	}
+	info := lock.Info()
+	w := syncform.Writer{Lock: info.ID, Scope: Scope(journal, info.Connection), Holder: info.Holder.String(), Lease: lock.Lease(), Wait: wait}
+	if err := c.Claim(ctx, w); err != nil {
+		return nil, err
+	}
+	return func() { c.Unclaim(context.WithoutCancel(ctx)) }, nil
+}
+
+// Scope names where a connection's locks live, for a Claimer: locks of one
+// scope exclude each other already, so a writer lease of the same scope is
+// its holder's to take over.
+func Scope(journal *state.DB, connection string) string {
+	loc := journal.Location()
+	if !config.IsPostgresState(loc) {
+		if abs, err := filepath.Abs(loc); err == nil {
+			loc = abs
+		}
+	}
+	return fmt.Sprintf("the state database %s (connection %s)", loc, connection)
 }

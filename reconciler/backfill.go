@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/syncform/syncform"
@@ -172,6 +174,9 @@ func runBackfills(ctx context.Context, p syncform.Provider, bf syncform.Backfill
 		return fmt.Errorf("reading the live mappings before back-filling: %w", err)
 	}
 	for _, e := range entries {
+		if err := opts.check(ctx); err != nil {
+			return fmt.Errorf("back-filling stopped before %s: %w", e.Address, err)
+		}
 		if !stillMapped(live, e) {
 			// The configuration changed since the back-fill was journalled:
 			// nothing it was for flows that way any more.
@@ -199,12 +204,12 @@ func runBatch(ctx context.Context, bf syncform.Backfiller, opts Options, e *stat
 	if e.JobID != "" {
 		if st, err := bf.Job(ctx, e.JobID); err == nil && st.State == syncform.JobFailed {
 			// The batch's job failed (or was interrupted): run it again.
-			if err := forget(ctx, bf, j, e, st.Error); err != nil {
+			if err := forget(ctx, bf, opts, e, st.Error); err != nil {
 				return err
 			}
 		}
 	}
-	st, temp, err := start(ctx, bf, j, e, batch)
+	st, temp, err := start(ctx, bf, opts, e, batch)
 	if err != nil {
 		return err
 	}
@@ -215,11 +220,14 @@ func runBatch(ctx context.Context, bf syncform.Backfiller, opts Options, e *stat
 	// finished is recorded, and credited to the run, even if the process
 	// is killed right after.
 	if st.State == syncform.JobFailed {
-		if err := forget(ctx, bf, j, e, st.Error); err != nil {
+		if err := forget(ctx, bf, opts, e, st.Error); err != nil {
 			return err
 		}
 		report(opts, e, batch, st)
 		return &BackfillError{Address: e.Address, Batch: batch, Batches: e.Batches(), Message: st.Error}
+	}
+	if err := opts.check(ctx); err != nil {
+		return fmt.Errorf("%s batch %d finished, but: %w", e.Address, batch+1, err)
 	}
 	if temp != "" {
 		if err := bf.DeleteSegment(ctx, temp); err != nil {
@@ -246,8 +254,12 @@ func report(opts Options, e *state.Entry, batch int, st syncform.Job) {
 // any. A key an earlier run journalled without a job ID may have started a
 // job that failed since (its process was killed): StartBackfill returns that
 // job, and the batch starts afresh under a new key.
-func start(ctx context.Context, bf syncform.Backfiller, j *state.DB, e *state.Entry, batch int) (syncform.Job, string, error) {
+func start(ctx context.Context, bf syncform.Backfiller, opts Options, e *state.Entry, batch int) (syncform.Job, string, error) {
+	j := opts.Journal
 	for {
+		if err := opts.check(ctx); err != nil {
+			return syncform.Job{}, "", fmt.Errorf("back-filling stopped before %s batch %d: %w", e.Address, batch+1, err)
+		}
 		resumed := e.JobKey != ""
 		if !resumed {
 			e.JobKey = newKey()
@@ -265,6 +277,10 @@ func start(ctx context.Context, bf syncform.Backfiller, j *state.DB, e *state.En
 				return syncform.Job{}, "", fmt.Errorf("making the segment of %s batch %d: %w", e.Address, batch+1, err)
 			}
 			job.Segment, job.Offset, job.Limit = temp, 0, 0
+			// Making a segment of 200,000 members takes a while.
+			if err := opts.check(ctx); err != nil {
+				return syncform.Job{}, "", fmt.Errorf("back-filling stopped before %s batch %d: %w", e.Address, batch+1, err)
+			}
 		}
 		job.Key = e.JobKey
 		st, err := bf.StartBackfill(ctx, job)
@@ -272,7 +288,7 @@ func start(ctx context.Context, bf syncform.Backfiller, j *state.DB, e *state.En
 			return st, "", fmt.Errorf("starting %s batch %d: %w", e.Address, batch+1, err)
 		}
 		if resumed && st.State == syncform.JobFailed {
-			if err := forget(ctx, bf, j, e, st.Error); err != nil {
+			if err := forget(ctx, bf, opts, e, st.Error); err != nil {
 				return st, "", err
 			}
 			continue
@@ -288,11 +304,14 @@ func start(ctx context.Context, bf syncform.Backfiller, j *state.DB, e *state.En
 // forget drops the batch's failed job: its temporary segment (if it made
 // one) and its key, so the batch runs again under a new key. A resync is
 // idempotent in effect.
-func forget(ctx context.Context, bf syncform.Backfiller, j *state.DB, e *state.Entry, reason string) error {
+func forget(ctx context.Context, bf syncform.Backfiller, opts Options, e *state.Entry, reason string) error {
+	if err := opts.check(ctx); err != nil {
+		return fmt.Errorf("%s: its batch's job failed (%s), and: %w", e.Address, reason, err)
+	}
 	if err := bf.DeleteSegment(ctx, batchSegment(e.JobKey)); err != nil {
 		return fmt.Errorf("removing the temporary segment of a failed batch: %w", err)
 	}
-	if err := j.Retry(ctx, e.ID, reason); err != nil {
+	if err := opts.Journal.Retry(ctx, e.ID, reason); err != nil {
 		return err
 	}
 	e.JobKey, e.JobID = "", ""
@@ -302,7 +321,10 @@ func forget(ctx context.Context, bf syncform.Backfiller, j *state.DB, e *state.E
 // wait follows a job until it ends, reporting its progress while it runs
 // (its end is the caller's to report). It reads the job soon after
 // starting it and then less and less often, up to every opts.Poll: a short
-// job is seen to end at once, a long one costs few reads.
+// job is seen to end at once, a long one costs few reads. Each read passes
+// the fence first: a job keeps writing while it is followed, and an apply
+// that lost its lock stops following it at once (the caller then closes
+// the provider, which stops a job it runs).
 func wait(ctx context.Context, bf syncform.Backfiller, st syncform.Job, opts Options, e *state.Entry, batch int) (syncform.Job, error) {
 	poll := opts.Poll
 	if poll <= 0 {
@@ -323,6 +345,9 @@ func wait(ctx context.Context, bf syncform.Backfiller, st syncform.Job, opts Opt
 		}
 		interval = min(2*interval, poll)
 		t.Reset(interval)
+		if err := opts.check(ctx); err != nil {
+			return st, fmt.Errorf("stopped following %s: %w", e.Address, err)
+		}
 		next, err := bf.Job(ctx, st.ID)
 		if err != nil {
 			if errors.Is(err, context.Canceled) {
@@ -336,6 +361,69 @@ func wait(ctx context.Context, bf syncform.Backfiller, st syncform.Job, opts Opt
 
 // BatchSegmentPrefix starts the name of every temporary batch segment.
 const BatchSegmentPrefix = "syncform batch "
+
+// ReasonLeftover marks the removal of a temporary batch segment that no
+// outstanding back-fill's batch in flight owns: an apply made it and was
+// stopped (killed, or its lock taken) before removing it.
+const ReasonLeftover planner.Reason = "a temporary segment an interrupted back-fill left"
+
+// planLeftovers adds to plan the removal of every live temporary batch
+// segment (BatchSegmentPrefix) whose key is no outstanding entry's batch
+// in flight, after the plan's changes and before its back-fills (the order
+// apply runs them in). A segment of a batch in flight is the entry's: its
+// resumed batch uses it, or removes it when it forgets the batch.
+func planLeftovers(plan *planner.Result, live *syncform.Snapshot, entries []state.Entry) {
+	inFlight := map[string]bool{}
+	for _, e := range entries {
+		if e.JobKey != "" {
+			inFlight[batchSegment(e.JobKey)] = true
+		}
+	}
+	var removals []planner.Action
+	for _, seg := range live.Segments {
+		if !strings.HasPrefix(seg.Name, BatchSegmentPrefix) || inFlight[seg.Name] {
+			continue
+		}
+		c := syncform.Change{Op: syncform.OpDelete, Resource: syncform.ResourceSegment, Object: seg.Object, Name: seg.Name}
+		removals = append(removals, planner.Action{Address: c.Address(), Change: c, Reason: ReasonLeftover, Mode: syncform.ModeAuto})
+	}
+	if len(removals) == 0 {
+		return
+	}
+	at := slices.IndexFunc(plan.Actions, func(a planner.Action) bool { return a.Backfill != nil })
+	if at < 0 {
+		at = len(plan.Actions)
+	}
+	plan.Actions = slices.Insert(plan.Actions, at, removals...)
+}
+
+// removeLeftovers removes the leftover segments of plan.Actions at idx
+// (planLeftovers), each once the fence passed. Removing one that is gone
+// already succeeds.
+func removeLeftovers(ctx context.Context, bf syncform.Backfiller, plan *planner.Result, idx []int, opts Options, res *Result) error {
+	for _, i := range idx {
+		a := plan.Actions[i]
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("apply stopped before %s: %w", a.Address, err)
+		}
+		if err := opts.check(ctx); err != nil {
+			return fmt.Errorf("apply stopped before %s: %w", a.Address, err)
+		}
+		ev := Event{Action: a, Index: i + 1, Total: len(plan.Actions)}
+		if opts.Progress != nil {
+			opts.Progress(ev)
+		}
+		ev.Done, ev.Err = true, bf.DeleteSegment(ctx, a.Change.Name)
+		if opts.Progress != nil {
+			opts.Progress(ev)
+		}
+		if ev.Err != nil {
+			return &ActionError{Action: a, Err: ev.Err}
+		}
+		res.Applied = append(res.Applied, a)
+	}
+	return nil
+}
 
 func batchSegment(key string) string { return BatchSegmentPrefix + key }
 

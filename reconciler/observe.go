@@ -163,6 +163,9 @@ func PlanLive(ctx context.Context, p syncform.Provider, cfg *config.Config, opts
 		if err := markDrift(ctx, plan, opts); err != nil {
 			return nil, nil, nil, err
 		}
+		if _, ok := p.(syncform.Backfiller); ok {
+			planLeftovers(plan, live, entries)
+		}
 	}
 	if err := Estimate(ctx, p, plan); err != nil {
 		return nil, nil, nil, err

@@ -219,6 +219,7 @@ type planned struct {
 	provider   syncform.Provider // nil when the configuration has errors
 	journal    *state.DB
 	lock       *state.Lock // held by commands that write
+	unclaim    func()      // gives up the writer lease taken with lock
 	connection string
 	live       *syncform.Snapshot
 	plan       *planner.Result // nil when there are error diagnostics
@@ -227,6 +228,9 @@ type planned struct {
 
 // close releases the provider and the state database, if opened.
 func (p *planned) close() {
+	if p.unclaim != nil {
+		p.unclaim()
+	}
 	if p.lock != nil {
 		p.lock.Release(context.Background())
 	}
@@ -384,13 +388,20 @@ func (a *app) holder(op string) state.Holder {
 }
 
 // lock takes p's connection lock for op, waiting up to timeout for another
-// holder's.
+// holder's, and with it the live system's writer lease where it keeps one
+// (the sandbox file, which another directory's state database may lock
+// too), waiting up to timeout again for another writer's.
 func (a *app) lock(ctx context.Context, p *planned, op string, timeout time.Duration) error {
 	l, err := p.journal.Acquire(ctx, p.connection, a.holder(op), state.LockOptions{Timeout: timeout})
 	if err != nil {
 		return err
 	}
-	p.lock = l
+	unclaim, err := reconciler.Claim(ctx, p.provider, l, p.journal, timeout)
+	if err != nil {
+		l.Release(context.WithoutCancel(ctx))
+		return err
+	}
+	p.lock, p.unclaim = l, unclaim
 	return nil
 }
 

@@ -101,7 +101,7 @@ func (a *app) carryOut(ctx context.Context, p *planned, plan *planner.Result, vi
 		Progress: view.progress, Journal: p.journal, Connection: p.connection,
 	}, p.lock, p.cfg.Digest())
 	if res != nil {
-		view.applied(res)
+		view.applied(res, err != nil)
 	}
 	if err != nil {
 		return fmt.Errorf("%w\nThe actions before it were applied; fix the cause and run apply again: it will carry out only what is left", err)

@@ -9,6 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/syncform/syncform/config"
+	"github.com/syncform/syncform/providers/sandbox"
 	"github.com/syncform/syncform/reconciler/state"
 )
 
@@ -93,7 +95,7 @@ func (a *app) forceUnlockCommand() *cobra.Command {
 		Short: "Release a connection's lock whose holder is gone",
 		Long: "force-unlock releases the lock with that ID (an error naming a lock gives it),\n" +
 			"for a holder that is gone and whose lease has not expired yet. A holder that\n" +
-			"is still running loses the lock and stops at its next renewal.",
+			"is still running loses the lock and writes nothing more after the write in flight.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !o.force && !a.stdinTTY {
@@ -108,7 +110,11 @@ func (a *app) forceUnlockCommand() *cobra.Command {
 }
 
 func (a *app) runForceUnlock(ctx context.Context, o forceUnlockOptions, id string) error {
-	db, err := a.openState(ctx, o.varFlags)
+	cfg, err := a.loadOrReport(o.varFlags)
+	if err != nil {
+		return err
+	}
+	db, err := a.openStateDB(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -126,18 +132,16 @@ func (a *app) runForceUnlock(ctx context.Context, o forceUnlockOptions, id strin
 	if err != nil {
 		return err
 	}
+	// A holder still running fails its next check of the lock; the
+	// sandbox, which keeps a writer lease of its own, refuses its writes
+	// from now on, a back-fill job's included.
+	if cfg.Connection.Provider == config.ProviderSandbox {
+		if _, err := sandbox.Revoke(ctx, a.sandboxPath(cfg), id); err != nil {
+			return fmt.Errorf("released lock %s, but could not end its lease of the sandbox: %w", id, err)
+		}
+	}
 	fmt.Fprintf(a.stdout, "Released lock %s of %s: %s, held since %s.\n", info.ID, info.Connection, info.Holder, info.Since.UTC().Format(time.RFC3339))
 	return nil
-}
-
-// openState opens the configuration's state database, without touching the
-// live connection.
-func (a *app) openState(ctx context.Context, v varFlags) (*state.DB, error) {
-	cfg, err := a.loadOrReport(v)
-	if err != nil {
-		return nil, err
-	}
-	return a.openStateDB(ctx, cfg)
 }
 
 func firstLine(s string) string {

@@ -3,11 +3,15 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/syncform/syncform"
+	"github.com/syncform/syncform/config"
 	"github.com/syncform/syncform/providers/sandbox"
+	"github.com/syncform/syncform/reconciler"
+	"github.com/syncform/syncform/reconciler/state"
 )
 
 func (a *app) sandboxCommand() *cobra.Command {
@@ -15,39 +19,106 @@ func (a *app) sandboxCommand() *cobra.Command {
 		Use:   "sandbox",
 		Short: "Manage the embedded sandbox connection",
 	}
-	var v varFlags
+	var o resetOptions
 	reset := &cobra.Command{
 		Use:   "reset",
 		Short: "Recreate the sandbox with the standard settings of a newly connected portal",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := a.loadOrReport(v)
-			if err != nil {
-				return err
-			}
-			path := a.sandboxPath(cfg)
-			if err := sandbox.Reset(cmd.Context(), path); err != nil {
-				return err
-			}
-			fmt.Fprintf(a.stdout, "Sandbox %s reset to a newly connected portal.\n", path)
-			// Back-fills journalled for the old sandbox are for records that
-			// no longer exist. The reset sandbox keeps its ID, and so its
-			// history.
-			p := &planned{cfg: cfg}
-			if err := a.open(cmd.Context(), p); err != nil {
-				return err
-			}
-			defer p.close()
-			n, err := p.journal.Abandon(cmd.Context(), p.connection, "abandoned: the sandbox was reset")
-			if n > 0 {
-				fmt.Fprintf(a.stdout, "Abandoned %d outstanding %s of the old sandbox.\n", n, plural(n, "back-fill", "back-fills"))
-			}
-			return err
-		},
+		Long: "reset recreates the sandbox. It takes the connection's lock, as apply does, and\n" +
+			"refuses while an apply or a watcher holds it (or another directory's apply\n" +
+			"writes the same sandbox), or waits up to --lock-timeout.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return a.runReset(cmd.Context(), o) },
 	}
-	v.register(reset)
+	o.register(reset)
+	reset.Flags().DurationVar(&o.lockTimeout, "lock-timeout", 0, "wait this long for an apply or watcher to release the connection's lock")
 	cmd.AddCommand(reset, a.sandboxSeedCommand(), a.sandboxServeCommand())
 	return cmd
+}
+
+type resetOptions struct {
+	varFlags
+	lockTimeout time.Duration
+}
+
+func (a *app) runReset(ctx context.Context, o resetOptions) error {
+	cfg, err := a.loadOrReport(o.varFlags)
+	if err != nil {
+		return err
+	}
+	sl, err := a.lockSandbox(ctx, cfg, "sandbox reset", o.lockTimeout)
+	if err != nil {
+		return err
+	}
+	defer sl.release()
+	path := a.sandboxPath(cfg)
+	if err := sandbox.ResetAs(ctx, path, sl.writer); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "Sandbox %s reset to a newly connected portal.\n", path)
+	// Back-fills journalled for the old sandbox are for records that no
+	// longer exist.
+	n, err := sl.journal.Abandon(ctx, sl.connection, "abandoned: the sandbox was reset")
+	if n > 0 {
+		fmt.Fprintf(a.stdout, "Abandoned %d outstanding %s of the old sandbox.\n", n, plural(n, "back-fill", "back-fills"))
+	}
+	return err
+}
+
+// sandboxLock is the connection's lock, held by a command that rewrites
+// the sandbox (reset, seed), and the writer it does so as.
+type sandboxLock struct {
+	journal    *state.DB
+	connection string
+	lock       *state.Lock
+	writer     syncform.Writer
+}
+
+// lockSandbox takes the connection's lock for op, as apply does, waiting up
+// to timeout: reset and seed must not rewrite the sandbox under an apply or
+// a watcher. The writer it returns waits up to timeout again for a writer
+// whose lock is in another state database (see sandbox.ResetAs).
+func (a *app) lockSandbox(ctx context.Context, cfg *config.Config, op string, timeout time.Duration) (*sandboxLock, error) {
+	j, err := a.openStateDB(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := a.sandboxConnection(ctx, cfg, j)
+	if err != nil {
+		j.Close()
+		return nil, err
+	}
+	l, err := j.Acquire(ctx, conn, a.holder(op), state.LockOptions{Timeout: timeout})
+	if err != nil {
+		j.Close()
+		return nil, err
+	}
+	info := l.Info()
+	return &sandboxLock{journal: j, connection: conn, lock: l, writer: syncform.Writer{
+		Lock: info.ID, Scope: reconciler.Scope(j, conn), Holder: info.Holder.String(), Lease: l.Lease(), Wait: timeout,
+	}}, nil
+}
+
+// sandboxConnection names the configuration's sandbox in the state
+// database without opening the sandbox (which would create or migrate it):
+// by the ID its file holds, moving what j kept under its path there, as
+// apply does; a file with no ID to read (missing, damaged, or older than
+// IDs) is named by its path, which reset and seed then replace.
+func (a *app) sandboxConnection(ctx context.Context, cfg *config.Config, j *state.DB) (string, error) {
+	legacy := a.legacyConnectionID(cfg)
+	id, ok := sandbox.FileID(ctx, a.sandboxPath(cfg))
+	if !ok {
+		return legacy, nil
+	}
+	conn := syncform.Identity{Sandbox: id}.String()
+	if _, err := j.Rekey(ctx, legacy, conn); err != nil {
+		return "", err
+	}
+	return conn, nil
+}
+
+func (sl *sandboxLock) release() {
+	sl.lock.Release(context.Background())
+	sl.journal.Close()
 }
 
 type seedOptions struct {
@@ -55,6 +126,7 @@ type seedOptions struct {
 	sandbox.SeedOptions
 	customFields int
 	mappingLimit int
+	lockTimeout  time.Duration
 }
 
 func (a *app) sandboxSeedCommand() *cobra.Command {
@@ -80,6 +152,7 @@ func (a *app) sandboxSeedCommand() *cobra.Command {
 	cmd.Flags().Int64Var(&o.Seed, "seed", 1, "the generator's seed: the same seed gives the same data")
 	cmd.Flags().IntVar(&o.customFields, "custom-fields", 0, "first add this many custom text fields (Extra_001__c …) to the Salesforce objects, as an admin would")
 	cmd.Flags().IntVar(&o.mappingLimit, "mapping-limit", 0, "let each object hold this many mappings, past the connector's 500, to measure scale (0: keep the limit)")
+	cmd.Flags().DurationVar(&o.lockTimeout, "lock-timeout", 0, "wait this long for an apply or watcher to release the connection's lock")
 	return cmd
 }
 
@@ -88,13 +161,21 @@ func (a *app) runSeed(ctx context.Context, o seedOptions) error {
 	if err != nil {
 		return err
 	}
+	sl, err := a.lockSandbox(ctx, cfg, "sandbox seed", o.lockTimeout)
+	if err != nil {
+		return err
+	}
+	defer sl.release()
 	path := a.sandboxPath(cfg)
 	if o.customFields > 0 || o.mappingLimit > 0 {
 		sb, err := sandbox.Open(ctx, path)
 		if err != nil {
 			return err
 		}
-		err = sb.AddCustomFields(ctx, o.customFields)
+		err = sb.Claim(ctx, sl.writer)
+		if err == nil {
+			err = sb.AddCustomFields(ctx, o.customFields)
+		}
 		if err == nil && o.mappingLimit > 0 {
 			err = sb.SetMappingLimit(ctx, o.mappingLimit)
 		}
@@ -110,7 +191,7 @@ func (a *app) runSeed(ctx context.Context, o seedOptions) error {
 			fmt.Fprintf(a.stdout, "Each object may now hold %d mappings (the connector allows %d).\n", o.mappingLimit, syncform.MaxMappingsPerObject)
 		}
 	}
-	if err := sandbox.Seed(ctx, path, o.SeedOptions); err != nil {
+	if err := sandbox.SeedAs(ctx, path, o.SeedOptions, sl.writer); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.stdout, "Sandbox %s seeded: %d contacts, %d companies, %d deals (seed %d).\n",

@@ -1,13 +1,23 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"database/sql"
+	"errors"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/syncform/syncform"
+	"github.com/syncform/syncform/providers/sandbox"
+	"github.com/syncform/syncform/reconciler"
 	"github.com/syncform/syncform/reconciler/state"
 )
 
@@ -78,6 +88,307 @@ func TestApplyWaitsForTheLock(t *testing.T) {
 	for _, want := range []string{`"outcome": "abandoned"`, `"error": "its lock was released with force-unlock"`, `"outcome": "succeeded"`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("history --format json lacks %s:\n%s", want, out)
+		}
+	}
+}
+
+// applying is a `syncform apply --auto-approve` process of dir, started and
+// held until its stderr shows a back-fill job running.
+type applying struct {
+	cmd    *exec.Cmd
+	stdout strings.Builder // written by exec's copier until Wait
+	stderr strings.Builder
+	done   chan struct{}
+	lines  chan string
+}
+
+// startApply starts apply in dir (with more arguments) and waits until a
+// back-fill job of it has started.
+func startApply(t *testing.T, dir string, args ...string) *applying {
+	t.Helper()
+	ap := &applying{cmd: exec.Command("syncform", append([]string{"--chdir", dir, "apply", "--auto-approve"}, args...)...),
+		done: make(chan struct{}), lines: make(chan string, 1000)}
+	ap.cmd.Stdout = &ap.stdout
+	pipe, err := ap.cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ap.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ap.cmd.Process.Kill(); <-ap.done })
+	go func() {
+		defer close(ap.done)
+		sc := bufio.NewScanner(pipe)
+		for sc.Scan() {
+			ap.stderr.WriteString(sc.Text() + "\n")
+			select {
+			case ap.lines <- sc.Text():
+			default:
+			}
+		}
+		close(ap.lines)
+		ap.cmd.Wait()
+	}()
+	for line := range ap.lines {
+		if regexp.MustCompile(`\.backfill\.\S+: started`).MatchString(line) {
+			return ap
+		}
+	}
+	<-ap.done
+	t.Fatalf("apply ended before a back-fill job started:\n%s", ap.stderr.String())
+	return nil
+}
+
+// wait waits for the process to end and returns its exit code, stderr
+// and stdout.
+func (ap *applying) wait() (int, string) {
+	for range ap.lines {
+	}
+	<-ap.done
+	return ap.cmd.ProcessState.ExitCode(), ap.stderr.String() + ap.stdout.String()
+}
+
+// runIn runs syncform in dir and returns its exit code and output.
+func runIn(t *testing.T, dir string, args ...string) (int, string) {
+	t.Helper()
+	out, err := exec.Command("syncform", append([]string{"--chdir", dir}, args...)...).CombinedOutput()
+	var ee *exec.ExitError
+	if err != nil && !errors.As(err, &ee) {
+		t.Fatal(err)
+	}
+	if ee != nil {
+		return ee.ExitCode(), string(out)
+	}
+	return 0, string(out)
+}
+
+// lockID is the ID of the lock held on dir's sandbox, as a second taker
+// reads it.
+func lockID(t *testing.T, dir, sandboxPath string) string {
+	t.Helper()
+	db, err := state.Open(context.Background(), filepath.Join(dir, state.DefaultPath))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	abs, _ := filepath.Abs(sandboxPath)
+	_, err = db.Acquire(context.Background(), "sandbox:"+abs, state.Holder{Operation: "test", Host: "elsewhere", PID: 1}, state.LockOptions{})
+	var le *state.LockedError
+	if !errors.As(err, &le) {
+		t.Fatalf("the apply holds no lock: %v", err)
+	}
+	return le.Lock.ID
+}
+
+// TestSandboxResetDuringApply: `sandbox reset` and `sandbox seed` while an
+// apply runs are refused, naming the apply, and the apply completes; and
+// an apply whose sandbox was reset under it anyway (its lock released with
+// force-unlock, then a reset) fails, it does not report success.
+func TestSandboxResetDuringApply(t *testing.T) {
+	dir := seededQuickstart(t, sandbox.SeedOptions{Contacts: 2000, Companies: 60000, Deals: 1000, Seed: 5})
+	ap := startApply(t, dir)
+	for _, cmd := range [][]string{{"sandbox", "reset"}, {"sandbox", "seed", "--companies", "5"}} {
+		code, out := runIn(t, dir, cmd...)
+		if code != exitError || !regexp.MustCompile(`is locked: apply by \S+ on \S+ \(pid \d+\) holds it since`).MatchString(out) {
+			t.Errorf("%s during an apply: exit %d\n%s", strings.Join(cmd, " "), code, out)
+		}
+	}
+	if code, out := ap.wait(); code != exitOK || !strings.Contains(out, "Apply complete") {
+		t.Fatalf("the apply: exit %d\n%s", code, out)
+	}
+	if code, out := runIn(t, dir, "plan"); code != exitOK || !strings.Contains(out, "No changes.") {
+		t.Fatalf("plan after the apply: exit %d\n%s", code, out)
+	}
+
+	// Reset under an apply, after a force-unlock.
+	for _, cmd := range [][]string{{"sandbox", "reset"}, {"sandbox", "seed", "--contacts", "2000", "--companies", "60000", "--deals", "1000", "--seed", "5"}} {
+		if code, out := runIn(t, dir, cmd...); code != exitOK {
+			t.Fatalf("%s: exit %d\n%s", strings.Join(cmd, " "), code, out)
+		}
+	}
+	ap = startApply(t, dir)
+	id := lockID(t, dir, filepath.Join(dir, ".syncform", "sandbox.db"))
+	if code, out := runIn(t, dir, "force-unlock", "--force", id); code != exitOK {
+		t.Fatalf("force-unlock: exit %d\n%s", code, out)
+	}
+	if code, out := runIn(t, dir, "sandbox", "reset"); code != exitOK {
+		t.Fatalf("reset after force-unlock: exit %d\n%s", code, out)
+	}
+	code, out := ap.wait()
+	if code == exitOK || strings.Contains(out, "Apply complete") || !strings.Contains(out, "lock was lost") {
+		t.Errorf("an apply whose sandbox was reset under it: exit %d\n%s", code, out)
+	}
+}
+
+// TestTwoDirectoriesOneSandbox: two configuration directories whose
+// connections name one sandbox file lock in two state databases; the
+// sandbox's writer lease keeps their applies apart: the second is refused
+// naming the first (never a raw SQLITE_BUSY), or with --lock-timeout
+// waits its turn and then plans afresh.
+func TestTwoDirectoriesOneSandbox(t *testing.T) {
+	shared := filepath.Join(t.TempDir(), "shared.db")
+	if err := sandbox.Seed(context.Background(), shared, sandbox.SeedOptions{Contacts: 2000, Companies: 60000, Deals: 1000, Seed: 5}); err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile(filepath.Join("..", "..", "examples", "quickstart", "main.hcl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src = []byte(strings.Replace(string(src), `".syncform/sandbox.db"`, strconv.Quote(shared), 1))
+	var dirs [2]string
+	for i := range dirs {
+		dirs[i] = t.TempDir()
+		if err := os.WriteFile(filepath.Join(dirs[i], "main.hcl"), src, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first := startApply(t, dirs[0])
+	code, out := runIn(t, dirs[1], "apply", "--auto-approve")
+	if code != exitError || !regexp.MustCompile(`sandbox \S+shared.db is being written by apply by \S+ on \S+ \(pid \d+\) since \S+ \(lock ID [0-9a-f]{16} of the state database \S+`).MatchString(out) ||
+		strings.Contains(out, "SQLITE_BUSY") || strings.Contains(out, "database is locked") {
+		t.Errorf("the second directory's apply: exit %d\n%s", code, out)
+	}
+	second := exec.Command("syncform", "--chdir", dirs[1], "apply", "--auto-approve", "--lock-timeout", "5m")
+	var secondOut strings.Builder
+	second.Stdout, second.Stderr = &secondOut, &secondOut
+	if err := second.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := first.wait(); code != exitOK || !strings.Contains(out, "Apply complete") {
+		t.Fatalf("the first apply: exit %d\n%s", code, out)
+	}
+	if err := second.Wait(); err != nil {
+		t.Fatalf("the waiting apply: %v\n%s", err, secondOut.String())
+	}
+	// It planned once the first was done: nothing was left to change.
+	if !strings.Contains(secondOut.String(), "No changes.") {
+		t.Errorf("the waiting apply planned before its turn:\n%s", secondOut.String())
+	}
+}
+
+// TestForceUnlockOfALiveHolder: force-unlock of an apply that is still
+// running (a back-fill job in progress) takes effect before its next
+// write: from the moment force-unlock returns, the apply writes nothing
+// (no record of its job, no new job), fails saying its lock was lost, and
+// the next apply finishes the work, removing the temporary segment it may
+// have left.
+func TestForceUnlockOfALiveHolder(t *testing.T) {
+	dir := seededQuickstart(t, sandbox.SeedOptions{Contacts: 2000, Companies: 60000, Deals: 1000, Seed: 5})
+	path := filepath.Join(dir, ".syncform", "sandbox.db")
+	ap := startApply(t, dir)
+	id := lockID(t, dir, path)
+	if code, out := runIn(t, dir, "force-unlock", "--force", id); code != exitOK {
+		t.Fatalf("force-unlock: exit %d\n%s", code, out)
+	}
+	unlocked := time.Now()
+	before := jobsOf(t, path)
+	code, out := ap.wait()
+	stopped := time.Since(unlocked)
+	after := jobsOf(t, path)
+	if code == exitOK || !strings.Contains(out, "lock was lost") {
+		t.Errorf("the unlocked apply: exit %d\n%s", code, out)
+	}
+	if len(after) != len(before) {
+		t.Errorf("%d jobs after the unlock returned, %d before: it started more", len(after), len(before))
+	}
+	var written int
+	for i, j := range before {
+		written += after[i].Done - j.Done
+	}
+	// One batch (2,000 records) may have been in flight; none was.
+	if written > 2000 {
+		t.Errorf("%d records written after force-unlock returned", written)
+	}
+	t.Logf("after force-unlock returned: %d records written, %d jobs started; the apply ended %v later", written, len(after)-len(before), stopped.Round(time.Millisecond))
+
+	code, out = runIn(t, dir, "apply", "--auto-approve")
+	if code != exitOK {
+		t.Fatalf("the next apply: exit %d\n%s", code, out)
+	}
+	if code, out := runIn(t, dir, "plan"); code != exitOK || !strings.Contains(out, "No changes.") {
+		t.Errorf("plan after the next apply: exit %d\n%s", code, out)
+	}
+	for _, j := range jobsOf(t, path) {
+		if j.State == syncform.JobRunning {
+			t.Errorf("job %s still running", j.ID)
+		}
+	}
+	snap := snapshotOf(t, path)
+	for _, s := range snap.Segments {
+		if strings.HasPrefix(s.Name, reconciler.BatchSegmentPrefix) {
+			t.Errorf("temporary segment %q left", s.Name)
+		}
+	}
+}
+
+func jobsOf(t *testing.T, path string) []syncform.Job {
+	t.Helper()
+	sb, err := sandbox.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	jobs, err := sb.Jobs(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return jobs
+}
+
+func snapshotOf(t *testing.T, path string) *syncform.Snapshot {
+	t.Helper()
+	sb, err := sandbox.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	snap, err := sb.Snapshot(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snap
+}
+
+// TestRerunAfterPIDReuse: an apply is killed while its back-fill job runs,
+// and its PID then belongs to another, live process (here the test's own
+// child `sleep`), the job's heartbeat still fresh. The re-run must not
+// wait for ever on that job: it finds the job's process gone (its start
+// time differs; where the system cannot tell, its heartbeat goes stale
+// within 30 s), runs the batch again, and completes.
+func TestRerunAfterPIDReuse(t *testing.T) {
+	dir := seededQuickstart(t, sandbox.SeedOptions{Contacts: 2000, Companies: 60000, Deals: 1000, Seed: 5})
+	path := filepath.Join(dir, ".syncform", "sandbox.db")
+	ap := startApply(t, dir)
+	ap.cmd.Process.Signal(syscall.SIGKILL)
+	ap.wait()
+	sleep := exec.Command("sleep", "600")
+	if err := sleep.Start(); err != nil {
+		t.Skip("no sleep to run:", err)
+	}
+	t.Cleanup(func() { sleep.Process.Kill(); sleep.Wait() })
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := db.Exec(`UPDATE jobs SET pid = ?, heartbeat = ? WHERE state = 'running'`, sleep.Process.Pid, time.Now().UnixMilli())
+	db.Close()
+	if n, _ := res.RowsAffected(); err != nil || n != 1 {
+		t.Fatalf("the killed apply's running job: %d rows, %v", n, err)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "syncform", "--chdir", dir, "apply", "--auto-approve").CombinedOutput()
+	if ctx.Err() != nil {
+		t.Fatalf("the re-run waited for the dead apply's job for 2 minutes:\n%s", out)
+	}
+	if err != nil || !strings.Contains(string(out), "Apply complete") {
+		t.Fatalf("the re-run: %v\n%s", err, out)
+	}
+	for _, j := range jobsOf(t, path) {
+		if j.State == syncform.JobRunning {
+			t.Errorf("job %s still running", j.ID)
 		}
 	}
 }

@@ -339,8 +339,14 @@ func (v *textView) backfillProgress(b *reconciler.BackfillProgress) {
 	v.lastProgress = key
 }
 
-func (v *textView) applied(r *reconciler.Result) {
-	fmt.Fprintf(v.out, "\nApply complete: %d %s applied", len(r.Applied), plural(len(r.Applied), "change", "changes"))
+// applied reports what an apply did; failed says it stopped with an error
+// (reported apart), so it is never called complete.
+func (v *textView) applied(r *reconciler.Result, failed bool) {
+	heading := "Apply complete"
+	if failed {
+		heading = "Apply stopped"
+	}
+	fmt.Fprintf(v.out, "\n%s: %d %s applied", heading, len(r.Applied), plural(len(r.Applied), "change", "changes"))
 	if n := len(r.Backfilled); n > 0 {
 		fmt.Fprintf(v.out, ", %d %s finished", n, plural(n, "back-fill", "back-fills"))
 	}

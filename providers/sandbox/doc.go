@@ -45,6 +45,16 @@
 // syncform.SyncValue to every mapping, the owner mapping's two-way matching
 // (ownerBook.sync), and the connector's 200,000-company resync limit.
 //
+// It keeps a writer lease (writer.go; syncform.Claimer): a lock holder
+// claims the file, and every write transaction of its handle checks that
+// the lease is still its own, so that writers whose locks live in two state
+// databases never interleave, and one whose lease was taken over, revoked
+// by force-unlock, or reset away writes nothing more. A job's row records
+// its process (PID, host, start time where the system tells) and a
+// heartbeat beaten on a ticker of its own; any reader finds a job of a
+// dead or reused PID, or of a stale heartbeat, failed (jobDead). Leases and
+// heartbeats run on an injectable clock.
+//
 // It does not plan, validate configuration or decide what should change: it
 // is a syncform.Provider and meets config, planner and reconciler only in the
 // domain types of the module root, which is all it imports of this module.

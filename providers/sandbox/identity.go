@@ -70,3 +70,13 @@ func portalOf(id string) (int64, sf.SalesforceID) {
 	}
 	return portal, parsed
 }
+
+// FileID reads the ID of the sandbox file at path without writing to it or
+// migrating it; ok is false when there is no healthy sandbox file there to
+// read one from (missing, damaged, or made before sandboxes had IDs).
+func FileID(ctx context.Context, path string) (id string, ok bool) {
+	ok = readOnly(path, func(db *sql.DB) bool {
+		return db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, metaSandboxID).Scan(&id) == nil && sandboxID.MatchString(id)
+	})
+	return id, ok
+}

@@ -86,7 +86,8 @@ func TestOlderFileGainsAnID(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	sqliteFile(t, path, `DELETE FROM meta WHERE key = 'sandbox_id'`, `UPDATE meta SET value = '4' WHERE key = 'schema_version'`)
+	sqliteFile(t, path, `DELETE FROM meta WHERE key = 'sandbox_id'`, `DROP TABLE writer`, `ALTER TABLE jobs DROP COLUMN pid_start`,
+		`UPDATE meta SET value = '4' WHERE key = 'schema_version'`)
 	if IsCurrent(ctx, path) {
 		t.Fatal("a version 4 file is current")
 	}

@@ -164,7 +164,7 @@ func (s *Sandbox) EstimateBackfill(ctx context.Context, b sf.Backfill) (sf.Impac
 // writing what it would change only when a later one reads it.
 func (s *Sandbox) EstimateBackfills(ctx context.Context, bs []sf.Backfill) ([]sf.Impact, error) {
 	out := make([]sf.Impact, len(bs))
-	err := s.write(ctx, "estimating back-fill", func(tx *sql.Tx) (bool, error) {
+	err := s.writeUnfenced(ctx, "estimating back-fill", func(tx *sql.Tx) (bool, error) {
 		// The jobs write values, never settings nor segments: one read of
 		// them prepares every job.
 		settings, err := s.settings(ctx, tx)
@@ -296,10 +296,11 @@ func reads(later, b sf.Backfill, src source) bool {
 
 // Errors a job ends with, as its row's error (context.Cause).
 var (
-	errClosed   = errors.New("interrupted: the sandbox was closed")
-	errCanceled = errors.New("interrupted: canceled")
-	errDied     = errors.New("interrupted: the process running the job stopped")
-	errPartial  = errors.New(sf.PartialResyncMessage)
+	errClosed    = errors.New("interrupted: the sandbox was closed")
+	errCanceled  = errors.New("interrupted: canceled")
+	errDied      = errors.New("interrupted: the process running the job stopped")
+	errUnclaimed = errors.New("interrupted: its writer gave the sandbox up")
+	errPartial   = errors.New(sf.PartialResyncMessage)
 )
 
 // jobRun is a job this handle runs.
@@ -380,10 +381,10 @@ func (s *Sandbox) StartBackfill(ctx context.Context, b sf.Backfill) (sf.Job, err
 		if p, err = planBackfill(ctx, tx, live, b); err != nil {
 			return false, err
 		}
-		now := time.Now().UnixMilli()
+		now := s.clock.Now().UnixMilli()
 		return true, execStmt(ctx, tx, "starting back-fill",
-			`INSERT INTO jobs (id, backfill, state, pid, host, started, heartbeat, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			id, string(spec), string(sf.JobRunning), os.Getpid(), hostname(), now, now, b.Key)
+			`INSERT INTO jobs (id, backfill, state, pid, pid_start, host, started, heartbeat, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			id, string(spec), string(sf.JobRunning), os.Getpid(), selfStart(), hostname(), now, now, b.Key)
 	})
 	if err != nil || existing != "" {
 		liveJobs.Delete(id)
@@ -402,12 +403,21 @@ func (s *Sandbox) StartBackfill(ctx context.Context, b sf.Backfill) (sf.Job, err
 	return job, nil
 }
 
-// runJob runs a job to its end and records how it ended.
+// runJob runs a job to its end and records how it ended. Meanwhile its
+// heartbeat beats on a ticker of its own (beat), whatever the job is
+// doing, so that a reader can tell a job whose process died from one that
+// is slow.
 func (s *Sandbox) runJob(ctx context.Context, run *jobRun, p *plan) {
 	defer s.jobs.Done()
 	defer run.cancel(nil)
 	job := run.latest()
+	finished := make(chan struct{})
+	beating := make(chan struct{})
+	tick, stop := s.clock.NewTicker(beatEvery)
+	go s.beat(job.ID, tick, stop, finished, beating)
 	err := s.execute(ctx, run, p, &job)
+	close(finished)
+	<-beating
 	switch {
 	case err == nil:
 		job.State = sf.JobSucceeded // even if stopped just after its last batch
@@ -419,10 +429,11 @@ func (s *Sandbox) runJob(ctx context.Context, run *jobRun, p *plan) {
 	// The final state is written even when ctx is done (Close waits for it).
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*busyTimeoutMS*time.Millisecond)
 	defer cancel()
-	_ = s.write(fctx, "finishing back-fill", func(tx *sql.Tx) (bool, error) {
+	// Unfenced: a job whose writer lease ended still says it stopped.
+	_ = s.writeUnfenced(fctx, "finishing back-fill", func(tx *sql.Tx) (bool, error) {
 		return true, execStmt(fctx, tx, "finishing back-fill",
 			`UPDATE jobs SET state = ?, error = ?, heartbeat = ? WHERE id = ?`,
-			string(job.State), job.Error, time.Now().UnixMilli(), job.ID)
+			string(job.State), job.Error, s.clock.Now().UnixMilli(), job.ID)
 	})
 	s.mu.Lock()
 	delete(s.runs, run.id)
@@ -430,6 +441,27 @@ func (s *Sandbox) runJob(ctx context.Context, run *jobRun, p *plan) {
 	liveJobs.Delete(run.id)
 	run.publish(job)
 	close(run.done)
+}
+
+// beat writes the job's heartbeat at every tick until finished is closed,
+// then closes done. A beat that fails (the file busy) is skipped: the
+// next one, or the job's next batch, beats instead.
+func (s *Sandbox) beat(id string, tick <-chan time.Time, stop func(), finished, done chan struct{}) {
+	defer close(done)
+	defer stop()
+	for {
+		select {
+		case <-finished:
+			return
+		case <-tick:
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), beatEvery)
+		_ = s.writeUnfenced(ctx, "back-fill heartbeat", func(tx *sql.Tx) (bool, error) {
+			return true, execStmt(ctx, tx, "back-fill heartbeat", `UPDATE jobs SET heartbeat = ? WHERE id = ? AND state = ?`,
+				s.clock.Now().UnixMilli(), id, string(sf.JobRunning))
+		})
+		cancel()
+	}
 }
 
 func (s *Sandbox) execute(ctx context.Context, run *jobRun, p *plan, job *sf.Job) error {
@@ -444,7 +476,7 @@ func (s *Sandbox) execute(ctx context.Context, run *jobRun, p *plan, job *sf.Job
 	job.Total = total
 	if err := s.write(ctx, "back-fill progress", func(tx *sql.Tx) (bool, error) {
 		return true, execStmt(ctx, tx, "back-fill progress", `UPDATE jobs SET total = ?, heartbeat = ? WHERE id = ?`,
-			total, time.Now().UnixMilli(), job.ID)
+			total, s.clock.Now().UnixMilli(), job.ID)
 	}); err != nil {
 		return err
 	}
@@ -469,7 +501,7 @@ func (s *Sandbox) execute(ctx context.Context, run *jobRun, p *plan, job *sf.Job
 			next.Done += n
 			next.Changed += changed
 			return execStmt(ctx, q, "back-fill progress", `UPDATE jobs SET done = ?, changed = ?, heartbeat = ? WHERE id = ?`,
-				next.Done, next.Changed, time.Now().UnixMilli(), job.ID)
+				next.Done, next.Changed, s.clock.Now().UnixMilli(), job.ID)
 		})
 	if err != nil {
 		return err
@@ -505,8 +537,9 @@ func (s *Sandbox) Jobs(ctx context.Context) ([]sf.Job, error) {
 
 func (s *Sandbox) listJobs(ctx context.Context, where string, args ...any) ([]sf.Job, error) {
 	var out []sf.Job
+	var running []jobProcess
 	err := s.read(ctx, "reading jobs", func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id, backfill, state, done, total, changed, error FROM jobs `+where, args...)
+		rows, err := tx.QueryContext(ctx, `SELECT id, backfill, state, done, total, changed, error, pid, pid_start, host, heartbeat FROM jobs `+where, args...)
 		if err != nil {
 			return storeErr("reading jobs", err)
 		}
@@ -514,16 +547,30 @@ func (s *Sandbox) listJobs(ctx context.Context, where string, args ...any) ([]sf
 		for rows.Next() {
 			var j sf.Job
 			var spec string
-			if err := rows.Scan(&j.ID, &spec, &j.State, &j.Done, &j.Total, &j.Changed, &j.Error); err != nil {
+			var p jobProcess
+			if err := rows.Scan(&j.ID, &spec, &j.State, &j.Done, &j.Total, &j.Changed, &j.Error, &p.pid, &p.start, &p.host, &p.heartbeat); err != nil {
 				return storeErr("reading jobs", err)
 			}
 			if err := json.Unmarshal([]byte(spec), &j.Backfill); err != nil {
 				return fmt.Errorf("sandbox: job %s: %w", j.ID, err)
 			}
+			if j.State == sf.JobRunning {
+				p.id, p.index = j.ID, len(out)
+				running = append(running, p)
+			}
 			out = append(out, j)
 		}
 		return storeErr("reading jobs", rows.Err())
 	})
+	if err != nil {
+		return nil, err
+	}
+	// A job that says it runs, but whose process is gone, failed: say so
+	// now, rather than leave a reader waiting for it for ever.
+	dead, err := s.reap(ctx, running)
+	for _, p := range dead {
+		out[p.index].State, out[p.index].Error = sf.JobFailed, errDied.Error()
+	}
 	return out, err
 }
 
@@ -603,67 +650,109 @@ var hostname = sync.OnceValue(func() string {
 	return h
 })
 
-// staleAfter is how old a running job's heartbeat may grow before the job is
-// taken for dead when its process cannot be asked (another host, or a PID a
-// new process may have reused). A live job beats at every batch, well under
-// a second apart.
-const staleAfter = 2 * time.Minute
+// selfStart is this process's start (processStart).
+var selfStart = sync.OnceValue(func() string { return processStart(os.Getpid()) })
 
-// sweepJobs marks failed, as interrupted, every job the file says is running
-// but whose process is gone: such a row would otherwise stay "running"
-// forever. A job of this process is gone when no handle runs it; one of
-// another process on this host when that process is dead or its heartbeat is
-// stale; one of another host when its heartbeat is stale.
-func sweepJobs(ctx context.Context, db *sql.DB) error {
-	type running struct {
-		id        string
-		pid       int
-		host      string
-		heartbeat int64
+// processGone reports whether the process pid of this host, which started
+// at start ("" when unknown), is gone: no process has the PID, or one that
+// started at another time does (the PID was reused).
+func processGone(pid int, start string) bool {
+	if !processAlive(pid) {
+		return true
 	}
-	var found []running
-	err := eachRow(ctx, db, `SELECT id, pid, host, heartbeat FROM jobs WHERE state = ?`, []any{string(sf.JobRunning)},
+	if start == "" {
+		return false
+	}
+	now := processStart(pid)
+	return now != "" && now != start
+}
+
+// beatEvery is how often a running job's heartbeat beats; staleAfter how
+// old it may grow before the job is taken for dead when its process cannot
+// be asked (another host, or a system that does not tell when a process
+// started, so that a PID given to a new process looks alive). The beat
+// has its own ticker, so a slow batch or a busy file (a write waits up to
+// busyTimeoutMS for the lock) does not stop it.
+const (
+	beatEvery  = 2 * time.Second
+	staleAfter = 30 * time.Second
+)
+
+// jobProcess is what a running job's row says of the process running it.
+type jobProcess struct {
+	id        string
+	index     int // in listJobs' answer
+	pid       int
+	start     string
+	host      string
+	heartbeat int64
+}
+
+// jobDead reports whether the process running p is gone, at now: one of
+// this process is when no handle runs it; one of another process of this
+// host when that process is gone (processGone: no process has its PID, or
+// one that started at another time does) or its heartbeat is stale; one
+// of another host when its heartbeat is stale.
+func jobDead(p jobProcess, now time.Time) bool {
+	stale := now.UnixMilli()-p.heartbeat > staleAfter.Milliseconds()
+	switch {
+	case p.host == hostname() && p.pid == os.Getpid() && (p.start == "" || p.start == selfStart()):
+		_, ok := liveJobs.Load(p.id)
+		return !ok
+	case p.host == hostname():
+		return stale || processGone(p.pid, p.start)
+	}
+	return stale
+}
+
+// sweepJobs marks failed, as interrupted, every job the file says is
+// running but whose process is gone (jobDead): such a row would otherwise
+// stay "running" for ever.
+func (s *Sandbox) sweepJobs(ctx context.Context) error {
+	var found []jobProcess
+	err := eachRow(ctx, s.db, `SELECT id, pid, pid_start, host, heartbeat FROM jobs WHERE state = ?`, []any{string(sf.JobRunning)},
 		func(r *sql.Rows) error {
-			var j running
-			err := r.Scan(&j.id, &j.pid, &j.host, &j.heartbeat)
-			found = append(found, j)
+			var p jobProcess
+			err := r.Scan(&p.id, &p.pid, &p.start, &p.host, &p.heartbeat)
+			found = append(found, p)
 			return err
 		})
-	if err != nil || len(found) == 0 {
+	if err != nil {
 		return storeErr("reading jobs", err)
 	}
-	now := time.Now().UnixMilli()
-	var dead []running
-	for _, j := range found {
-		stale := now-j.heartbeat > staleAfter.Milliseconds()
-		switch {
-		case j.host == hostname() && j.pid == os.Getpid():
-			if _, ok := liveJobs.Load(j.id); !ok {
-				dead = append(dead, j)
-			}
-		case j.host == hostname():
-			if stale || !processAlive(j.pid) {
-				dead = append(dead, j)
-			}
-		case stale:
-			dead = append(dead, j)
+	_, err = s.reap(ctx, found)
+	return err
+}
+
+// reap marks failed, as interrupted, the jobs of running whose process is
+// gone, and returns them. A job whose row changed since it was read (it
+// beat, or ended) is left alone.
+func (s *Sandbox) reap(ctx context.Context, running []jobProcess) ([]jobProcess, error) {
+	now := s.clock.Now()
+	var dead []jobProcess
+	for _, p := range running {
+		if jobDead(p, now) {
+			dead = append(dead, p)
 		}
 	}
 	if len(dead) == 0 {
-		return nil
+		return nil, nil
 	}
-	tx, err := db.BeginTx(ctx, nil)
+	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return storeErr("updating jobs", err)
+		return nil, storeErr("updating jobs", err)
 	}
 	defer tx.Rollback()
-	for _, j := range dead {
-		// Only if nothing touched it since: a job that beat meanwhile lives.
-		if err := execStmt(ctx, tx, "updating jobs", `UPDATE jobs SET state = ?, error = ?
-			WHERE id = ? AND state = ? AND heartbeat = ?`,
-			string(sf.JobFailed), errDied.Error(), j.id, string(sf.JobRunning), j.heartbeat); err != nil {
-			return err
+	var gone []jobProcess
+	for _, p := range dead {
+		res, err := tx.ExecContext(ctx, `UPDATE jobs SET state = ?, error = ? WHERE id = ? AND state = ? AND heartbeat = ?`,
+			string(sf.JobFailed), errDied.Error(), p.id, string(sf.JobRunning), p.heartbeat)
+		if err != nil {
+			return nil, storeErr("updating jobs", err)
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			gone = append(gone, p)
 		}
 	}
-	return storeErr("updating jobs", tx.Commit())
+	return gone, storeErr("updating jobs", tx.Commit())
 }

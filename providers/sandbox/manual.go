@@ -59,3 +59,12 @@ func (m Manual) Identity(ctx context.Context) (sf.Identity, error) { return m.s.
 func (m Manual) Values(ctx context.Context, o sf.Object, side sf.Side, field string) ([]string, error) {
 	return m.s.Values(ctx, o, side, field)
 }
+
+var _ sf.Claimer = Manual{}
+
+// Claim is the sandbox's: its writer lease covers the changes Manual
+// makes (properties).
+func (m Manual) Claim(ctx context.Context, w sf.Writer) error { return m.s.Claim(ctx, w) }
+
+// Unclaim is the sandbox's.
+func (m Manual) Unclaim(ctx context.Context) error { return m.s.Unclaim(ctx) }

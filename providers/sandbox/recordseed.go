@@ -56,8 +56,16 @@ func hubspotBase(o sf.Object) int64 {
 // properties, owners, users) stay as they are. The same options always give
 // the same content. It runs in one transaction, so other handles see the old
 // records or the new ones, never a mix, and it streams: memory does not grow
-// with the number of records. It refuses while a back-fill job is running.
+// with the number of records. It refuses while a back-fill job is running,
+// and while any writer holds the sandbox's lease (see SeedAs).
 func Seed(ctx context.Context, path string, o SeedOptions) error {
+	return SeedAs(ctx, path, o, sf.Writer{})
+}
+
+// SeedAs is Seed as w: it waits up to w.Wait while another writer's lease
+// keeps w out (see syncform.Claimer), then fails with a *ClaimedError; the
+// lease of any writer before it ends.
+func SeedAs(ctx context.Context, path string, o SeedOptions, w sf.Writer) error {
 	if o.Contacts < 0 || o.Companies < 0 || o.Deals < 0 {
 		return fmt.Errorf("sandbox: seed: negative record count in %+v", o)
 	}
@@ -66,11 +74,22 @@ func Seed(ctx context.Context, path string, o SeedOptions) error {
 		return err
 	}
 	defer s.Close()
+	return retryClaimed(ctx, w.Wait, func() error { return s.seed(ctx, path, o, w) })
+}
+
+func (s *Sandbox) seed(ctx context.Context, path string, o SeedOptions, w sf.Writer) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return storeErr("seeding", err)
 	}
 	defer tx.Rollback()
+	token, err := checkLease(ctx, tx, path, w)
+	if err != nil {
+		return err
+	}
+	if err := endLease(ctx, tx, token, "the sandbox was seeded"); err != nil {
+		return err
+	}
 	var running int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM jobs WHERE state = ?`, string(sf.JobRunning)).Scan(&running); err != nil {
 		return storeErr("seeding", err)

@@ -45,9 +45,13 @@ type Sandbox struct {
 	ctx    context.Context
 	stop   context.CancelCauseFunc
 	jobs   sync.WaitGroup
-	mu     sync.Mutex // guards closed and runs
+	mu     sync.Mutex // guards closed, runs and claim
 	closed bool
 	runs   map[string]*jobRun
+	// claim is the writer lease the handle holds, if any (writer.go).
+	claim *claim
+	// clock times leases and heartbeats; tests replace it.
+	clock Clock
 
 	// The settings this handle read last, and their settings version
 	// (see settings).
@@ -121,11 +125,11 @@ func Open(ctx context.Context, path string) (*Sandbox, error) {
 		db.Close()
 		return nil, err
 	}
-	if err := sweepJobs(ctx, db); err != nil {
+	s := &Sandbox{path: path, db: db, runs: map[string]*jobRun{}, clock: defaultClock}
+	if err := s.sweepJobs(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
-	s := &Sandbox{path: path, db: db, runs: map[string]*jobRun{}}
 	s.ctx, s.stop = context.WithCancelCause(context.Background())
 	return s, nil
 }
@@ -145,7 +149,11 @@ func (s *Sandbox) Close() error {
 	s.stop(errClosed)
 	s.mu.Unlock()
 	s.jobs.Wait()
-	return s.db.Close()
+	uerr := s.Unclaim(context.Background())
+	if err := s.db.Close(); err != nil {
+		return err
+	}
+	return uerr
 }
 
 // read runs fn in one read transaction: a consistent view that never waits
@@ -160,13 +168,30 @@ func (s *Sandbox) read(ctx context.Context, what string, fn func(*sql.Tx) error)
 }
 
 // write runs fn in one write transaction (BEGIN IMMEDIATE, see dsn) and
-// commits it when fn reports that it wrote.
+// commits it when fn reports that it wrote. A handle that claimed the
+// writer lease writes only while the lease is its own (fence).
 func (s *Sandbox) write(ctx context.Context, what string, fn func(*sql.Tx) (bool, error)) error {
+	return s.writeTx(ctx, what, true, fn)
+}
+
+// writeUnfenced is write without the fence, for what changes nothing of
+// the simulated systems: an estimate (rolled back), a job's heartbeat and
+// its final state, which tell others that a fenced-out job stopped.
+func (s *Sandbox) writeUnfenced(ctx context.Context, what string, fn func(*sql.Tx) (bool, error)) error {
+	return s.writeTx(ctx, what, false, fn)
+}
+
+func (s *Sandbox) writeTx(ctx context.Context, what string, fenced bool, fn func(*sql.Tx) (bool, error)) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return storeErr(what, err)
 	}
 	defer tx.Rollback()
+	if fenced {
+		if err := s.fence(ctx, tx); err != nil {
+			return err
+		}
+	}
 	wrote, err := fn(tx)
 	if err != nil || !wrote {
 		return err
@@ -581,7 +606,15 @@ func create(ctx context.Context, path string) error {
 	return syncDir(dir)
 }
 
-// Reset gives the sandbox at path a fresh seed, discarding every change.
+// Reset is ResetAs of no writer: it refuses while any writer holds the
+// sandbox's lease.
+func Reset(ctx context.Context, path string) error { return ResetAs(ctx, path, sf.Writer{}) }
+
+// ResetAs gives the sandbox at path a fresh seed, discarding every change,
+// as w: it waits up to w.Wait while another writer's lease keeps w out
+// (see syncform.Claimer), then fails with a *ClaimedError; the lease of
+// any writer before it ends, so that an apply whose sandbox was reset
+// under it writes nothing more and fails.
 //
 // A file that is a healthy SQLite database is reset in place, in one
 // transaction that drops every table and writes the schema and seed: other
@@ -589,7 +622,7 @@ func create(ctx context.Context, path string) error {
 // their next read, and nothing is ever half reset. Any other file (garbage,
 // damaged, missing) is replaced atomically by a new file, built beside it and
 // renamed over it; that path must not be in use by anyone else.
-func Reset(ctx context.Context, path string) error {
+func ResetAs(ctx context.Context, path string, w sf.Writer) error {
 	if path == "" {
 		return errors.New("sandbox: no file path given")
 	}
@@ -597,7 +630,7 @@ func Reset(ctx context.Context, path string) error {
 		return create(ctx, path)
 	}
 	if healthySQLite(ctx, path) {
-		if err := resetInPlace(ctx, path); err != nil {
+		if err := retryClaimed(ctx, w.Wait, func() error { return resetInPlace(ctx, path, w) }); err != nil {
 			return err
 		}
 		return os.Chmod(path, 0o600)
@@ -634,7 +667,7 @@ func healthySQLite(ctx context.Context, path string) bool {
 	})
 }
 
-func resetInPlace(ctx context.Context, path string) error {
+func resetInPlace(ctx context.Context, path string, w sf.Writer) error {
 	db, err := openDB(path, false)
 	if err != nil {
 		return fmt.Errorf("sandbox %s: %w", path, err)
@@ -651,6 +684,18 @@ func resetInPlace(ctx context.Context, path string) error {
 	var id string
 	if err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, metaSandboxID).Scan(&id); err != nil || !sandboxID.MatchString(id) {
 		id = ""
+	}
+	// The lease's token outlives the reset, so that no writer of the old
+	// sandbox finds its own token in the new one.
+	var token int64
+	var leased int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'writer'`).Scan(&leased); err != nil {
+		return storeErr("resetting "+path, err)
+	}
+	if leased > 0 {
+		if token, err = checkLease(ctx, tx, path, w); err != nil {
+			return err
+		}
 	}
 	// Views first: a view may name a table.
 	var views, tables []string
@@ -688,6 +733,9 @@ func resetInPlace(ctx context.Context, path string) error {
 		return err
 	}
 	if err := loadRecords(ctx, tx, DefaultSeedOptions); err != nil {
+		return err
+	}
+	if err := endLease(ctx, tx, token, "the sandbox was reset"); err != nil {
 		return err
 	}
 	return storeErr("resetting "+path, tx.Commit())

@@ -14,8 +14,9 @@ import (
 //
 // Version 2 added records, segments and back-fill jobs; version 3 gave each
 // segment a list ID; version 4 the settings version; version 5 the
-// sandbox's ID.
-const SchemaVersion = 5
+// sandbox's ID; version 6 the writer lease and each job's process start
+// time.
+const SchemaVersion = 6
 
 // migrations bring a file up by one version each, keyed by the version they
 // start from. Each runs in the one write transaction that also records the
@@ -36,6 +37,9 @@ DROP TABLE hubspot_segments_v2;
 	// opened: from then on it is the same sandbox wherever it is moved or
 	// copied.
 	4: addSandboxID,
+	5: writerSQL + `
+ALTER TABLE jobs ADD COLUMN pid_start TEXT NOT NULL DEFAULT '';
+`,
 }
 
 // Keys of the meta table.
@@ -109,7 +113,7 @@ var settingsVersionSQL = func() string {
 // JSON arrays in the field names the domain package uses.
 //
 // The records, segments and jobs tables are in recordsSQL and jobsSQL.
-var schemaSQL = settingsSQL + recordsSQL + jobsSQL + addSettingsVersion + settingsVersionSQL + addSandboxID
+var schemaSQL = settingsSQL + recordsSQL + jobsSQL + writerSQL + addSettingsVersion + settingsVersionSQL + addSandboxID
 
 const settingsSQL = `
 CREATE TABLE meta (
@@ -296,8 +300,10 @@ CREATE INDEX salesforce_records_id ON salesforce_records (substr(id, 1, 15));
 }()
 
 // jobsSQL holds the back-fill jobs. A job's row is its status, so any process
-// can follow it; pid, host and heartbeat tell whether the process running it
-// is still alive (see sweepJobs).
+// can follow it; pid, pid_start (when the process started, where the
+// system tells: a PID given to a new process has another), host and
+// heartbeat tell whether the process running it is still alive (see
+// jobDead).
 const jobsSQL = `
 CREATE TABLE jobs (
 	id        TEXT PRIMARY KEY,
@@ -312,11 +318,33 @@ CREATE TABLE jobs (
 	started   INTEGER NOT NULL,
 	heartbeat INTEGER NOT NULL,
 	-- The caller's idempotency key (Backfill.Key): one job per key.
-	key       TEXT NOT NULL DEFAULT ''
+	key       TEXT NOT NULL DEFAULT '',
+	pid_start TEXT NOT NULL DEFAULT ''
 ) STRICT;
 
 CREATE INDEX jobs_state ON jobs (state);
 CREATE UNIQUE INDEX jobs_key ON jobs (key) WHERE key != '';
+`
+
+// writerSQL holds the writer lease (see writer.go): one row, whose token
+// counts the leases ever given, so that a handle whose lease was taken
+// over, revoked, or reset away finds another token there and writes
+// nothing.
+const writerSQL = `
+CREATE TABLE writer (
+	id        INTEGER PRIMARY KEY CHECK (id = 1),
+	token     INTEGER NOT NULL,
+	lock_id   TEXT NOT NULL DEFAULT '', -- '': no one holds the lease
+	scope     TEXT NOT NULL DEFAULT '',
+	holder    TEXT NOT NULL DEFAULT '',
+	host      TEXT NOT NULL DEFAULT '',
+	pid       INTEGER NOT NULL DEFAULT 0,
+	pid_start TEXT NOT NULL DEFAULT '',
+	since     INTEGER NOT NULL DEFAULT 0, -- Unix milliseconds
+	expires   INTEGER NOT NULL DEFAULT 0,
+	ended     TEXT NOT NULL DEFAULT ''  -- how the last lease ended
+) STRICT;
+INSERT INTO writer (id, token) VALUES (1, 0);
 `
 
 // recordTable is the table of o's linked pairs. Table names come only from

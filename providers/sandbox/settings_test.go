@@ -37,6 +37,10 @@ func downgradeSettingsVersion(t *testing.T, db *sql.DB) {
 			t.Fatal(err)
 		}
 	}
+	// Version 6's writer lease and job start times go too.
+	if _, err := db.Exec(`DROP TABLE writer; ALTER TABLE jobs DROP COLUMN pid_start`); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := db.Exec(`DELETE FROM meta WHERE key = 'settings_version'; UPDATE meta SET value = '3' WHERE key = 'schema_version'`); err != nil {
 		t.Fatal(err)
 	}

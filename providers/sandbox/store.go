@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	sf "github.com/syncform/syncform"
 	"modernc.org/sqlite"
@@ -32,7 +33,12 @@ func storeErr(op string, err error) error {
 	var se *sqlite.Error
 	if errors.As(err, &se) {
 		switch se.Code() & 0xff {
-		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FULL, sqlite3.SQLITE_CANTOPEN:
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			// Another connection kept the file's write lock past the busy
+			// timeout: say so, not SQLite's code.
+			return fmt.Errorf("sandbox: %s: %w: another process kept the sandbox file locked for more than %v; try again once it is done",
+				op, sf.ErrUnavailable, busyTimeoutMS*time.Millisecond)
+		case sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FULL, sqlite3.SQLITE_CANTOPEN:
 			return fmt.Errorf("sandbox: %s: %w: %v", op, sf.ErrUnavailable, err)
 		}
 	}

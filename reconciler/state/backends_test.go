@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/syncform/syncform/internal/testutil/fakeclock"
 	"github.com/syncform/syncform/internal/testutil/pgtest"
 )
 
@@ -85,11 +86,11 @@ func TestOpenedAtOnce(t *testing.T) {
 func TestOneTakerWins(t *testing.T) {
 	backends(t, func(t *testing.T, location string) {
 		ctx := context.Background()
-		c := &clock{t: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
+		c := fakeclock.New(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
 		var dbs []*DB
 		for range 6 {
 			db := open(t, location)
-			db.now, db.serverNow = c.now, ""
+			db.now, db.serverNow = c.Now, ""
 			dbs = append(dbs, db)
 		}
 		race := func() []*Lock {
@@ -98,7 +99,7 @@ func TestOneTakerWins(t *testing.T) {
 			var wg sync.WaitGroup
 			for i, db := range dbs {
 				wg.Go(func() {
-					l, err := db.Acquire(ctx, "c", Holder{Operation: "apply", Host: "host-" + string(rune('a'+i)), PID: 100 + i}, LockOptions{Lease: time.Hour})
+					l, err := db.Acquire(ctx, "c", Holder{Operation: "apply", Host: "host-" + string(rune('a'+i)), PID: 100 + i}, LockOptions{Lease: time.Hour, Clock: c})
 					switch {
 					case err == nil:
 						mu.Lock()
@@ -118,7 +119,7 @@ func TestOneTakerWins(t *testing.T) {
 		}
 		close(won[0].stop) // its holder dies
 		<-won[0].done
-		c.add(2 * time.Hour)
+		c.Advance(2 * time.Hour)
 		again := race()
 		if len(again) != 1 {
 			t.Fatalf("%d takers got an expired lock", len(again))

@@ -26,9 +26,20 @@
 // Time: on SQLite every holder runs on this machine, whose clock times the
 // leases and records. On PostgreSQL the server's clock does, since a
 // team's machines disagree on the time and a lease must end at the same
-// moment for all of them; how long to wait, and whether a holder's own
-// renewals have lapsed, are measured by this machine's monotonic clock.
-// Tests replace the clock (DB.now, clearing DB.serverNow) to move time.
+// moment for all of them; how long to wait, when to renew and whether a
+// holder's own renewals have lapsed are measured by this machine's
+// monotonic clock, LockOptions.Clock. Tests replace both (DB.now, clearing
+// DB.serverNow, and LockOptions.Clock) with one fake clock that moves
+// only when they say and hands a tick over only once the last one's
+// renewal is done, so that no lock test depends on the machine's speed.
+//
+// Fencing: a holder renews its lease before every write to the live
+// system as well (Lock.Check, which the reconciler calls), by the lock
+// row's ID: a released or taken-over lock fails the check with
+// ErrLockLost, so a holder stops writing before its lock can pass to
+// another, and after force-unlock at most the write in flight lands. A
+// check that renews, rather than one that only reads, gives the write
+// that follows a whole lease to finish in.
 //
 // It does not decide what to back-fill (the planner does) nor run jobs (the
 // reconciler does).

@@ -44,7 +44,7 @@ func TestRunsAreCreditedAsTheyGo(t *testing.T) {
 		// The first run is killed: it never ends, and its lease runs out.
 		close(lock.stop)
 		<-lock.done
-		c.add(2 * time.Minute)
+		c.Advance(2 * time.Minute)
 		if _, err := b.Acquire(ctx, conn, bob, LockOptions{}); err != nil {
 			t.Fatal(err)
 		}

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -59,23 +60,59 @@ type LockOptions struct {
 	Lease time.Duration
 	// Poll is how often a held lock is tried again; default 250 ms.
 	Poll time.Duration
+	// Clock times the wait, the renewals and whether they have lapsed;
+	// default this machine's (see Clock).
+	Clock Clock
+}
+
+// Clock is this machine's monotonic clock as a lock holder reads it: when
+// to renew, whether a lease's length has passed since the last renewal,
+// how long to wait for another holder. The lease itself is timed by the
+// database's clock (DB.clock). Tests give both the same fake clock, which
+// moves only when they move it, so that no lock test depends on how fast
+// the machine runs.
+type Clock interface {
+	Now() time.Time
+	// NewTicker sends the time every d until stop is called.
+	NewTicker(d time.Duration) (c <-chan time.Time, stop func())
+	// After sends the time once, d from now.
+	After(d time.Duration) <-chan time.Time
+}
+
+// realClock is the machine's clock.
+type realClock struct{}
+
+func (realClock) Now() time.Time                         { return time.Now() }
+func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+func (realClock) NewTicker(d time.Duration) (<-chan time.Time, func()) {
+	t := time.NewTicker(d)
+	return t.C, t.Stop
 }
 
 // DefaultLease is how long a crashed holder keeps the lock.
 const DefaultLease = 30 * time.Second
 
-// Lock is a held lock; its goroutine renews the lease until Release.
+// Lock is a held lock; its goroutine renews the lease until Release, and
+// Check renews it before every write.
 type Lock struct {
 	s      *DB
 	info   LockInfo
+	lease  time.Duration
+	clock  Clock
 	ctx    context.Context
 	cancel context.CancelCauseFunc
 	stop   chan struct{}
 	done   chan struct{}
+
+	mu      sync.Mutex
+	renewed time.Time // by clock: the last renewal that took
 }
 
 // Info describes the lock as it was taken.
 func (l *Lock) Info() LockInfo { return l.info }
+
+// Lease is how long the lock outlives its holder's last renewal.
+func (l *Lock) Lease() time.Duration { return l.lease }
 
 // Context is the Acquire context, cancelled with ErrLockLost (see
 // context.Cause) if the lock is lost: work under the lock stops when it is.
@@ -94,11 +131,14 @@ func (s *DB) Acquire(ctx context.Context, connection string, h Holder, o LockOpt
 	if o.Poll <= 0 {
 		o.Poll = 250 * time.Millisecond
 	}
+	if o.Clock == nil {
+		o.Clock = realClock{}
+	}
 	id, err := newLockID()
 	if err != nil {
 		return nil, err
 	}
-	deadline := time.Now().Add(o.Timeout)
+	deadline := o.Clock.Now().Add(o.Timeout)
 	for {
 		info, held, err := s.tryLock(ctx, connection, id, h, o.Lease)
 		if err != nil {
@@ -106,21 +146,24 @@ func (s *DB) Acquire(ctx context.Context, connection string, h Holder, o LockOpt
 		}
 		if !held {
 			lctx, cancel := context.WithCancelCause(ctx)
-			l := &Lock{s: s, info: info, ctx: lctx, cancel: cancel, stop: make(chan struct{}), done: make(chan struct{})}
-			go l.renew(o.Lease)
+			l := &Lock{s: s, info: info, lease: o.Lease, clock: o.Clock, ctx: lctx, cancel: cancel,
+				stop: make(chan struct{}), done: make(chan struct{}), renewed: o.Clock.Now()}
+			tick, stop := o.Clock.NewTicker(o.Lease / 3)
+			go l.renew(tick, stop)
 			return l, nil
 		}
 		wait := o.Poll
 		if o.Timeout >= 0 {
-			if !time.Now().Before(deadline) {
+			left := deadline.Sub(o.Clock.Now())
+			if left <= 0 {
 				return nil, &LockedError{Lock: info}
 			}
-			wait = min(wait, time.Until(deadline))
+			wait = min(wait, left)
 		}
 		select {
 		case <-ctx.Done():
 			return nil, fmt.Errorf("waiting for the lock of %s: %w", connection, ctx.Err())
-		case <-time.After(wait):
+		case <-o.Clock.After(wait):
 		}
 	}
 }
@@ -191,47 +234,92 @@ func readLock(ctx context.Context, q querier, where string, arg any) (LockInfo, 
 	return l, true, nil
 }
 
-// renew extends the lease every third of it until Release; when the row is
-// gone (force-unlock) or a lease's length passed without a renewal (by
-// this machine's monotonic clock, which needs no agreement with the
-// database's), the lock is lost.
-func (l *Lock) renew(lease time.Duration) {
+// renew extends the lease at every tick (a third of it) until Release;
+// when the row is gone (force-unlock, a takeover) or a lease's length
+// passed without a renewal (by this machine's monotonic clock, which
+// needs no agreement with the database's), the lock is lost.
+func (l *Lock) renew(tick <-chan time.Time, stop func()) {
 	defer close(l.done)
-	renewed := time.Now()
-	t := time.NewTicker(lease / 3)
-	defer t.Stop()
+	defer stop()
 	for {
 		select {
 		case <-l.stop:
 			return
-		case <-t.C:
+		case <-tick:
 		}
-		if err := l.extend(lease); err == nil {
-			renewed = time.Now()
+		if err := l.extend(context.Background()); err == nil {
 			continue
-		} else if errors.Is(err, ErrLockLost) || time.Since(renewed) >= lease {
+		} else if errors.Is(err, ErrLockLost) || l.lapsed() {
 			l.cancel(ErrLockLost)
 			return
 		}
 	}
 }
 
+func (l *Lock) lapsed() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.clock.Now().Sub(l.renewed) >= l.lease
+}
+
+// Check is the fence a holder passes before every write to the live
+// system: it renews the lease, and fails with an error wrapping
+// ErrLockLost (cancelling Context) when the lock is no longer this
+// holder's: released by force-unlock, or taken over after its lease ran
+// out. A write that follows a Check that succeeded has a whole lease
+// before anyone can take the lock, so a holder stops writing before its
+// lock can pass to another; one whose lock was released stops before its
+// next write, not at its next renewal.
+func (l *Lock) Check(ctx context.Context) error {
+	if cause := context.Cause(l.ctx); errors.Is(cause, ErrLockLost) {
+		return l.lost()
+	}
+	select {
+	case <-l.stop:
+		return fmt.Errorf("%w: lock %s was released", ErrLockLost, l.info.ID)
+	default:
+	}
+	err := l.extend(ctx)
+	if errors.Is(err, ErrLockLost) {
+		l.cancel(ErrLockLost)
+		return l.lost()
+	}
+	if err != nil {
+		if l.lapsed() {
+			l.cancel(ErrLockLost)
+			return fmt.Errorf("%w: lock %s could not be renewed for a lease's length: %v", ErrLockLost, l.info.ID, err)
+		}
+		return fmt.Errorf("checking the connection's lock: %w", err)
+	}
+	return nil
+}
+
+func (l *Lock) lost() error {
+	return fmt.Errorf("%w: lock %s of %s was released (force-unlock) or taken over; this run stopped before its next write",
+		ErrLockLost, l.info.ID, l.info.Connection)
+}
+
 // extend moves the lease's end to a lease from now; ErrLockLost if the row
 // is no longer this lock's.
-func (l *Lock) extend(lease time.Duration) error {
-	ctx, cancel := context.WithTimeout(context.Background(), lease/3)
+func (l *Lock) extend(ctx context.Context) error {
+	// Bounded, so a renewal never hangs; by the machine's clock, and never
+	// shorter than a slow database's answer (tests lease for milliseconds).
+	ctx, cancel := context.WithTimeout(ctx, max(l.lease/3, 5*time.Second))
 	defer cancel()
 	now, err := l.s.clock(ctx, l.s.db)
 	if err != nil {
 		return err
 	}
-	res, err := l.s.db.ExecContext(ctx, `UPDATE locks SET expires_at = $1 WHERE id = $2`, now.Add(lease).UnixMilli(), l.info.ID)
+	res, err := l.s.db.ExecContext(ctx, `UPDATE locks SET expires_at = $1 WHERE id = $2`, now.Add(l.lease).UnixMilli(), l.info.ID)
 	if err != nil {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return ErrLockLost
 	}
+	l.mu.Lock()
+	l.renewed = l.clock.Now()
+	l.mu.Unlock()
 	return nil
 }
 
@@ -253,7 +341,7 @@ func (l *Lock) Release(ctx context.Context) error {
 
 // ForceUnlock releases the lock with that ID whoever holds it, for a holder
 // that is gone: its running history entry is marked abandoned. A holder that
-// is still running loses the lock at its next renewal and stops.
+// is still running fails its next Check, before its next write, and stops.
 func (s *DB) ForceUnlock(ctx context.Context, id string) (LockInfo, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {

@@ -9,39 +9,29 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/syncform/syncform/internal/testutil/fakeclock"
 )
 
-// clock is a settable clock for lease expiry.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // twoHandles opens one state database twice, as two processes would, both
-// on a clock the test moves.
-func twoHandles(t *testing.T, location string) (*DB, *DB, *clock) {
+// on a fake clock the test moves: the database's clock (DB.now, standing
+// in for the server's too) and the holders' (LockOptions.Clock, see lease).
+func twoHandles(t *testing.T, location string) (*DB, *DB, *fakeclock.Clock) {
 	t.Helper()
-	c := &clock{t: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
+	c := fakeclock.New(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
 	a, b := open(t, location), open(t, location)
 	for _, db := range []*DB{a, b} {
-		db.now, db.serverNow = c.now, ""
+		db.now, db.serverNow = c.Now, ""
 	}
 	return a, b, c
+}
+
+// on is o with the clock c.
+func on(c *fakeclock.Clock, o LockOptions) LockOptions {
+	o.Clock = c
+	return o
 }
 
 var (
@@ -52,19 +42,19 @@ var (
 func TestLockIsExclusive(t *testing.T) {
 	backends(t, func(t *testing.T, location string) {
 		ctx := context.Background()
-		a, b, _ := twoHandles(t, location)
-		la, err := a.Acquire(ctx, "hubspot:1", alice, LockOptions{})
+		a, b, c := twoHandles(t, location)
+		la, err := a.Acquire(ctx, "hubspot:1", alice, on(c, LockOptions{}))
 		if err != nil {
 			t.Fatal(err)
 		}
 		// Another connection is another lock.
-		other, err := b.Acquire(ctx, "hubspot:2", bob, LockOptions{})
+		other, err := b.Acquire(ctx, "hubspot:2", bob, on(c, LockOptions{}))
 		if err != nil {
 			t.Fatal(err)
 		}
 		other.Release(ctx)
 
-		_, err = b.Acquire(ctx, "hubspot:1", bob, LockOptions{})
+		_, err = b.Acquire(ctx, "hubspot:1", bob, on(c, LockOptions{}))
 		var le *LockedError
 		if !errors.As(err, &le) || !errors.Is(err, ErrLocked) {
 			t.Fatalf("second acquire: %v, want a LockedError", err)
@@ -75,13 +65,20 @@ func TestLockIsExclusive(t *testing.T) {
 			}
 		}
 
-		// With a timeout it waits for the release.
+		// With a timeout it waits for the release: once it is waiting (it
+		// found the lock held and sleeps until its next try), the lock is
+		// released, and its next try takes it.
+		got := make(chan error, 1)
+		var lb *Lock
 		go func() {
-			time.Sleep(100 * time.Millisecond)
-			la.Release(ctx)
+			var err error
+			lb, err = b.Acquire(ctx, "hubspot:1", bob, on(c, LockOptions{Timeout: 5 * time.Second, Poll: 10 * time.Millisecond}))
+			got <- err
 		}()
-		lb, err := b.Acquire(ctx, "hubspot:1", bob, LockOptions{Timeout: 5 * time.Second, Poll: 10 * time.Millisecond})
-		if err != nil {
+		c.WaitForTimers(1)
+		la.Release(ctx)
+		c.Advance(10 * time.Millisecond)
+		if err := <-got; err != nil {
 			t.Fatalf("waiting acquire: %v", err)
 		}
 		if err := lb.Release(ctx); err != nil {
@@ -89,6 +86,24 @@ func TestLockIsExclusive(t *testing.T) {
 		}
 		if err := lb.Release(ctx); err != nil {
 			t.Errorf("a second release: %v", err)
+		}
+
+		// A wait that outlasts its timeout names the holder.
+		lc, err := a.Acquire(ctx, "hubspot:1", alice, on(c, LockOptions{}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer lc.Release(ctx)
+		go func() {
+			_, err := b.Acquire(ctx, "hubspot:1", bob, on(c, LockOptions{Timeout: time.Second, Poll: 250 * time.Millisecond}))
+			got <- err
+		}()
+		for range 4 {
+			c.WaitForTimers(1)
+			c.Advance(250 * time.Millisecond)
+		}
+		if err := <-got; !errors.As(err, &le) {
+			t.Errorf("a wait past its timeout: %v, want a LockedError", err)
 		}
 	})
 }
@@ -99,7 +114,7 @@ func TestExpiredLockIsTakenOver(t *testing.T) {
 	backends(t, func(t *testing.T, location string) {
 		ctx := context.Background()
 		a, b, c := twoHandles(t, location)
-		la, err := a.Acquire(ctx, "hubspot:1", alice, LockOptions{Lease: time.Hour})
+		la, err := a.Acquire(ctx, "hubspot:1", alice, on(c, LockOptions{Lease: time.Hour}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -113,8 +128,8 @@ func TestExpiredLockIsTakenOver(t *testing.T) {
 		if _, err := b.Acquire(ctx, "hubspot:1", bob, LockOptions{}); !errors.Is(err, ErrLocked) {
 			t.Fatalf("before the lease ends: %v", err)
 		}
-		c.add(time.Hour)
-		lb, err := b.Acquire(ctx, "hubspot:1", bob, LockOptions{})
+		c.Advance(time.Hour)
+		lb, err := b.Acquire(ctx, "hubspot:1", bob, on(c, LockOptions{}))
 		if err != nil {
 			t.Fatalf("after the lease ends: %v", err)
 		}
@@ -126,29 +141,31 @@ func TestExpiredLockIsTakenOver(t *testing.T) {
 	})
 }
 
-// TestForceUnlock: the lock is gone, its run abandoned, and a holder still
-// running finds its lock lost at the next renewal.
+// TestForceUnlock: the lock is gone and its run abandoned; a holder still
+// running fails its next Check (the fence before each write) at once, and
+// one that is not writing finds the lock lost at its next renewal.
 func TestForceUnlock(t *testing.T) {
 	backends(t, func(t *testing.T, location string) {
 		ctx := context.Background()
-		a, b, _ := twoHandles(t, location)
-		la, err := a.Acquire(ctx, "hubspot:1", alice, LockOptions{Lease: 90 * time.Millisecond})
+		a, b, c := twoHandles(t, location)
+		la, err := a.Acquire(ctx, "hubspot:1", alice, on(c, LockOptions{Lease: 90 * time.Millisecond}))
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer la.Release(ctx)
+		if err := la.Check(ctx); err != nil {
+			t.Fatalf("check of a held lock: %v", err)
+		}
 		run, _ := a.BeginRun(ctx, "hubspot:1", la.Info().ID, "digest", alice)
 		info, err := b.ForceUnlock(ctx, la.Info().ID)
 		if err != nil || info.Holder != alice {
 			t.Fatalf("force-unlock: %+v, %v", info, err)
 		}
-		select {
-		case <-la.Context().Done():
-			if !errors.Is(context.Cause(la.Context()), ErrLockLost) {
-				t.Errorf("cause %v", context.Cause(la.Context()))
-			}
-		case <-time.After(5 * time.Second):
-			t.Fatal("the holder did not notice it lost the lock")
+		if err := la.Check(ctx); !errors.Is(err, ErrLockLost) || !strings.Contains(err.Error(), "force-unlock") {
+			t.Errorf("check after force-unlock: %v", err)
+		}
+		if !errors.Is(context.Cause(la.Context()), ErrLockLost) {
+			t.Errorf("cause %v", context.Cause(la.Context()))
 		}
 		if _, err := b.ForceUnlock(ctx, la.Info().ID); err == nil {
 			t.Error("force-unlock of a released lock succeeded")
@@ -157,34 +174,68 @@ func TestForceUnlock(t *testing.T) {
 		if len(h) != 1 || h[0].ID != run || h[0].Outcome != OutcomeAbandoned {
 			t.Errorf("history %+v", h)
 		}
-		lb, err := b.Acquire(ctx, "hubspot:1", bob, LockOptions{})
+		lb, err := b.Acquire(ctx, "hubspot:1", bob, on(c, LockOptions{}))
 		if err != nil {
 			t.Fatal(err)
 		}
 		lb.Release(ctx)
+
+		// A holder that does not write: its renewal finds the lock gone.
+		lc, err := a.Acquire(ctx, "hubspot:1", alice, on(c, LockOptions{Lease: 90 * time.Millisecond}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer lc.Release(ctx)
+		if _, err := b.ForceUnlock(ctx, lc.Info().ID); err != nil {
+			t.Fatal(err)
+		}
+		// Its next renewal finds the row gone (or, should the database fail
+		// to answer, the lease's length passes without a renewal).
+		for lost := false; !lost; {
+			c.Advance(30 * time.Millisecond)
+			select {
+			case <-lc.done:
+				lost = true
+			default:
+			}
+		}
+		if !errors.Is(context.Cause(lc.Context()), ErrLockLost) {
+			t.Errorf("after the renewal: cause %v", context.Cause(lc.Context()))
+		}
 	})
 }
 
-// TestLeaseIsRenewed: a holder at work keeps its lock past the lease.
+// TestLeaseIsRenewed: a holder at work keeps its lock past the lease. The
+// clock moves in steps of half a lease; each renewal (every third of it)
+// has run before the clock passes the lease it gave (see fakeclock), so
+// this holds on any machine, however loaded.
 func TestLeaseIsRenewed(t *testing.T) {
 	backends(t, func(t *testing.T, location string) {
 		ctx := context.Background()
 		a, b, c := twoHandles(t, location)
-		la, err := a.Acquire(ctx, "hubspot:1", alice, LockOptions{Lease: 60 * time.Millisecond})
+		la, err := a.Acquire(ctx, "hubspot:1", alice, on(c, LockOptions{Lease: 60 * time.Millisecond}))
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer la.Release(ctx)
-		for range 5 {
-			time.Sleep(30 * time.Millisecond)
-			c.add(30 * time.Millisecond)
+		for range 10 {
+			c.Advance(30 * time.Millisecond)
 		}
-		if _, err := b.Acquire(ctx, "hubspot:1", bob, LockOptions{}); !errors.Is(err, ErrLocked) {
+		if _, err := b.Acquire(ctx, "hubspot:1", bob, on(c, LockOptions{})); !errors.Is(err, ErrLocked) {
 			t.Errorf("a renewed lock was taken: %v", err)
 		}
 		if la.Context().Err() != nil {
 			t.Errorf("the holder lost its lock: %v", context.Cause(la.Context()))
 		}
+		// Once it stops renewing (it crashed), the lease runs out.
+		close(la.stop)
+		<-la.done
+		c.Advance(60 * time.Millisecond)
+		lb, err := b.Acquire(ctx, "hubspot:1", bob, on(c, LockOptions{}))
+		if err != nil {
+			t.Fatalf("after the lease ran out: %v", err)
+		}
+		lb.Release(ctx)
 	})
 }
 
@@ -193,7 +244,7 @@ func TestHistory(t *testing.T) {
 		ctx := context.Background()
 		db, _, c := twoHandles(t, location)
 		first, _ := db.BeginRun(ctx, "hubspot:1", "", "d1", alice)
-		c.add(time.Minute)
+		c.Advance(time.Minute)
 		if err := db.RecordApplied(ctx, "hubspot:1", first, []AppliedValue{{Address: "contacts.mapping.fax", Digest: "f"}}); err != nil {
 			t.Fatal(err)
 		}

@@ -459,6 +459,16 @@ func (w *watcher) run(ctx context.Context, c *Cycle) {
 		}
 		defer lock.Release(context.WithoutCancel(ctx))
 	}
+	if lock != nil {
+		// The live system's writer lease, where it keeps one, for the
+		// cycle (see reconciler.Claim).
+		unclaim, err := reconciler.Claim(ctx, s.Provider, lock, s.Journal, w.o.LockTimeout)
+		if err != nil {
+			c.Outcome, c.Err = OutcomeFailed, err
+			return
+		}
+		defer unclaim()
+	}
 	live, plan, pdiags, err := reconciler.PlanLive(ctx, s.Provider, cfg, reconciler.Options{Journal: s.Journal, Connection: s.Connection})
 	if err != nil {
 		c.Outcome, c.Err = OutcomeFailed, err
