@@ -164,7 +164,8 @@ func TestStateKeyedByPathIsRekeyed(t *testing.T) {
 	old := "sandbox:" + sbPath
 	sqlExec(t, filepath.Join(dir, state.DefaultPath),
 		`UPDATE backfills SET connection = '`+old+`'`, `UPDATE applied SET connection = '`+old+`'`, `UPDATE history SET connection = '`+old+`'`)
-	sqlExec(t, sbPath, `DELETE FROM meta WHERE key = 'sandbox_id'`, `UPDATE meta SET value = '4' WHERE key = 'schema_version'`)
+	sqlExec(t, sbPath, `DELETE FROM meta WHERE key = 'sandbox_id'`, `DROP TABLE writer`, `ALTER TABLE jobs DROP COLUMN pid_start`,
+		`UPDATE meta SET value = '4' WHERE key = 'schema_version'`)
 
 	resumesOnce(t, dir)
 	db, err := state.Open(context.Background(), filepath.Join(dir, state.DefaultPath))

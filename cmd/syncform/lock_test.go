@@ -172,8 +172,11 @@ func lockID(t *testing.T, dir, sandboxPath string) string {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	abs, _ := filepath.Abs(sandboxPath)
-	_, err = db.Acquire(context.Background(), "sandbox:"+abs, state.Holder{Operation: "test", Host: "elsewhere", PID: 1}, state.LockOptions{})
+	id, ok := sandbox.FileID(context.Background(), sandboxPath)
+	if !ok {
+		t.Fatalf("no sandbox ID in %s", sandboxPath)
+	}
+	_, err = db.Acquire(context.Background(), "sandbox:"+id, state.Holder{Operation: "test", Host: "elsewhere", PID: 1}, state.LockOptions{})
 	var le *state.LockedError
 	if !errors.As(err, &le) {
 		t.Fatalf("the apply holds no lock: %v", err)
