@@ -56,7 +56,10 @@ func (s *DB) BeginRun(ctx context.Context, connection, lockID, configDigest stri
 }
 
 // EndRun records how run id ended. What it did was credited to it as it
-// happened (RecordApplied, Finished).
+// happened (RecordApplied, Finished). A run another process ended already
+// (abandoned by force-unlock, crashed when its lock was taken over) keeps
+// that outcome: it is how the run lost its lock, which the holder's own
+// ending, a failure to write, would hide.
 func (s *DB) EndRun(ctx context.Context, id int64, outcome string, runErr error) error {
 	msg := ""
 	if runErr != nil {
@@ -66,8 +69,8 @@ func (s *DB) EndRun(ctx context.Context, id int64, outcome string, runErr error)
 	if err != nil {
 		return err
 	}
-	_, err = s.db.ExecContext(ctx, `UPDATE history SET finished_at = $1, outcome = $2, error = $3 WHERE id = $4`,
-		now.UnixMilli(), outcome, msg, id)
+	_, err = s.db.ExecContext(ctx, `UPDATE history SET finished_at = $1, outcome = $2, error = $3 WHERE id = $4 AND outcome = $5`,
+		now.UnixMilli(), outcome, msg, id, OutcomeRunning)
 	if err != nil {
 		return fmt.Errorf("recording the end of the apply in the history: %w", err)
 	}

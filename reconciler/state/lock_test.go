@@ -170,6 +170,11 @@ func TestForceUnlock(t *testing.T) {
 		if _, err := b.ForceUnlock(ctx, la.Info().ID); err == nil {
 			t.Error("force-unlock of a released lock succeeded")
 		}
+		// The holder's own end, a failure once it found the lock gone,
+		// does not hide that the lock was released under it.
+		if err := a.EndRun(ctx, run, OutcomeFailed, ErrLockLost); err != nil {
+			t.Fatal(err)
+		}
 		h, _ := b.History(ctx, "hubspot:1", 1)
 		if len(h) != 1 || h[0].ID != run || h[0].Outcome != OutcomeAbandoned {
 			t.Errorf("history %+v", h)
