@@ -54,6 +54,10 @@ type loader struct {
 	parser *hclparse.Parser
 	opts   Options
 	diags  hcl.Diagnostics
+	// dir is the configuration directory, and read the bytes of its files
+	// read so far (see MaxConfigBytes).
+	dir  string
+	read int64
 	// secrets are the values env() returned, scrubbed from diagnostics.
 	secrets *secretSet
 }
@@ -74,7 +78,7 @@ func Load(dir string, opts Options) (*Config, hcl.Diagnostics) {
 // LoadFiles is Load for an explicit list of files; dir is the directory
 // relative paths in the configuration (the sandbox file) are resolved from.
 func LoadFiles(dir string, files []string, opts Options) (*Config, hcl.Diagnostics) {
-	l := &loader{parser: hclparse.NewParser(), opts: opts, secrets: &secretSet{}}
+	l := &loader{parser: hclparse.NewParser(), opts: opts, secrets: &secretSet{}, dir: dir}
 	cfg := &Config{Dir: dir}
 	defer func() { cfg.Files = l.parser.Files() }()
 

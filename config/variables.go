@@ -118,15 +118,18 @@ func (l *loader) variables(blocks hcl.Blocks) map[string]cty.Value {
 // a string variable takes it literally, any other type parses it as an HCL
 // expression (so --var 'fields=["a","b"]' works).
 func (l *loader) rawVar(d *variableDecl, raw, source string) cty.Value {
-	if d.typ == cty.String || d.typ == cty.DynamicPseudoType {
-		return cty.StringVal(raw)
-	}
 	// The value has no file to point into: its diagnostics point at the
 	// declaration of the variable it was meant for.
 	invalid := func(format string, args ...any) cty.Value {
 		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid value for variable",
 			Detail: fmt.Sprintf(format, args...), Subject: d.declRange.Ptr()})
 		return cty.UnknownVal(d.typ)
+	}
+	if len(raw) > MaxVarBytes {
+		return invalid("The value given by %s for variable %q is longer than %s, the most syncform takes of one value.", source, d.name, bytesString(MaxVarBytes))
+	}
+	if d.typ == cty.String || d.typ == cty.DynamicPseudoType {
+		return cty.StringVal(raw)
 	}
 	// Parsing recurses, so a value nested too deeply is refused first, as in
 	// a file.
@@ -172,7 +175,7 @@ func (l *loader) convertVar(d *variableDecl, v cty.Value, rng hcl.Range) cty.Val
 
 // varFile reads one --var-file: attributes naming declared variables.
 func (l *loader) varFile(path string, decls map[string]*variableDecl, names []string, values map[string]cty.Value) {
-	f := l.parse(path)
+	f := l.parseVarFile(path)
 	if f == nil {
 		return
 	}
