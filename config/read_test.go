@@ -64,7 +64,9 @@ func TestFilesThatAreNotConfiguration(t *testing.T) {
 			"Configuration file refused", "outside the configuration directory", "zz.hcl"},
 		{"a link to /dev/zero", func(t *testing.T, dir string) { symlink(t, "/dev/zero", filepath.Join(dir, "zz.hcl")) }, Options{},
 			"Configuration file refused", "outside the configuration directory", "zz.hcl"},
-		{"a link to a file of another directory", func(t *testing.T, dir string) { symlink(t, filepath.Join(outside, "other.hcl"), filepath.Join(dir, "zz.hcl")) }, Options{},
+		{"a link to a file of another directory", func(t *testing.T, dir string) {
+			symlink(t, filepath.Join(outside, "other.hcl"), filepath.Join(dir, "zz.hcl"))
+		}, Options{},
 			"Configuration file refused", "outside the configuration directory", "zz.hcl"},
 		{"a relative link out of the directory", func(t *testing.T, dir string) {
 			rel, err := filepath.Rel(dir, filepath.Join(outside, "other.hcl"))
@@ -73,7 +75,9 @@ func TestFilesThatAreNotConfiguration(t *testing.T) {
 			}
 			symlink(t, rel, filepath.Join(dir, "zz.hcl"))
 		}, Options{}, "Configuration file refused", "outside the configuration directory", "zz.hcl"},
-		{"a broken link", func(t *testing.T, dir string) { symlink(t, filepath.Join(dir, "missing"), filepath.Join(dir, "zz.hcl")) }, Options{},
+		{"a broken link", func(t *testing.T, dir string) {
+			symlink(t, filepath.Join(dir, "missing"), filepath.Join(dir, "zz.hcl"))
+		}, Options{},
 			"Configuration file refused", "cannot be followed", "zz.hcl"},
 		{"a link to a directory", func(t *testing.T, dir string) {
 			if err := os.Mkdir(filepath.Join(dir, "sub"), 0o755); err != nil {
