@@ -119,7 +119,23 @@ func LoadFiles(dir string, files []string, opts Options) (*Config, hcl.Diagnosti
 	tidyPanics(l.diags)
 	l.secrets.scrub(l.diags)
 	sortDiagnostics(l.diags)
-	return cfg, l.diags
+	return cfg, capDiagnostics(l.diags)
+}
+
+// MaxDiagnostics bounds the diagnostics of one load: past it, the rest are
+// counted, not kept. Each costs a rendering, and a file of alternating
+// invalid characters is millions of them.
+const MaxDiagnostics = 100_000
+
+// capDiagnostics keeps the first MaxDiagnostics of sorted diags and says
+// how many more there were.
+func capDiagnostics(diags hcl.Diagnostics) hcl.Diagnostics {
+	if len(diags) <= MaxDiagnostics {
+		return diags
+	}
+	more := len(diags) - MaxDiagnostics
+	return append(diags[:MaxDiagnostics:MaxDiagnostics], &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Too many problems",
+		Detail: fmt.Sprintf("%d more problems are not shown: syncform reports at most %d. Fix these first.", more, MaxDiagnostics)})
 }
 
 // ConfigFiles lists the configuration files of dir, sorted by name.
