@@ -90,7 +90,7 @@ func checkText(src []byte, filename string) *hcl.Diagnostic {
 				pos.Byte = first
 				pos.Column = first - bytes.LastIndexByte(src[:first], '\n')
 				return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Not a text file",
-					Detail: fmt.Sprintf("This file holds more than %d control characters or bytes that are not UTF-8, from here on: it is not configuration (a binary file?).", maxBinaryBytes),
+					Detail:  fmt.Sprintf("This file holds more than %d control characters or bytes that are not UTF-8, from here on: it is not configuration (a binary file?).", maxBinaryBytes),
 					Subject: &hcl.Range{Filename: filename, Start: pos, End: hcl.Pos{Line: pos.Line, Column: pos.Column + 1, Byte: pos.Byte + 1}}}
 			}
 		}
