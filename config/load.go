@@ -117,6 +117,7 @@ func LoadFiles(dir string, files []string, opts Options) (*Config, hcl.Diagnosti
 	l.diags = dropNowhere(l.diags)
 	fixFunctionSuggestions(l.diags, slices.Sorted(maps.Keys(ctx.Parent().Functions)))
 	tidyPanics(l.diags)
+	withholdSensitive(l.diags)
 	l.secrets.scrub(l.diags)
 	sortDiagnostics(l.diags)
 	return cfg, capDiagnostics(l.diags)
