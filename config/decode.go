@@ -543,7 +543,7 @@ func (l *loader) secret(a *hcl.Attribute, ctx *hcl.EvalContext) (syncform.Secret
 	if !v.HasMark(sensitiveMark) {
 		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Token must come from the environment",
 			Detail:  "Write token = env(\"NAME\") and set NAME in the environment: a credential in a configuration file ends up in git.",
-			Subject: a.Expr.Range().Ptr()})
+			Subject: a.Expr.Range().Ptr(), Extra: maskSubject{}}) // not quoted further
 		return syncform.Secret{}, false
 	}
 	v, _ = v.Unmark()

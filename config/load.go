@@ -118,7 +118,10 @@ func LoadFiles(dir string, files []string, opts Options) (*Config, hcl.Diagnosti
 	fixFunctionSuggestions(l.diags, slices.Sorted(maps.Keys(ctx.Parent().Functions)))
 	tidyPanics(l.diags)
 	withholdSensitive(l.diags)
-	l.secrets.scrub(l.diags)
+	l.secrets.scrub(l.diags, l.parser.Files())
+	for _, d := range l.diags { // for every view, not only WriteDiagnostics
+		d.Summary, d.Detail = Visible(d.Summary), Visible(d.Detail)
+	}
 	sortDiagnostics(l.diags)
 	return cfg, capDiagnostics(l.diags)
 }

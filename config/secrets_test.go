@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -160,13 +161,13 @@ func TestScrubForms(t *testing.T) {
 	texts := []string{secret, strings.ToUpper(secret), reversed(secret), `s3\u003ccr\"t\\Qv9`, `"s3<cr\"t\\Qv9Zx"`, "x " + secret[2:10] + " y"}
 	for _, text := range texts {
 		d := &hcl.Diagnostic{Summary: "s", Detail: "before " + text + " after"}
-		s.scrub(hcl.Diagnostics{d})
+		s.scrub(hcl.Diagnostics{d}, nil)
 		if d.Detail != withheldDetail {
 			t.Errorf("%q: detail %q", text, d.Detail)
 		}
 	}
 	d := &hcl.Diagnostic{Summary: "Secret value not allowed here", Detail: "s3<c and Qv9Z are shorter than a run"}
-	s.scrub(hcl.Diagnostics{d})
+	s.scrub(hcl.Diagnostics{d}, nil)
 	if d.Detail == withheldDetail || d.Summary != "Secret value not allowed here" {
 		t.Errorf("withheld: %v", d)
 	}
@@ -193,4 +194,21 @@ func secretLeak(text, secret string) string {
 		}
 	}
 	return ""
+}
+
+// TestSourceHoldingASecret: a file that holds a secret's value (a
+// --var-file of /proc/self/environ, a token pasted in) is not quoted where
+// a diagnostic points into it.
+func TestSourceHoldingASecret(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "main.hcl", secretLocals+"connection {\n  provider = \"hubspot\"\n  hubspot {\n    portal_id = 1\n    token     = local.t\n  }\n}\n")
+	writeFile(t, dir, "environ", "HOME=/root\x00T="+transformSecret+"\x00PATH=/bin\n")
+	cfg, diags := Load(dir, Options{Env: envOf("T", transformSecret), VarFiles: []string{filepath.Join(dir, "environ")}})
+	var text bytes.Buffer
+	if err := WriteDiagnostics(&text, cfg.Files, diags, 0, false); err != nil {
+		t.Fatal(err)
+	}
+	if leak := secretLeak(text.String(), transformSecret); leak != "" || !strings.Contains(text.String(), "(not shown: it holds a secret)") {
+		t.Errorf("shows %q:\n%s", leak, text.String())
+	}
 }

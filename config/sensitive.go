@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -168,33 +169,12 @@ func (s *secretSet) add(v string) {
 // secret, whole or in part, as it is or changed by a function: upper or
 // lower case, reversed, quoted for JSON or Go. A part is a run of
 // sensitiveRun characters (the whole secret when it is shorter), compared
-// without regard to case.
-func (s *secretSet) scrub(diags hcl.Diagnostics) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.m) == 0 {
+// without regard to case. A diagnostic whose quoted source lines hold one
+// (a --var-file of /proc/self/environ) is marked to show no source.
+func (s *secretSet) scrub(diags hcl.Diagnostics, files map[string]*hcl.File) {
+	quotes := s.matcher()
+	if quotes == nil {
 		return
-	}
-	runs := map[string]bool{}
-	for v := range s.m {
-		for _, form := range secretForms(v) {
-			rs := []rune(strings.ToLower(form))
-			n := min(sensitiveRun, len(rs))
-			for i := 0; i+n <= len(rs); i++ {
-				runs[string(rs[i:i+n])] = true
-			}
-		}
-	}
-	quotes := func(text string) bool {
-		rs := []rune(strings.ToLower(text))
-		for n := range runLengths(runs) {
-			for i := 0; i+n <= len(rs); i++ {
-				if runs[string(rs[i:i+n])] {
-					return true
-				}
-			}
-		}
-		return false
 	}
 	for _, d := range diags {
 		if quotes(d.Summary) {
@@ -203,8 +183,69 @@ func (s *secretSet) scrub(diags hcl.Diagnostics) {
 		if quotes(d.Detail) {
 			d.Detail = withheldDetail
 		}
+		if d.Subject != nil && quotes(string(quotedLines(d, files))) {
+			d.Extra = hideSource{}
+		}
 	}
 }
+
+// matcher returns a function that reports whether a text quotes one of
+// the secrets (see scrub), or nil when there are none.
+func (s *secretSet) matcher() func(string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.m) == 0 {
+		return nil
+	}
+	runs := map[string]bool{}
+	lengths := map[int]bool{}
+	for v := range s.m {
+		for _, form := range secretForms(v) {
+			rs := []rune(strings.ToLower(form))
+			n := min(sensitiveRun, len(rs))
+			lengths[n] = true
+			for i := 0; i+n <= len(rs); i++ {
+				runs[string(rs[i:i+n])] = true
+			}
+		}
+	}
+	return func(text string) bool {
+		rs := []rune(strings.ToLower(text))
+		for n := range lengths {
+			for i := 0; i+n <= len(rs); i++ {
+				if runs[string(rs[i:i+n])] {
+					return true
+				}
+			}
+		}
+		return false
+	}
+}
+
+// quotedLines are the whole lines of its file a diagnostic quotes.
+func quotedLines(d *hcl.Diagnostic, files map[string]*hcl.File) []byte {
+	f := files[d.Subject.Filename]
+	if f == nil {
+		return nil
+	}
+	r := *d.Subject
+	if d.Context != nil {
+		r = hcl.RangeOver(r, *d.Context)
+	}
+	b := f.Bytes
+	lo, hi := min(r.Start.Byte, r.End.Byte, len(b)), min(max(r.Start.Byte, r.End.Byte), len(b))
+	lo = bytes.LastIndexAny(b[:lo], "\r\n") + 1
+	if i := bytes.IndexAny(b[hi:], "\r\n"); i >= 0 {
+		hi += i
+	} else {
+		hi = len(b)
+	}
+	return b[lo:hi]
+}
+
+// hideSource, as a diagnostic's Extra, says that the source lines it
+// would quote hold a secret: they are not shown.
+type hideSource struct{}
 
 // secretForms are the forms of v scrub looks for; upper and lower case
 // are covered by comparing in lower case.
@@ -217,14 +258,4 @@ func reversed(s string) string {
 	rs := []rune(s)
 	slices.Reverse(rs)
 	return string(rs)
-}
-
-// runLengths is the set of lengths of runs: sensitiveRun, and those of
-// secrets shorter than it.
-func runLengths(runs map[string]bool) map[int]bool {
-	out := map[int]bool{}
-	for r := range runs {
-		out[len([]rune(r))] = true
-	}
-	return out
 }
