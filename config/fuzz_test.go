@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 
@@ -111,6 +112,10 @@ func usable(cfg *Config) string {
 			if !propertyName.MatchString(p.Name) || !slices.Contains(syncform.FieldTypes(), p.Type) {
 				return "property " + p.Name + " has a bad name or type " + string(p.Type)
 			}
+			if utf8.RuneCountInString(p.Name) > MaxPropertyNameLength || utf8.RuneCountInString(p.Label) > MaxPropertyLabelLength ||
+				utf8.RuneCountInString(p.Group) > MaxGroupNameLength {
+				return "property " + p.Name + " has a name, label or group past HubSpot's limits"
+			}
 		}
 		for _, m := range ob.Mappings {
 			if !propertyName.MatchString(m.Property) || !slices.Contains(syncform.SyncRules(), m.Rule) {
@@ -119,10 +124,16 @@ func usable(cfg *Config) string {
 			if m.Options != "" && m.Options != OptionsFromSalesforce {
 				return "mapping " + m.Property + " has options " + m.Options
 			}
+			for _, lb := range m.Labels {
+				if utf8.RuneCountInString(lb.ID+lb.Label) > MaxOptionLength {
+					return "mapping " + m.Property + " has a label past HubSpot's limit"
+				}
+			}
 		}
 		if r := ob.Resync; r != nil {
 			if !slices.Contains([]string{"", ResyncSegment, ResyncRecords, ResyncNone}, r.ToSalesforce) ||
-				!slices.Contains([]string{"", ResyncImport, ResyncNone}, r.ToHubSpot) || r.BatchSize < 0 {
+				!slices.Contains([]string{"", ResyncImport, ResyncNone}, r.ToHubSpot) || r.BatchSize < 0 ||
+				utf8.RuneCountInString(r.Segment) > MaxSegmentNameLength {
 				return "a resync block is not one apply can carry out"
 			}
 		}
