@@ -265,7 +265,7 @@ func (l *loader) objects(blocks hcl.Blocks, ctx *hcl.EvalContext) []*Object {
 	var wg sync.WaitGroup
 	for i, o := range order {
 		wg.Go(func() {
-			sub := &loader{opts: l.opts, secrets: l.secrets}
+			sub := &loader{opts: l.opts, secrets: l.secrets, budget: l.budget}
 			decoded[i] = sub.object(o, byObject[o], ctx)
 			diags[i] = sub.diags
 		})
@@ -498,7 +498,7 @@ func (l *loader) resync(b *hcl.Block, content *hcl.BodyContent, ctx *hcl.EvalCon
 func (l *loader) value(expr hcl.Expression, ctx *hcl.EvalContext, want cty.Type) (cty.Value, bool) {
 	v, diags := expr.Value(ctx)
 	l.add(diags...)
-	if diags.HasErrors() {
+	if diags.HasErrors() || l.tooLarge(v, expr) {
 		return cty.NilVal, false
 	}
 	if v.ContainsMarked() {
@@ -516,6 +516,19 @@ func (l *loader) value(expr hcl.Expression, ctx *hcl.EvalContext, want cty.Type)
 		return cty.NilVal, false
 	}
 	return out, true
+}
+
+// tooLarge refuses a value too large to walk (see size), where expr makes
+// it: an attribute that refers a thousand times to a local of a million
+// elements is walked a billion times over to be checked.
+func (l *loader) tooLarge(v cty.Value, expr hcl.Expression) bool {
+	much := tooLarge(size(v))
+	if much != "" {
+		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Value too large",
+			Detail:  fmt.Sprintf("This value has %s; syncform stops rather than run out of memory.", much),
+			Subject: expr.Range().Ptr()})
+	}
+	return much != ""
 }
 
 // secretHere refuses a value read through env() where expr uses it; why

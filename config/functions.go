@@ -18,10 +18,10 @@ import (
 // because HCL suggests a name for an unknown variable from the first close
 // one it meets, walking each context's map: with both in one map, "cal"
 // was "Did you mean "var"?" on one run and "local" on the next.
-func evalContext(vars, locals map[string]cty.Value, opts Options, read *secretSet) *hcl.EvalContext {
+func (l *loader) evalContext(vars, locals map[string]cty.Value) *hcl.EvalContext {
 	return withLocals(&hcl.EvalContext{
 		Variables: map[string]cty.Value{"var": objectOf(vars)},
-		Functions: functions(opts, read),
+		Functions: l.functions(),
 	}, locals)
 }
 
@@ -40,9 +40,9 @@ func objectOf(m map[string]cty.Value) cty.Value {
 }
 
 // functions is go-cty's standard library, under the names HCL users know from
-// other tools, plus env; each hides its errors about secrets (see
-// hideSensitiveErrors).
-func functions(opts Options, read *secretSet) map[string]function.Function {
+// other tools, plus env; each spends the load's budget (withBudget) and
+// hides its errors about secrets (hideSensitiveErrors).
+func (l *loader) functions() map[string]function.Function {
 	fns := map[string]function.Function{
 		"abs": stdlib.AbsoluteFunc, "ceil": stdlib.CeilFunc, "floor": stdlib.FloorFunc,
 		"max": stdlib.MaxFunc, "min": stdlib.MinFunc, "parseint": stdlib.ParseIntFunc,
@@ -67,10 +67,10 @@ func functions(opts Options, read *secretSet) map[string]function.Function {
 		"tomap":      convertFunc(cty.Map(cty.DynamicPseudoType)),
 		"startswith": stringPredicate("prefix", strings.HasPrefix),
 		"endswith":   stringPredicate("suffix", strings.HasSuffix),
-		"env":        envFunc(opts, read),
+		"env":        envFunc(l.opts, l.secrets),
 	}
 	for name, f := range fns {
-		fns[name] = hideSensitiveErrors(name, f)
+		fns[name] = hideSensitiveErrors(name, withBudget(name, f, l.budget))
 	}
 	return fns
 }

@@ -60,6 +60,8 @@ type loader struct {
 	read int64
 	// secrets are the values env() returned, scrubbed from diagnostics.
 	secrets *secretSet
+	// budget bounds what evaluating the configuration makes.
+	budget *budget
 }
 
 func (l *loader) add(d ...*hcl.Diagnostic) { l.diags = append(l.diags, d...) }
@@ -78,7 +80,7 @@ func Load(dir string, opts Options) (*Config, hcl.Diagnostics) {
 // LoadFiles is Load for an explicit list of files; dir is the directory
 // relative paths in the configuration (the sandbox file) are resolved from.
 func LoadFiles(dir string, files []string, opts Options) (*Config, hcl.Diagnostics) {
-	l := &loader{parser: hclparse.NewParser(), opts: opts, secrets: &secretSet{}, dir: dir}
+	l := &loader{parser: hclparse.NewParser(), opts: opts, secrets: &secretSet{}, budget: &budget{}, dir: dir}
 	cfg := &Config{Dir: dir}
 	defer func() { cfg.Files = l.parser.Files() }()
 
@@ -105,7 +107,7 @@ func LoadFiles(dir string, files []string, opts Options) (*Config, hcl.Diagnosti
 
 	vars := l.variables(blocks.OfType("variable"))
 	locals := l.locals(blocks.OfType("locals"), vars)
-	ctx := evalContext(vars, locals, l.opts, l.secrets)
+	ctx := l.evalContext(vars, locals)
 
 	cfg.Connection = l.connection(blocks.OfType("connection"), ctx)
 	if l.opts.Connected != nil && !l.diags.HasErrors() {

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
 // parse reads and parses one configuration file of the directory, within
@@ -53,6 +54,9 @@ func (l *loader) parseSource(name string, src []byte) *hcl.File {
 	}
 	f, diags := l.parser.ParseHCL(src, name)
 	l.add(mergeRuns(diags)...)
+	if body, ok := f.Body.(*hclsyntax.Body); ok {
+		budgetExpressions(body, l.budget)
+	}
 	return f
 }
 

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -84,14 +85,15 @@ func readSource(path, within string, limit int64) ([]byte, error) {
 		return nil, &sourceError{"Configuration file refused",
 			fmt.Sprintf("%s changed while it was being opened; run again.", path)}
 	}
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
+	var b bytes.Buffer
+	b.Grow(int(min(opened.Size(), limit)) + bytes.MinRead) // the size may be wrong (procfs says 0)
+	if _, err := b.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
 		return nil, err
 	}
-	if int64(len(b)) > limit {
+	if int64(b.Len()) > limit {
 		return nil, errTooLarge
 	}
-	return b, nil
+	return b.Bytes(), nil
 }
 
 // errTooLarge is readSource's error for a file over its limit; the caller

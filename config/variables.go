@@ -141,6 +141,7 @@ func (l *loader) rawVar(d *variableDecl, raw, source string) cty.Value {
 	if diags.HasErrors() {
 		return invalid("The value given by %s for variable %q is not a valid expression of type %s (%s).", source, d.name, d.typ.FriendlyName(), firstError(diags))
 	}
+	budgetExpressions(expr, l.budget)
 	v, diags := expr.Value(nil)
 	if diags.HasErrors() {
 		return invalid("The value given by %s for variable %q cannot be evaluated: a value may not refer to variables or call functions.", source, d.name)
@@ -233,7 +234,7 @@ func (l *loader) locals(blocks hcl.Blocks, vars map[string]cty.Value) map[string
 
 	values := map[string]cty.Value{}
 	failed := map[string]bool{} // on a cycle, or depending on one
-	base := evalContext(vars, nil, l.opts, l.secrets).Parent()
+	base := l.evalContext(vars, nil).Parent()
 	for _, scc := range stronglyConnected(names, refs) {
 		n := scc[0]
 		cyclic := len(scc) > 1 || slices.Contains(refs[n], n)
@@ -265,7 +266,17 @@ func (l *loader) locals(blocks hcl.Blocks, vars map[string]cty.Value) map[string
 		}
 		v, diags := attrs[n].Expr.Value(withLocals(base, scope))
 		l.add(diags...)
-		if diags.HasErrors() {
+		if !diags.HasErrors() {
+			// A local that holds another twice, each level down, doubles
+			// with each: measured here, it is bounded.
+			if much := tooLarge(size(v)); much != "" {
+				l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Value too large",
+					Detail:  fmt.Sprintf("local.%s has %s; syncform stops rather than run out of memory.", n, much),
+					Subject: attrs[n].Expr.Range().Ptr()})
+				failed[n] = true
+			}
+		}
+		if diags.HasErrors() || failed[n] {
 			v = cty.DynamicVal
 		}
 		values[n] = v
