@@ -128,11 +128,9 @@ var indentFunc = function.New(&function.Spec{
 	},
 })
 
-// maxProduct bounds setproduct's result: three range(1000) arguments would
-// ask for a billion elements, and running out of memory is fatal.
-const maxProduct = 1_000_000
-
-// setProductFunc is go-cty's setproduct, refusing a product too large to hold.
+// setProductFunc is go-cty's setproduct, refusing a product of more than
+// maxValueElements before it is made: three range(1000) arguments would ask
+// for a billion elements, and running out of memory is fatal.
 var setProductFunc = function.New(&function.Spec{
 	Description: stdlib.SetProductFunc.Description(),
 	VarParam:    stdlib.SetProductFunc.VarParam(),
@@ -146,8 +144,8 @@ var setProductFunc = function.New(&function.Spec{
 			}
 			if n := a.LengthInt(); n == 0 {
 				total = 0
-			} else if total > maxProduct/n {
-				return cty.NilVal, fmt.Errorf("the product has more than %d elements", maxProduct)
+			} else if total > maxValueElements/n {
+				return cty.NilVal, fmt.Errorf("the product has more than %d elements", maxValueElements)
 			} else {
 				total *= n
 			}

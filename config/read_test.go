@@ -177,3 +177,20 @@ func sparse(t *testing.T, path string, size int64) {
 		t.Fatal(err)
 	}
 }
+
+// TestReadFile: fmt's read has Load's checks.
+func TestReadFile(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "main.hcl", validMain)
+	mkfifo(t, filepath.Join(dir, "pipe.hcl"))
+	symlink(t, "/etc/passwd", filepath.Join(dir, "passwd.hcl"))
+	sparse(t, filepath.Join(dir, "big.hcl"), MaxConfigBytes+1)
+	if b, err := ReadFile(dir, filepath.Join(dir, "main.hcl")); err != nil || string(b) != validMain {
+		t.Errorf("main.hcl: %q, %v", b, err)
+	}
+	for name, want := range map[string]string{"pipe.hcl": "named pipe", "passwd.hcl": "outside the configuration directory", "big.hcl": "larger than 8 MiB"} {
+		if _, err := ReadFile(dir, filepath.Join(dir, name)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want …%s…", name, err, want)
+		}
+	}
+}
