@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -63,6 +64,42 @@ func namesOf[T ~string](values []T) []string {
 
 // propertyName is the shape of a HubSpot property's internal name.
 var propertyName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+
+// HubSpot's limits on the names and labels a configuration gives, in
+// characters. A value past one would be refused by HubSpot halfway
+// through an apply; it is refused here, where it is written.
+const (
+	// MaxPropertyNameLength is documented: an internal name has at most
+	// 100 characters (HubSpot's knowledge base, "Understand the property
+	// editor").
+	MaxPropertyNameLength = 100
+	// MaxOptionLength is documented: each option of a dropdown, radio or
+	// checkboxes property has at most 3,000 characters, its label, value
+	// and description together ("Property field types in HubSpot"). A
+	// labels entry is an option's value (the ID) and label.
+	MaxOptionLength = 3000
+	// MaxPropertyLabelLength is assumed: HubSpot documents no limit on a
+	// property's label.
+	MaxPropertyLabelLength = 255
+	// MaxGroupNameLength is assumed: a group's name is an internal name,
+	// taken to have the limit of a property's.
+	MaxGroupNameLength = MaxPropertyNameLength
+	// MaxSegmentNameLength is assumed: HubSpot documents no limit on a
+	// list's name.
+	MaxSegmentNameLength = 255
+)
+
+// tooLong reports a string past a limit of HubSpot's, at rng.
+func (l *loader) tooLong(what, s string, limit int, rng hcl.Range) bool {
+	n := utf8.RuneCountInString(s)
+	if n <= limit {
+		return false
+	}
+	l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: fmt.Sprintf("%s too long", capitalize(what)),
+		Detail:  fmt.Sprintf("This %s has %d characters; HubSpot takes at most %d.", what, n, limit),
+		Subject: rng.Ptr()})
+	return true
+}
 
 func (l *loader) connection(blocks hcl.Blocks, ctx *hcl.EvalContext) Connection {
 	c := Connection{Provider: ProviderSandbox, Sandbox: DefaultSandboxPath}
@@ -228,7 +265,7 @@ func (l *loader) objects(blocks hcl.Blocks, ctx *hcl.EvalContext) []*Object {
 	var wg sync.WaitGroup
 	for i, o := range order {
 		wg.Go(func() {
-			sub := &loader{opts: l.opts, secrets: l.secrets}
+			sub := &loader{opts: l.opts, secrets: l.secrets, budget: l.budget}
 			decoded[i] = sub.object(o, byObject[o], ctx)
 			diags[i] = sub.diags
 		})
@@ -300,6 +337,9 @@ func (l *loader) object(o syncform.Object, b *hcl.Block, ctx *hcl.EvalContext) *
 // name validates a block label that is a HubSpot property's internal name.
 func (l *loader) name(b *hcl.Block) (string, bool) {
 	n := b.Labels[0]
+	if l.tooLong("property name", n, MaxPropertyNameLength, b.LabelRanges[0]) {
+		return n, false
+	}
 	if !propertyName.MatchString(n) {
 		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid property name",
 			Detail:  fmt.Sprintf("%q is not a HubSpot internal property name: use lower-case letters, digits and underscores, starting with a letter.", n),
@@ -314,7 +354,9 @@ func (l *loader) property(o syncform.Object, b *hcl.Block, content *hcl.BodyCont
 	name, ok := l.name(b)
 	p := &Property{Property: syncform.Property{Object: o, Name: name, Group: o.DefaultPropertyGroup()}, DeclRange: b.DefRange}
 	if a, ok := content.Attributes["label"]; ok {
-		p.Label, _ = l.str(a, ctx)
+		if v, ok := l.str(a, ctx); ok && !l.tooLong("property label", v, MaxPropertyLabelLength, a.Expr.Range()) {
+			p.Label = v
+		}
 	}
 	if a, ok := content.Attributes["type"]; ok {
 		p.TypeRange = a.Expr.Range()
@@ -323,7 +365,9 @@ func (l *loader) property(o syncform.Object, b *hcl.Block, content *hcl.BodyCont
 		}
 	}
 	if a, ok := content.Attributes["group"]; ok {
-		p.Group, _ = l.str(a, ctx)
+		if v, ok := l.str(a, ctx); ok && !l.tooLong("group name", v, MaxGroupNameLength, a.Expr.Range()) {
+			p.Group = v
+		}
 	}
 	if a, ok := content.Attributes["description"]; ok {
 		p.Description, _ = l.str(a, ctx)
@@ -373,8 +417,9 @@ func (l *loader) labels(a *hcl.Attribute, ctx *hcl.EvalContext) []Label {
 		for _, kv := range pairs {
 			k, ok1 := l.strExpr(kv.Key, ctx)
 			v, ok2 := l.strExpr(kv.Value, ctx)
-			if ok1 && ok2 {
-				out = append(out, Label{ID: k, Label: v, Range: hcl.RangeBetween(kv.Key.Range(), kv.Value.Range())})
+			r := hcl.RangeBetween(kv.Key.Range(), kv.Value.Range())
+			if ok1 && ok2 && !l.tooLong("option (ID and label)", k+v, MaxOptionLength, r) {
+				out = append(out, Label{ID: k, Label: v, Range: r})
 			}
 		}
 		return out
@@ -389,7 +434,9 @@ func (l *loader) labels(a *hcl.Attribute, ctx *hcl.EvalContext) []Label {
 				Detail: fmt.Sprintf("The label of %q is null; every ID needs a label.", k), Subject: a.Expr.Range().Ptr()})
 			continue
 		}
-		out = append(out, Label{ID: k, Label: lv.AsString(), Range: a.Expr.Range()})
+		if !l.tooLong("option (ID and label)", k+lv.AsString(), MaxOptionLength, a.Expr.Range()) {
+			out = append(out, Label{ID: k, Label: lv.AsString(), Range: a.Expr.Range()})
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
@@ -402,7 +449,9 @@ func (l *loader) resync(b *hcl.Block, content *hcl.BodyContent, ctx *hcl.EvalCon
 		r.ToSalesforce, _ = l.oneOf(a, ctx, []string{ResyncSegment, ResyncRecords, ResyncNone}, "resync method")
 	}
 	if a, ok := content.Attributes["segment"]; ok {
-		r.Segment, _ = l.str(a, ctx)
+		if v, ok := l.str(a, ctx); ok && !l.tooLong("segment name", v, MaxSegmentNameLength, a.Expr.Range()) {
+			r.Segment = v
+		}
 		r.SegmentRange = a.Expr.Range()
 	}
 	if a, ok := content.Attributes["records"]; ok {
@@ -449,7 +498,7 @@ func (l *loader) resync(b *hcl.Block, content *hcl.BodyContent, ctx *hcl.EvalCon
 func (l *loader) value(expr hcl.Expression, ctx *hcl.EvalContext, want cty.Type) (cty.Value, bool) {
 	v, diags := expr.Value(ctx)
 	l.add(diags...)
-	if diags.HasErrors() {
+	if diags.HasErrors() || l.tooLarge(v, expr) {
 		return cty.NilVal, false
 	}
 	if v.ContainsMarked() {
@@ -467,6 +516,19 @@ func (l *loader) value(expr hcl.Expression, ctx *hcl.EvalContext, want cty.Type)
 		return cty.NilVal, false
 	}
 	return out, true
+}
+
+// tooLarge refuses a value too large to walk (see size), where expr makes
+// it: an attribute that refers a thousand times to a local of a million
+// elements is walked a billion times over to be checked.
+func (l *loader) tooLarge(v cty.Value, expr hcl.Expression) bool {
+	much := tooLarge(size(v))
+	if much != "" {
+		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Value too large",
+			Detail:  fmt.Sprintf("This value has %s; syncform stops rather than run out of memory.", much),
+			Subject: expr.Range().Ptr()})
+	}
+	return much != ""
 }
 
 // secretHere refuses a value read through env() where expr uses it; why
@@ -543,7 +605,7 @@ func (l *loader) secret(a *hcl.Attribute, ctx *hcl.EvalContext) (syncform.Secret
 	if !v.HasMark(sensitiveMark) {
 		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Token must come from the environment",
 			Detail:  "Write token = env(\"NAME\") and set NAME in the environment: a credential in a configuration file ends up in git.",
-			Subject: a.Expr.Range().Ptr()})
+			Subject: a.Expr.Range().Ptr(), Extra: maskSubject{}}) // not quoted further
 		return syncform.Secret{}, false
 	}
 	v, _ = v.Unmark()

@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
+	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
@@ -20,8 +23,12 @@ import (
 // finds the enclosing block by walking every top-level block; on a 5 MB file
 // with 60,000 errors that is hours. This one indexes each file's lines once
 // and finds a diagnostic's lines and block by binary search. Its output is
-// HCL's, byte for byte, except that a source line longer than
-// maxSnippetLine is cut down to the part around the highlight.
+// HCL's, byte for byte, except that: a source line longer than
+// maxSnippetLine is cut down to the part around the highlight; what a
+// terminal would act on or hide is escaped (Visible); the highlight of a
+// diagnostic whose subject is a secret written into a file shows a
+// placeholder (maskSubject); and the lines of one whose source holds a
+// secret read through env() are not shown (hideSource).
 func WriteDiagnostics(w io.Writer, files map[string]*hcl.File, diags hcl.Diagnostics, width uint, color bool) error {
 	dw := &diagWriter{w: w, files: files, width: width, color: color, index: map[string]*fileIndex{}}
 	for _, d := range diags {
@@ -141,7 +148,7 @@ func (dw *diagWriter) write(d *hcl.Diagnostic) error {
 		severity = "Warning"
 	}
 	var out bytes.Buffer
-	fmt.Fprintf(&out, "%s%s%s: %s\n\n", colorCode, severity, resetCode, d.Summary)
+	fmt.Fprintf(&out, "%s%s%s: %s\n\n", colorCode, severity, resetCode, Visible(d.Summary))
 
 	if d.Subject != nil {
 		snip, highlight := *d.Subject, *d.Subject
@@ -158,9 +165,13 @@ func (dw *diagWriter) write(d *hcl.Diagnostic) error {
 			highlight.End.Column++
 		}
 		f := dw.files[d.Subject.Filename]
-		if f == nil || f.Bytes == nil {
-			fmt.Fprintf(&out, "  on %s line %d:\n  (source code not available)\n\n", d.Subject.Filename, d.Subject.Start.Line)
-		} else {
+		_, hidden := hcl.DiagnosticExtra[hideSource](d)
+		switch {
+		case f == nil || f.Bytes == nil:
+			fmt.Fprintf(&out, "  on %s line %d:\n  (source code not available)\n\n", Visible(d.Subject.Filename), d.Subject.Start.Line)
+		case hidden:
+			fmt.Fprintf(&out, "  on %s line %d:\n  (not shown: it holds a secret)\n\n", Visible(d.Subject.Filename), d.Subject.Start.Line)
+		default:
 			ix := dw.index[d.Subject.Filename]
 			if ix == nil {
 				ix = newFileIndex(f)
@@ -170,7 +181,7 @@ func (dw *diagWriter) write(d *hcl.Diagnostic) error {
 			if c := ix.contextString(f, d.Subject.Start.Byte); c != "" {
 				where = ", in " + c
 			}
-			fmt.Fprintf(&out, "  on %s line %d%s:\n", d.Subject.Filename, d.Subject.Start.Line, where)
+			fmt.Fprintf(&out, "  on %s line %d%s:\n", Visible(d.Subject.Filename), d.Subject.Start.Line, Visible(where))
 			// The lines that may overlap the snippet: from the last one
 			// starting at or before its start to the last one starting at
 			// or before its end (either way round, as a range may come
@@ -185,17 +196,17 @@ func (dw *diagWriter) write(d *hcl.Diagnostic) error {
 				}
 				before, hl, after := line.PartitionAround(highlight)
 				if hl.Empty() {
-					fmt.Fprintf(&out, "%4d: %s\n", line.Start.Line, keepFirst(line.SliceBytes(f.Bytes), maxSnippetLine))
+					fmt.Fprintf(&out, "%4d: %s\n", line.Start.Line, Visible(string(keepFirst(line.SliceBytes(f.Bytes), maxSnippetLine))))
 					continue
 				}
-				b, h, a := before.SliceBytes(f.Bytes), hl.SliceBytes(f.Bytes), after.SliceBytes(f.Bytes)
+				b, h, a := onRunes(before.SliceBytes(f.Bytes), hl.SliceBytes(f.Bytes), after.SliceBytes(f.Bytes))
 				if _, secret := hcl.DiagnosticExtra[maskSubject](d); secret {
 					h = []byte(syncform.Redacted)
 				}
 				if len(b)+len(h)+len(a) > maxSnippetLine {
 					b, h, a = clipAround(b, h, a)
 				}
-				fmt.Fprintf(&out, "%4d: %s%s%s%s%s\n", line.Start.Line, b, highlightCode, h, resetCode, a)
+				fmt.Fprintf(&out, "%4d: %s%s%s%s%s\n", line.Start.Line, Visible(string(b)), highlightCode, Visible(string(h)), resetCode, Visible(string(a)))
 			}
 			out.WriteByte('\n')
 		}
@@ -219,7 +230,7 @@ func (dw *diagWriter) tail(d *hcl.Diagnostic) []byte {
 		return nil
 	}
 	const stand = "\x00"
-	mini := &hcl.Diagnostic{Severity: hcl.DiagError, Detail: d.Detail}
+	mini := &hcl.Diagnostic{Severity: hcl.DiagError, Detail: Visible(d.Detail)}
 	prefix := "Error: \n\n"
 	if d.Subject != nil && d.Expression != nil && d.EvalContext != nil {
 		mini.Subject, mini.Expression, mini.EvalContext = &hcl.Range{Filename: stand}, d.Expression, d.EvalContext
@@ -228,6 +239,56 @@ func (dw *diagWriter) tail(d *hcl.Diagnostic) []byte {
 	var b bytes.Buffer
 	_ = hcl.NewDiagnosticTextWriter(&b, map[string]*hcl.File{stand: {Bytes: []byte{}}}, dw.width, false).WriteDiagnostic(mini)
 	return bytes.TrimPrefix(b.Bytes(), []byte(prefix))
+}
+
+// Visible escapes what a terminal would act on, or show as nothing, in
+// text a diagnostic quotes or says: control characters (ESC, BEL, a
+// carriage return that rewrites the line) as \x1b, format characters
+// (bidi overrides and isolates, zero-width characters, a byte-order mark)
+// and line separators as \u202e, and bytes that are not UTF-8 as \xff, so
+// that what is shown is what the file holds. Tabs and newlines stay.
+func Visible(s string) string {
+	plain := true
+	for i := 0; i < len(s) && plain; i++ {
+		c := s[i]
+		plain = c >= 0x20 && c < 0x7f || c == '\t' || c == '\n'
+	}
+	if plain {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r == '\t' || r == '\n':
+			b.WriteRune(r)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case r >= 0x80 && r < 0xa0 || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// onRunes moves the cuts between the parts of a line to where a character
+// starts, so that each part escapes as the whole line does.
+func onRunes(before, hl, after []byte) ([]byte, []byte, []byte) {
+	line := slices.Concat(before, hl, after)
+	i, j := len(before), len(before)+len(hl)
+	for i < len(line) && !utf8.RuneStart(line[i]) {
+		i++
+	}
+	for j < len(line) && !utf8.RuneStart(line[j]) {
+		j++
+	}
+	j = max(i, j)
+	return line[:i], line[i:j], line[j:]
 }
 
 // clipAround shortens a long line to the highlight and some context either

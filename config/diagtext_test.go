@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -30,20 +31,41 @@ func ourText(files map[string]*hcl.File, diags hcl.Diagnostics, color bool) stri
 	return b.String()
 }
 
+// asHCL is what WriteDiagnostics must write for diags: HCL's text, escaped
+// as Visible escapes it (HCL writes control and format characters raw), and
+// without colour (ours is compared without its colour codes, which Visible
+// would escape in HCL's).
+func asHCL(files map[string]*hcl.File, diags hcl.Diagnostics) string {
+	return Visible(hclText(files, diags, false))
+}
+
+// uncoloured is ours without the colour codes it writes.
+func uncoloured(s string) string {
+	return strings.NewReplacer("\x1b[31m", "", "\x1b[33m", "", "\x1b[0m", "", "\x1b[1;4m", "").Replace(s)
+}
+
 // TestWriteDiagnosticsMatchesHCL renders the diagnostics of every invalid
-// fixture, and of the hostile corpus, with both writers.
+// fixture, and of the hostile corpus, with both writers; those masked or
+// hidden because of a secret differ on purpose (TestSourceHoldingASecret).
 func TestWriteDiagnosticsMatchesHCL(t *testing.T) {
 	files, _ := filepath.Glob("testdata/invalid/*.hcl")
 	hostile, _ := filepath.Glob("../cmd/syncform/testdata/hostile/*.hcl")
 	for _, f := range append(files, hostile...) {
 		cfg, diags := LoadFiles(filepath.Dir(f), []string{f}, Options{Env: env})
+		diags = slices.DeleteFunc(diags, func(d *hcl.Diagnostic) bool {
+			_, masked := hcl.DiagnosticExtra[maskSubject](d)
+			_, hidden := hcl.DiagnosticExtra[hideSource](d)
+			return masked || hidden
+		})
 		if len(diags) == 0 {
 			continue
 		}
-		for _, color := range []bool{false, true} {
-			if want, got := hclText(cfg.Files, diags, color), ourText(cfg.Files, diags, color); got != want {
-				t.Errorf("%s (colour %v):\n--- HCL:\n%s\n--- ours:\n%s", f, color, want, got)
-			}
+		want := asHCL(cfg.Files, diags)
+		if got := ourText(cfg.Files, diags, false); got != want {
+			t.Errorf("%s:\n--- HCL:\n%s\n--- ours:\n%s", f, want, got)
+		}
+		if got := uncoloured(ourText(cfg.Files, diags, true)); got != want {
+			t.Errorf("%s, in colour:\n--- HCL:\n%s\n--- ours:\n%s", f, want, got)
 		}
 	}
 }
@@ -80,7 +102,7 @@ func TestWriteDiagnosticsRandom(t *testing.T) {
 		}
 		f.Bytes = b
 		files := map[string]*hcl.File{"f.hcl": f}
-		if want, got := hclText(files, diags, true), ourText(files, diags, true); got != want {
+		if want, got := asHCL(files, diags), uncoloured(ourText(files, diags, true)); got != want {
 			t.Fatalf("case %d, source %q:\n--- HCL:\n%q\n--- ours:\n%q", i, b, want, got)
 		}
 	}
@@ -149,4 +171,35 @@ func TestWriteDiagnosticsScales(t *testing.T) {
 		t.Errorf("loading and rendering took %v", d)
 	}
 	t.Logf("%d diagnostics, %d bytes, in %v", len(diags), out.Len(), time.Since(start))
+}
+
+// TestTerminalControlIsEscaped: what a terminal would act on (ESC, BEL, a
+// carriage return) or hide (bidi overrides, zero-width characters) in a
+// quoted line, a file name or a message is shown escaped. HCL's writer
+// printed them raw: a configuration could retitle the terminal, clear
+// it, or show one thing while the file held another.
+func TestTerminalControlIsEscaped(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "main.hcl", "locals {\n  a = \"\x1b]0;pwned\x07\r\" + 1 # \u202e} \u200b\ufeff\n}\n")
+	fifo := "e\x1b[2Jvil\u202e.hcl"
+	mkfifo(t, filepath.Join(dir, fifo))
+	cfg, diags, text := loadBounded(t, dir, Options{})
+	for _, d := range diags {
+		if Visible(d.Summary) != d.Summary || Visible(d.Detail) != d.Detail {
+			t.Errorf("not escaped in the diagnostic itself: %q: %q", d.Summary, d.Detail)
+		}
+	}
+	for _, raw := range []string{"\x1b", "\x07", "\r", "\u202e", "\u200b", "\ufeff"} {
+		if strings.Contains(text, raw) {
+			t.Errorf("%q printed raw:\n%s", raw, text)
+		}
+	}
+	for _, shown := range []string{`\x1b]0;pwned\x07\x0d`, `\u202e} \u200b\ufeff`, `e\x1b[2Jvil\u202e.hcl is a named pipe`} {
+		if !strings.Contains(text, shown) {
+			t.Errorf("%s not shown:\n%s", shown, text)
+		}
+	}
+	if coloured := ourText(cfg.Files, diags, true); !strings.Contains(coloured, "\x1b[31m") || strings.Contains(uncoloured(coloured), "\x1b") {
+		t.Errorf("in colour, only the colour codes are raw:\n%q", coloured)
+	}
 }

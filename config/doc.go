@@ -12,4 +12,14 @@
 // and nothing else: the environment comes in through Options, and it never
 // touches the network, the clock or the terminal. It does not know the live
 // system; whether a property or field exists is the planner's question.
+//
+// It holds every input to account (see docs/reliability.md, "Hostile
+// input"): it reads only regular files inside the directory (read.go),
+// within MaxConfigBytes, MaxVarFileBytes and MaxVarBytes; it refuses
+// nesting past MaxNesting before parsing (nesting.go); it bounds what
+// evaluating a configuration may make (budget.go); it checks names and
+// labels against HubSpot's limits (decode.go); it keeps every value read
+// with env(), and every value computed from one, out of values other than
+// tokens and out of every message (sensitive.go); and it renders
+// diagnostics with what a terminal would act on escaped (diagtext.go).
 package config

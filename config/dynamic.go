@@ -153,7 +153,7 @@ func (l *loader) forEach(expr hcl.Expression, ctx *hcl.EvalContext) (cty.Value, 
 	v, diags := expr.Value(ctx)
 	l.add(diags...)
 	switch {
-	case diags.HasErrors():
+	case diags.HasErrors() || l.tooLarge(v, expr):
 		return cty.NilVal, false
 	case v.IsMarked():
 		l.add(secretHere(expr, "a dynamic block cannot iterate over it."))
@@ -169,6 +169,11 @@ func (l *loader) forEach(expr hcl.Expression, ctx *hcl.EvalContext) (cty.Value, 
 			Detail:  fmt.Sprintf("Cannot use a %s value in for_each. An iterable collection is required.", v.Type().FriendlyName()),
 			Subject: expr.Range().Ptr(), Expression: expr, EvalContext: ctx})
 		return cty.NilVal, false
+	case l.budget.generated.Add(int64(v.LengthInt())) > maxGeneratedBlocks:
+		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Too many dynamic blocks",
+			Detail:  fmt.Sprintf("With this one, the dynamic blocks of the configuration would make more than %d blocks, far more than the connector takes.", maxGeneratedBlocks),
+			Subject: expr.Range().Ptr()})
+		return cty.NilVal, false
 	}
 	return v, true
 }
@@ -178,6 +183,9 @@ func (l *loader) forEach(expr hcl.Expression, ctx *hcl.EvalContext) (cty.Value, 
 func (l *loader) label(e hcl.Expression, ctx *hcl.EvalContext) (string, bool) {
 	v, diags := e.Value(ctx)
 	l.add(diags...)
+	if !diags.HasErrors() && l.tooLarge(v, e) {
+		return "", false
+	}
 	invalid := func(detail string) (string, bool) {
 		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid dynamic block label",
 			Detail: detail, Subject: e.Range().Ptr(), Expression: e, EvalContext: ctx})

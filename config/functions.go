@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
-	"sync"
 
 	"github.com/agext/levenshtein"
 	"github.com/hashicorp/hcl/v2"
@@ -12,23 +11,17 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
-
-	"github.com/syncform/syncform"
 )
-
-// sensitiveMark marks values read through env(): they are secrets, and may
-// only flow into attributes that hold credentials.
-const sensitiveMark = "sensitive"
 
 // evalContext is the scope of every expression: var.*, local.* and the
 // function table. var and local live in two contexts, parent and child,
 // because HCL suggests a name for an unknown variable from the first close
 // one it meets, walking each context's map: with both in one map, "cal"
 // was "Did you mean "var"?" on one run and "local" on the next.
-func evalContext(vars, locals map[string]cty.Value, opts Options, read *secretSet) *hcl.EvalContext {
+func (l *loader) evalContext(vars, locals map[string]cty.Value) *hcl.EvalContext {
 	return withLocals(&hcl.EvalContext{
 		Variables: map[string]cty.Value{"var": objectOf(vars)},
-		Functions: functions(opts, read),
+		Functions: l.functions(),
 	}, locals)
 }
 
@@ -47,9 +40,10 @@ func objectOf(m map[string]cty.Value) cty.Value {
 }
 
 // functions is go-cty's standard library, under the names HCL users know from
-// other tools, plus env.
-func functions(opts Options, read *secretSet) map[string]function.Function {
-	return map[string]function.Function{
+// other tools, plus env; each spends the load's budget (withBudget) and
+// hides its errors about secrets (hideSensitiveErrors).
+func (l *loader) functions() map[string]function.Function {
+	fns := map[string]function.Function{
 		"abs": stdlib.AbsoluteFunc, "ceil": stdlib.CeilFunc, "floor": stdlib.FloorFunc,
 		"max": stdlib.MaxFunc, "min": stdlib.MinFunc, "parseint": stdlib.ParseIntFunc,
 		"chomp": stdlib.ChompFunc, "format": stdlib.FormatFunc, "formatlist": stdlib.FormatListFunc,
@@ -73,8 +67,12 @@ func functions(opts Options, read *secretSet) map[string]function.Function {
 		"tomap":      convertFunc(cty.Map(cty.DynamicPseudoType)),
 		"startswith": stringPredicate("prefix", strings.HasPrefix),
 		"endswith":   stringPredicate("suffix", strings.HasSuffix),
-		"env":        envFunc(opts, read),
+		"env":        envFunc(l.opts, l.secrets),
 	}
+	for name, f := range fns {
+		fns[name] = hideSensitiveErrors(name, withBudget(name, f, l.budget))
+	}
+	return fns
 }
 
 func convertFunc(t cty.Type) function.Function { return stdlib.MakeToFunc(t) }
@@ -82,9 +80,7 @@ func convertFunc(t cty.Type) function.Function { return stdlib.MakeToFunc(t) }
 // envFunc reads an environment variable. Its value is marked sensitive, and a
 // missing variable is an error rather than an empty string, so a typo in a
 // token's name is caught before anything is sent. Every value it returns is
-// remembered in read, so that Load can scrub it from any diagnostic: marks
-// keep a secret out of values, but a function's error message (tonumber,
-// regex) may quote its argument.
+// remembered in read, for the last line of defence (secretSet.scrub).
 func envFunc(opts Options, read *secretSet) function.Function {
 	return function.New(&function.Spec{
 		Description: "Returns the value of an environment variable, as a secret.",
@@ -100,38 +96,6 @@ func envFunc(opts Options, read *secretSet) function.Function {
 			return cty.StringVal(v).Mark(sensitiveMark), nil
 		},
 	})
-}
-
-// secretSet holds the values env() returned during one Load. Objects are
-// decoded in parallel, so env() may be called from several goroutines.
-type secretSet struct {
-	mu sync.Mutex
-	m  map[string]bool
-}
-
-func (s *secretSet) add(v string) {
-	if v == "" {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.m == nil {
-		s.m = map[string]bool{}
-	}
-	s.m[v] = true
-}
-
-// scrub replaces every secret, wherever a diagnostic's text quotes it, with
-// the placeholder secrets print as.
-func (s *secretSet) scrub(diags hcl.Diagnostics) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for v := range s.m {
-		for _, d := range diags {
-			d.Summary = strings.ReplaceAll(d.Summary, v, syncform.Redacted)
-			d.Detail = strings.ReplaceAll(d.Detail, v, syncform.Redacted)
-		}
-	}
 }
 
 // stringPredicate builds startswith and endswith, which HCL users know from
@@ -164,11 +128,9 @@ var indentFunc = function.New(&function.Spec{
 	},
 })
 
-// maxProduct bounds setproduct's result: three range(1000) arguments would
-// ask for a billion elements, and running out of memory is fatal.
-const maxProduct = 1_000_000
-
-// setProductFunc is go-cty's setproduct, refusing a product too large to hold.
+// setProductFunc is go-cty's setproduct, refusing a product of more than
+// maxValueElements before it is made: three range(1000) arguments would ask
+// for a billion elements, and running out of memory is fatal.
 var setProductFunc = function.New(&function.Spec{
 	Description: stdlib.SetProductFunc.Description(),
 	VarParam:    stdlib.SetProductFunc.VarParam(),
@@ -182,8 +144,8 @@ var setProductFunc = function.New(&function.Spec{
 			}
 			if n := a.LengthInt(); n == 0 {
 				total = 0
-			} else if total > maxProduct/n {
-				return cty.NilVal, fmt.Errorf("the product has more than %d elements", maxProduct)
+			} else if total > maxValueElements/n {
+				return cty.NilVal, fmt.Errorf("the product has more than %d elements", maxValueElements)
 			} else {
 				total *= n
 			}

@@ -7,22 +7,27 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/syncform/syncform"
 )
 
-// fuzzSecret is what env("HOSTILE_TOKEN") returns under FuzzLoad: it must
-// never show in a diagnostic.
-const fuzzSecret = "fuzz-secret-7f3a9c"
+// fuzzSecret is what env("HOSTILE_TOKEN") and env("T") return under
+// FuzzLoad: no part of it may show in a diagnostic. Random letters and
+// digits, so that no run of four turns up in a message by chance.
+const fuzzSecret = "Zq8vN4kXw2Tm9PrB"
 
 // FuzzLoad feeds arbitrary bytes to the loader as a configuration's one
 // main.hcl. No input may make it panic or overflow its stack; its result
 // either holds an error diagnostic or is a configuration the planner can
-// use (see usable); every diagnostic renders, never quotes the secret, and
-// points into a file the result holds; and loading the same bytes twice
-// reports the same.
+// use (see usable); every diagnostic renders, never quotes the secret in
+// any form (a run of four of its characters, in any case, either way
+// round, that the file itself does not hold), and points into a file the
+// result holds; and loading the same bytes twice reports the same. The
+// seeds include the secret changed by each of secretTransforms, in turn
+// in each of secretContexts.
 func FuzzLoad(f *testing.F) {
 	var seeds []string
 	for _, pattern := range []string{
@@ -50,7 +55,11 @@ func FuzzLoad(f *testing.F) {
 		}
 		f.Add(b)
 	}
-	env := envOf("HOSTILE_TOKEN", fuzzSecret, "SALESFORCE_TOKEN", fuzzSecret)
+	for i, x := range secretTransforms {
+		ctx := secretContexts[i%len(secretContexts)]
+		f.Add([]byte(secretLocals + strings.ReplaceAll(ctx, "X", x)))
+	}
+	env := envOf("HOSTILE_TOKEN", fuzzSecret, "SALESFORCE_TOKEN", fuzzSecret, "T", fuzzSecret)
 	// One directory for every execution of a process (they run one at a
 	// time): a new one each would cost more than loading.
 	dir := f.TempDir()
@@ -68,8 +77,8 @@ func FuzzLoad(f *testing.F) {
 			return cfg, diags, out.String()
 		}
 		cfg, diags, text := load()
-		if strings.Contains(text, fuzzSecret) {
-			t.Fatalf("the secret is in a diagnostic:\n%s", text)
+		if leak := secretLeak(text, fuzzSecret); leak != "" && !strings.Contains(strings.ToLower(string(src)), leak) {
+			t.Fatalf("the secret is in a diagnostic (%q):\n%s", leak, text)
 		}
 		for _, d := range diags {
 			if d.Subject != nil && cfg.Files[d.Subject.Filename] == nil {
@@ -111,6 +120,10 @@ func usable(cfg *Config) string {
 			if !propertyName.MatchString(p.Name) || !slices.Contains(syncform.FieldTypes(), p.Type) {
 				return "property " + p.Name + " has a bad name or type " + string(p.Type)
 			}
+			if utf8.RuneCountInString(p.Name) > MaxPropertyNameLength || utf8.RuneCountInString(p.Label) > MaxPropertyLabelLength ||
+				utf8.RuneCountInString(p.Group) > MaxGroupNameLength {
+				return "property " + p.Name + " has a name, label or group past HubSpot's limits"
+			}
 		}
 		for _, m := range ob.Mappings {
 			if !propertyName.MatchString(m.Property) || !slices.Contains(syncform.SyncRules(), m.Rule) {
@@ -119,10 +132,16 @@ func usable(cfg *Config) string {
 			if m.Options != "" && m.Options != OptionsFromSalesforce {
 				return "mapping " + m.Property + " has options " + m.Options
 			}
+			for _, lb := range m.Labels {
+				if utf8.RuneCountInString(lb.ID+lb.Label) > MaxOptionLength {
+					return "mapping " + m.Property + " has a label past HubSpot's limit"
+				}
+			}
 		}
 		if r := ob.Resync; r != nil {
 			if !slices.Contains([]string{"", ResyncSegment, ResyncRecords, ResyncNone}, r.ToSalesforce) ||
-				!slices.Contains([]string{"", ResyncImport, ResyncNone}, r.ToHubSpot) || r.BatchSize < 0 {
+				!slices.Contains([]string{"", ResyncImport, ResyncNone}, r.ToHubSpot) || r.BatchSize < 0 ||
+				utf8.RuneCountInString(r.Segment) > MaxSegmentNameLength {
 				return "a resync block is not one apply can carry out"
 			}
 		}

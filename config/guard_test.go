@@ -39,6 +39,9 @@ func TestNestingBound(t *testing.T) {
 		{"unary operators", strings.Repeat("!", 100000) + "true", 0},
 		{"conditionals", strings.Repeat("true ? ", n) + "1" + strings.Repeat(" : 2", n), 0},
 		{"megabytes of brackets", strings.Repeat("[", 5<<20), 7 + MaxNesting - 1},
+		{"splats", "local.l" + strings.Repeat("[*]", 200000), 14 + 3*(MaxNesting-2) + 1},
+		{"splats and attributes", "local.l" + strings.Repeat("[*].a", 200000), 0},
+		{"attribute splats", "local.l" + strings.Repeat(".*", 200000), 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -227,5 +230,24 @@ func TestEveryRangeNamesAFile(t *testing.T) {
 				t.Errorf("%q: %s", src, fixture.Describe(d))
 			}
 		}
+	}
+}
+
+// TestBinaryAndNoise: a file of control characters is refused at the
+// first of them, in one diagnostic (a megabyte of NUL bytes was a million
+// diagnostics, 440 MB and 20 s); a run of invalid characters is one
+// diagnostic (and the missing newline HCL reports after it); and a load reports at most MaxDiagnostics.
+func TestBinaryAndNoise(t *testing.T) {
+	_, diags := loadSource(t, "locals {\n  a = 1 "+strings.Repeat("\x00", 1<<20)+"\n}\n", Options{})
+	if len(diags) != 1 || diags[0].Summary != "Not a text file" || diags[0].Subject.Start.Line != 2 || diags[0].Subject.Start.Column != 9 {
+		t.Errorf("NUL bytes: %v", diags)
+	}
+	_, diags = loadSource(t, "locals {\n  a = 1 "+strings.Repeat("\x00", maxBinaryBytes)+"\n}\n", Options{})
+	if len(diags) != 2 || diags[0].Summary != "Invalid character" || diags[0].Subject.End.Column != 9+maxBinaryBytes {
+		t.Errorf("a run of NUL bytes: %v", diags)
+	}
+	_, diags = loadSource(t, strings.Repeat("@ ", MaxDiagnostics+10), Options{})
+	if len(diags) != MaxDiagnostics+1 || diags[MaxDiagnostics].Summary != "Too many problems" || !strings.Contains(diags[MaxDiagnostics].Detail, "more problems are not shown") {
+		t.Errorf("%d diagnostics, the last %v", len(diags), diags[len(diags)-1])
 	}
 }

@@ -54,8 +54,14 @@ type loader struct {
 	parser *hclparse.Parser
 	opts   Options
 	diags  hcl.Diagnostics
+	// dir is the configuration directory, and read the bytes of its files
+	// read so far (see MaxConfigBytes).
+	dir  string
+	read int64
 	// secrets are the values env() returned, scrubbed from diagnostics.
 	secrets *secretSet
+	// budget bounds what evaluating the configuration makes.
+	budget *budget
 }
 
 func (l *loader) add(d ...*hcl.Diagnostic) { l.diags = append(l.diags, d...) }
@@ -74,7 +80,7 @@ func Load(dir string, opts Options) (*Config, hcl.Diagnostics) {
 // LoadFiles is Load for an explicit list of files; dir is the directory
 // relative paths in the configuration (the sandbox file) are resolved from.
 func LoadFiles(dir string, files []string, opts Options) (*Config, hcl.Diagnostics) {
-	l := &loader{parser: hclparse.NewParser(), opts: opts, secrets: &secretSet{}}
+	l := &loader{parser: hclparse.NewParser(), opts: opts, secrets: &secretSet{}, budget: &budget{}, dir: dir}
 	cfg := &Config{Dir: dir}
 	defer func() { cfg.Files = l.parser.Files() }()
 
@@ -101,7 +107,7 @@ func LoadFiles(dir string, files []string, opts Options) (*Config, hcl.Diagnosti
 
 	vars := l.variables(blocks.OfType("variable"))
 	locals := l.locals(blocks.OfType("locals"), vars)
-	ctx := evalContext(vars, locals, l.opts, l.secrets)
+	ctx := l.evalContext(vars, locals)
 
 	cfg.Connection = l.connection(blocks.OfType("connection"), ctx)
 	if l.opts.Connected != nil && !l.diags.HasErrors() {
@@ -113,9 +119,29 @@ func LoadFiles(dir string, files []string, opts Options) (*Config, hcl.Diagnosti
 	l.diags = dropNowhere(l.diags)
 	fixFunctionSuggestions(l.diags, slices.Sorted(maps.Keys(ctx.Parent().Functions)))
 	tidyPanics(l.diags)
-	l.secrets.scrub(l.diags)
+	withholdSensitive(l.diags)
+	l.secrets.scrub(l.diags, l.parser.Files())
+	for _, d := range l.diags { // for every view, not only WriteDiagnostics
+		d.Summary, d.Detail = Visible(d.Summary), Visible(d.Detail)
+	}
 	sortDiagnostics(l.diags)
-	return cfg, l.diags
+	return cfg, capDiagnostics(l.diags)
+}
+
+// MaxDiagnostics bounds the diagnostics of one load: past it, the rest are
+// counted, not kept. Each costs a rendering, and a file of alternating
+// invalid characters is millions of them.
+const MaxDiagnostics = 100_000
+
+// capDiagnostics keeps the first MaxDiagnostics of sorted diags and says
+// how many more there were.
+func capDiagnostics(diags hcl.Diagnostics) hcl.Diagnostics {
+	if len(diags) <= MaxDiagnostics {
+		return diags
+	}
+	more := len(diags) - MaxDiagnostics
+	return append(diags[:MaxDiagnostics:MaxDiagnostics], &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Too many problems",
+		Detail: fmt.Sprintf("%d more problems are not shown: syncform reports at most %d. Fix these first.", more, MaxDiagnostics)})
 }
 
 // ConfigFiles lists the configuration files of dir, sorted by name.

@@ -83,6 +83,12 @@ type nesting struct {
 type nestingLevel struct {
 	brace bool // a block body or object, where a newline ends an item
 	ops   int
+	// open is the token that opened the level, first the first token in
+	// it and tokens how many: "[", "*" and 2 (the "*" and the "]") make a
+	// splat, which nests like an operator: a chain of them parses into a
+	// tree as deep as it is long (200,000 of them overflowed the stack).
+	open, first hclsyntax.TokenType
+	tokens      int
 }
 
 func newNesting() *nesting {
@@ -92,17 +98,28 @@ func newNesting() *nesting {
 // step takes the next token, of type t with the bytes b.
 func (n *nesting) step(t hclsyntax.TokenType, b []byte) {
 	top := &n.stack[len(n.stack)-1]
+	if t != hclsyntax.TokenNewline && t != hclsyntax.TokenComment {
+		if top.tokens == 0 {
+			top.first = t
+		}
+		top.tokens++
+	}
 	switch t {
 	case hclsyntax.TokenOBrace, hclsyntax.TokenOBrack, hclsyntax.TokenOParen,
 		hclsyntax.TokenOQuote, hclsyntax.TokenOHeredoc,
 		hclsyntax.TokenTemplateInterp, hclsyntax.TokenTemplateControl:
-		n.stack = append(n.stack, nestingLevel{brace: t == hclsyntax.TokenOBrace})
+		n.stack = append(n.stack, nestingLevel{brace: t == hclsyntax.TokenOBrace, open: t})
 		n.depth++
 	case hclsyntax.TokenCBrace, hclsyntax.TokenCBrack, hclsyntax.TokenCParen,
 		hclsyntax.TokenCQuote, hclsyntax.TokenCHeredoc, hclsyntax.TokenTemplateSeqEnd:
 		if len(n.stack) > 1 { // a stray closer is the parser's to report
+			splat := t == hclsyntax.TokenCBrack && top.open == hclsyntax.TokenOBrack && top.first == hclsyntax.TokenStar && top.tokens == 2
 			n.depth -= 1 + top.ops
 			n.stack = n.stack[:len(n.stack)-1]
+			if splat {
+				n.stack[len(n.stack)-1].ops++
+				n.depth++
+			}
 		}
 	case hclsyntax.TokenPlus, hclsyntax.TokenMinus, hclsyntax.TokenStar, hclsyntax.TokenSlash,
 		hclsyntax.TokenPercent, hclsyntax.TokenEqualOp, hclsyntax.TokenNotEqual,

@@ -53,6 +53,7 @@ var nestingSeeds = []string{
 	"a = \"${}}}\"\n",
 	"#",
 	"a = \"\\",
+	"a = b[*][*].c[*]\nb = [*]\nc = [1 * 2]\n",
 }
 
 // TestShallowNeverUnderestimates: wherever the byte scan answers, its depth

@@ -1,30 +1,126 @@
 package config
 
 import (
+	"bytes"
 	"fmt"
-	"os"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
-// parse reads and parses one file, refusing before the parser sees it a file
-// nested deeper than MaxNesting. A refused file is still registered, so that
-// its diagnostic can quote the line.
+// parse reads and parses one configuration file of the directory, within
+// what is left of MaxConfigBytes.
 func (l *loader) parse(name string) *hcl.File {
-	src, err := os.ReadFile(name)
+	src, err := readSource(name, l.dir, MaxConfigBytes-l.read)
+	if err == errTooLarge {
+		err = &sourceError{"Configuration too large", fmt.Sprintf("%s takes the configuration past %s, the most syncform reads "+
+			"of the files of a directory together (loading takes 100 to 160 times as much memory). Split it up, or shorten it.", name, bytesString(MaxConfigBytes))}
+	}
 	if err != nil {
-		// The same diagnostic hclparse gives, which has no range: the file
-		// has no lines to point at.
-		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Failed to read file",
-			Detail: fmt.Sprintf("The configuration file %q could not be read.", name)})
+		l.readFailed(name, err)
 		return nil
 	}
-	if d := checkNesting(src, name); d != nil {
+	l.read += int64(len(src))
+	return l.parseSource(name, src)
+}
+
+// parseVarFile reads and parses a --var-file: it may be anywhere, but must
+// be a regular file of at most MaxVarFileBytes.
+func (l *loader) parseVarFile(name string) *hcl.File {
+	src, err := readSource(name, "", MaxVarFileBytes)
+	if err == errTooLarge {
+		err = &sourceError{"Variable file too large", fmt.Sprintf("%s is larger than %s, the most syncform reads of a variable file.", name, bytesString(MaxVarFileBytes))}
+	}
+	if err != nil {
+		l.readFailed(name, err)
+		return nil
+	}
+	return l.parseSource(name, src)
+}
+
+// parseSource parses src, refusing before the parser sees it a file nested
+// deeper than MaxNesting. A refused file is still registered, so that its
+// diagnostic can quote the line.
+func (l *loader) parseSource(name string, src []byte) *hcl.File {
+	d := checkText(src, name)
+	if d == nil {
+		d = checkNesting(src, name)
+	}
+	if d != nil {
 		l.add(d)
 		l.parser.AddFile(name, &hcl.File{Body: hcl.EmptyBody(), Bytes: src})
 		return nil
 	}
 	f, diags := l.parser.ParseHCL(src, name)
-	l.add(diags...)
+	l.add(mergeRuns(diags)...)
+	if body, ok := f.Body.(*hclsyntax.Body); ok {
+		budgetExpressions(body, l.budget)
+	}
 	return f
+}
+
+// maxBinaryBytes is how many control characters and bytes that are not
+// UTF-8 a file may hold before it is taken for a binary file rather than
+// configuration.
+const maxBinaryBytes = 1000
+
+// checkText refuses a file that holds more than maxBinaryBytes control
+// characters (other than tab and line breaks) or bytes that are not UTF-8,
+// at the first of them. HCL's lexer makes a token and a diagnostic of each
+// such byte: a megabyte of NUL bytes took 440 MB to load.
+func checkText(src []byte, filename string) *hcl.Diagnostic {
+	n, first := 0, -1
+	for i := 0; i < len(src); {
+		c := src[i]
+		size := 1
+		bad := c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7f
+		if c >= utf8.RuneSelf {
+			var r rune
+			r, size = utf8.DecodeRune(src[i:])
+			bad = r == utf8.RuneError && size == 1
+		}
+		if bad {
+			if first < 0 {
+				first = i
+			}
+			if n++; n > maxBinaryBytes {
+				pos := hcl.InitialPos
+				for _, b := range src[:first] {
+					if b == '\n' {
+						pos.Line++
+					}
+				}
+				pos.Byte = first
+				pos.Column = first - bytes.LastIndexByte(src[:first], '\n')
+				return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Not a text file",
+					Detail:  fmt.Sprintf("This file holds more than %d control characters or bytes that are not UTF-8, from here on: it is not configuration (a binary file?).", maxBinaryBytes),
+					Subject: &hcl.Range{Filename: filename, Start: pos, End: hcl.Pos{Line: pos.Line, Column: pos.Column + 1, Byte: pos.Byte + 1}}}
+			}
+		}
+		i += size
+	}
+	return nil
+}
+
+// mergeRuns merges each run of diagnostics that say the same thing about
+// ranges that touch into one over their union: HCL reports every byte of a
+// run of invalid characters on its own, so a megabyte of NUL bytes was a
+// million diagnostics (20 s and 600 MB to render).
+func mergeRuns(diags hcl.Diagnostics) hcl.Diagnostics {
+	out := diags[:0]
+	for _, d := range diags {
+		if n := len(out); n > 0 {
+			p := out[n-1]
+			if p.Summary == d.Summary && p.Detail == d.Detail && p.Severity == d.Severity &&
+				p.Subject != nil && d.Subject != nil && p.Subject.Filename == d.Subject.Filename &&
+				p.Subject.End.Byte == d.Subject.Start.Byte && p.Subject.End.Line == d.Subject.Start.Line {
+				r := hcl.RangeBetween(*p.Subject, *d.Subject)
+				p.Subject = &r
+				continue
+			}
+		}
+		out = append(out, d)
+	}
+	return out
 }

@@ -118,15 +118,18 @@ func (l *loader) variables(blocks hcl.Blocks) map[string]cty.Value {
 // a string variable takes it literally, any other type parses it as an HCL
 // expression (so --var 'fields=["a","b"]' works).
 func (l *loader) rawVar(d *variableDecl, raw, source string) cty.Value {
-	if d.typ == cty.String || d.typ == cty.DynamicPseudoType {
-		return cty.StringVal(raw)
-	}
 	// The value has no file to point into: its diagnostics point at the
 	// declaration of the variable it was meant for.
 	invalid := func(format string, args ...any) cty.Value {
 		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid value for variable",
 			Detail: fmt.Sprintf(format, args...), Subject: d.declRange.Ptr()})
 		return cty.UnknownVal(d.typ)
+	}
+	if len(raw) > MaxVarBytes {
+		return invalid("The value given by %s for variable %q is longer than %s, the most syncform takes of one value.", source, d.name, bytesString(MaxVarBytes))
+	}
+	if d.typ == cty.String || d.typ == cty.DynamicPseudoType {
+		return cty.StringVal(raw)
 	}
 	// Parsing recurses, so a value nested too deeply is refused first, as in
 	// a file.
@@ -138,6 +141,7 @@ func (l *loader) rawVar(d *variableDecl, raw, source string) cty.Value {
 	if diags.HasErrors() {
 		return invalid("The value given by %s for variable %q is not a valid expression of type %s (%s).", source, d.name, d.typ.FriendlyName(), firstError(diags))
 	}
+	budgetExpressions(expr, l.budget)
 	v, diags := expr.Value(nil)
 	if diags.HasErrors() {
 		return invalid("The value given by %s for variable %q cannot be evaluated: a value may not refer to variables or call functions.", source, d.name)
@@ -172,7 +176,7 @@ func (l *loader) convertVar(d *variableDecl, v cty.Value, rng hcl.Range) cty.Val
 
 // varFile reads one --var-file: attributes naming declared variables.
 func (l *loader) varFile(path string, decls map[string]*variableDecl, names []string, values map[string]cty.Value) {
-	f := l.parse(path)
+	f := l.parseVarFile(path)
 	if f == nil {
 		return
 	}
@@ -230,7 +234,7 @@ func (l *loader) locals(blocks hcl.Blocks, vars map[string]cty.Value) map[string
 
 	values := map[string]cty.Value{}
 	failed := map[string]bool{} // on a cycle, or depending on one
-	base := evalContext(vars, nil, l.opts, l.secrets).Parent()
+	base := l.evalContext(vars, nil).Parent()
 	for _, scc := range stronglyConnected(names, refs) {
 		n := scc[0]
 		cyclic := len(scc) > 1 || slices.Contains(refs[n], n)
@@ -262,7 +266,17 @@ func (l *loader) locals(blocks hcl.Blocks, vars map[string]cty.Value) map[string
 		}
 		v, diags := attrs[n].Expr.Value(withLocals(base, scope))
 		l.add(diags...)
-		if diags.HasErrors() {
+		if !diags.HasErrors() {
+			// A local that holds another twice, each level down, doubles
+			// with each: measured here, it is bounded.
+			if much := tooLarge(size(v)); much != "" {
+				l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Value too large",
+					Detail:  fmt.Sprintf("local.%s has %s; syncform stops rather than run out of memory.", n, much),
+					Subject: attrs[n].Expr.Range().Ptr()})
+				failed[n] = true
+			}
+		}
+		if diags.HasErrors() || failed[n] {
 			v = cty.DynamicVal
 		}
 		values[n] = v

@@ -1,0 +1,183 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// Every read of configuration is capped: loading takes about 100 to 160
+// times a file's size in memory (measured on 5 and 20 MB files of mapping
+// blocks, of locals and of errors; docs/reliability.md), so an unbounded
+// file (a sparse 10 GB file, /dev/zero) ran the process out of memory,
+// which is fatal. No real configuration comes near these: one at the
+// connector's limit of 500 mappings an object is about 150 KB.
+const (
+	// MaxConfigBytes bounds the configuration files of a directory,
+	// together: about 1.3 GB of memory at the most to load them.
+	MaxConfigBytes = 8 << 20
+	// MaxVarFileBytes bounds each --var-file.
+	MaxVarFileBytes = 1 << 20
+	// MaxVarBytes bounds each value given by --var or SYNCFORM_VAR_name.
+	MaxVarBytes = 1 << 20
+)
+
+// sourceError is a file refused before, or instead of, being read: it is
+// not a regular file, lies outside the configuration directory, or is too
+// large. Its summary and detail are those of the diagnostic.
+type sourceError struct {
+	summary, detail string
+}
+
+func (e *sourceError) Error() string { return e.detail }
+
+// readSource reads the file at path as configuration source: a regular file,
+// of at most limit bytes. When within is not empty, a symbolic link must
+// resolve to a file inside that directory (a committed link to
+// /proc/self/environ or /etc/passwd would otherwise be quoted, line by line,
+// in diagnostics). Nothing but a regular file is opened: a named pipe blocks
+// the read for ever, a device never ends. The file is opened without
+// blocking and checked again once open, in case it was swapped in between.
+func readSource(path, within string, limit int64) ([]byte, error) {
+	info, err := os.Lstat(path)
+	if err != nil {
+		return nil, err
+	}
+	if info.Mode()&fs.ModeSymlink != 0 {
+		target, err := filepath.EvalSymlinks(path)
+		if err != nil {
+			return nil, &sourceError{"Configuration file refused",
+				fmt.Sprintf("%s is a symbolic link that cannot be followed (%v).", path, unwrapPathError(err))}
+		}
+		if within != "" && !inside(target, within) {
+			to, _ := os.Readlink(path) // as written, where it differs (/proc/self)
+			return nil, &sourceError{"Configuration file refused",
+				fmt.Sprintf("%s is a symbolic link to %s, which is outside the configuration directory: syncform reads configuration only from inside it.", path, to)}
+		}
+		if info, err = os.Stat(target); err != nil {
+			return nil, err
+		}
+	}
+	if !info.Mode().IsRegular() {
+		return nil, notRegular(path, info.Mode())
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	opened, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !opened.Mode().IsRegular() {
+		return nil, notRegular(path, opened.Mode())
+	}
+	if !os.SameFile(info, opened) {
+		return nil, &sourceError{"Configuration file refused",
+			fmt.Sprintf("%s changed while it was being opened; run again.", path)}
+	}
+	var b bytes.Buffer
+	b.Grow(int(min(opened.Size(), limit)) + bytes.MinRead) // the size may be wrong (procfs says 0)
+	if _, err := b.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
+		return nil, err
+	}
+	if int64(b.Len()) > limit {
+		return nil, errTooLarge
+	}
+	return b.Bytes(), nil
+}
+
+// errTooLarge is readSource's error for a file over its limit; the caller
+// says which limit, and why.
+var errTooLarge = errors.New("too large")
+
+func notRegular(path string, mode fs.FileMode) error {
+	what := "not a regular file"
+	switch {
+	case mode.IsDir():
+		what = "a directory"
+	case mode&fs.ModeNamedPipe != 0:
+		what = "a named pipe (FIFO)"
+	case mode&fs.ModeSocket != 0:
+		what = "a socket"
+	case mode&fs.ModeDevice != 0:
+		what = "a device"
+	}
+	return &sourceError{"Configuration file refused",
+		fmt.Sprintf("%s is %s: syncform reads configuration only from regular files.", path, what)}
+}
+
+// bytesString writes a limit as people read it: 8 MiB, 512 KiB.
+func bytesString(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// unwrapPathError drops the path an *fs.PathError repeats.
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// inside reports whether the resolved path target lies in the directory
+// dir (itself resolved here, so that a directory reached through a link
+// contains what it holds).
+func inside(target, dir string) bool {
+	d, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return false
+	}
+	d, err1 := filepath.Abs(d)
+	t, err2 := filepath.Abs(target)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	rel, err := filepath.Rel(d, t)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+}
+
+// ReadFile reads a configuration or variable file of dir for fmt, with the
+// checks and the cap Load applies: a regular file inside dir (a symbolic
+// link must stay inside it) of at most MaxConfigBytes.
+func ReadFile(dir, path string) ([]byte, error) {
+	b, err := readSource(path, dir, MaxConfigBytes)
+	if err == errTooLarge {
+		return nil, fmt.Errorf("%s is larger than %s, the most syncform reads of a configuration", path, bytesString(MaxConfigBytes))
+	}
+	return b, err
+}
+
+// readFailed is the diagnostic of a file that could not be, or was not,
+// read. A refused file is registered with no content, so that the
+// diagnostic names it at its first line.
+func (l *loader) readFailed(path string, err error) {
+	var se *sourceError
+	if !errors.As(err, &se) {
+		// The diagnostic hclparse gives, which has no range: the file
+		// has no lines to point at.
+		l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Failed to read file",
+			Detail: fmt.Sprintf("The configuration file %q could not be read (%v).", path, unwrapPathError(err))})
+		return
+	}
+	l.parser.AddFile(path, &hcl.File{Body: hcl.EmptyBody(), Bytes: []byte{}})
+	start := hcl.Pos{Line: 1, Column: 1}
+	l.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: se.summary, Detail: se.detail,
+		Subject: &hcl.Range{Filename: path, Start: start, End: start}})
+}
