@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // The columns of the mappings CSV, in the order WriteMappingsCSV writes them.
@@ -146,7 +148,7 @@ func ReadMappingsCSV(r io.Reader) ([]Mapping, error) {
 func mappingRow(object, property, field, rule, kind string) (Mapping, error) {
 	o, err := ParseObject(uiWord(object))
 	if err != nil {
-		return Mapping{}, fmt.Errorf("unknown object %q: want contacts, companies or deals", object)
+		return Mapping{}, fmt.Errorf("unknown object %s: want contacts, companies or deals", quoteCell(object))
 	}
 	if property == "" {
 		return Mapping{}, fmt.Errorf("empty %s", colPropertyName)
@@ -156,7 +158,7 @@ func mappingRow(object, property, field, rule, kind string) (Mapping, error) {
 	}
 	sr, err := ParseSyncRule(uiWord(rule))
 	if err != nil {
-		return Mapping{}, fmt.Errorf("unknown sync rule %q: want prefer_salesforce_unless_blank, always_use_salesforce, two_way or dont_sync", rule)
+		return Mapping{}, fmt.Errorf("unknown sync rule %s: want prefer_salesforce_unless_blank, always_use_salesforce, two_way or dont_sync", quoteCell(rule))
 	}
 	m := Mapping{Object: o, Property: property, SalesforceField: field, Rule: sr}
 	switch k := strings.ToLower(kind); {
@@ -166,9 +168,23 @@ func mappingRow(object, property, field, rule, kind string) (Mapping, error) {
 	case k == "":
 		_, m.Standard = LookupStandard(o, property)
 	default:
-		return Mapping{}, fmt.Errorf("unknown mapping type %q: want standard or custom", kind)
+		return Mapping{}, fmt.Errorf("unknown mapping type %s: want standard or custom", quoteCell(kind))
 	}
 	return m, nil
+}
+
+// quoteCell quotes a cell for an error, cut short: a cell may be megabytes
+// long.
+func quoteCell(s string) string {
+	const most = 60
+	if len(s) <= most {
+		return strconv.Quote(s)
+	}
+	cut := most
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strconv.Quote(s[:cut]) + "…"
 }
 
 // uiWord turns a UI spelling into syncform's: lower case, words joined by
