@@ -321,14 +321,6 @@ func (a *app) planWith(ctx context.Context, v varFlags, targets []string, before
 // noLimit is --max-overwrites' default: no limit.
 const noLimit = -1
 
-// validMaxOverwrites checks a --max-overwrites value.
-func validMaxOverwrites(n int) error {
-	if n < noLimit {
-		return usagef("--max-overwrites %d: want a number of values, 0 or more", n)
-	}
-	return nil
-}
-
 // open connects to the configuration's live connection, unless p has it
 // already, and to its journal.
 func (a *app) open(ctx context.Context, p *planned) error {

@@ -34,7 +34,10 @@ func (a *app) applyCommand() *cobra.Command {
 			"changed since (stale), writing nothing.",
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := validMaxOverwrites(o.maxOverwrites); err != nil {
+			if err := checkMaxOverwrites(cmd, o.maxOverwrites); err != nil {
+				return err
+			}
+			if err := checkDuration("lock-timeout", o.lockTimeout, 0, maxWait); err != nil {
 				return err
 			}
 			if len(args) == 1 {

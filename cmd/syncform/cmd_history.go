@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -31,8 +32,8 @@ func (a *app) historyCommand() *cobra.Command {
 			if err := validFormat(o.format, formatText, formatJSON); err != nil {
 				return err
 			}
-			if o.limit < 0 {
-				return usagef("--limit %d: want 0 (all) or more", o.limit)
+			if err := checkInt("limit", o.limit, 0, math.MaxInt); err != nil {
+				return err
 			}
 			return a.runHistory(cmd.Context(), o)
 		},

@@ -66,20 +66,39 @@ func (a *app) sandboxSeedCommand() *cobra.Command {
 			"properties, sync toggles) are kept.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if o.Contacts < 0 || o.Companies < 0 || o.Deals < 0 || o.customFields < 0 || o.mappingLimit < 0 {
-				return usagef("counts cannot be negative")
+			if err := o.check(); err != nil {
+				return err
 			}
 			return a.runSeed(cmd.Context(), o)
 		},
 	}
 	o.register(cmd)
-	cmd.Flags().IntVar(&o.Contacts, "contacts", 200, "linked contact records")
+	cmd.Flags().IntVar(&o.Contacts, "contacts", 200, "linked contact records (up to 10,000,000)")
 	cmd.Flags().IntVar(&o.Companies, "companies", 50, "linked company records (up to 1,000,000)")
-	cmd.Flags().IntVar(&o.Deals, "deals", 30, "linked deal records")
+	cmd.Flags().IntVar(&o.Deals, "deals", 30, "linked deal records (up to 1,000,000)")
 	cmd.Flags().Int64Var(&o.Seed, "seed", 1, "the generator's seed: the same seed gives the same data")
-	cmd.Flags().IntVar(&o.customFields, "custom-fields", 0, "first add this many custom text fields (Extra_001__c …) to the Salesforce objects, as an admin would")
-	cmd.Flags().IntVar(&o.mappingLimit, "mapping-limit", 0, "let each object hold this many mappings, past the connector's 500, to measure scale (0: keep the limit)")
+	cmd.Flags().IntVar(&o.customFields, "custom-fields", 0, "first add this many custom text fields (Extra_001__c …, up to 9,999) to the Salesforce objects, as an admin would")
+	cmd.Flags().IntVar(&o.mappingLimit, "mapping-limit", 0, "let each object hold this many mappings, past the connector's 500 and up to 1,000,000, to measure scale (0: keep the limit)")
 	return cmd
+}
+
+// check bounds the counts: see maxSeedContacts and the others.
+func (o *seedOptions) check() error {
+	for _, c := range []struct {
+		flag  string
+		v, hi int
+	}{
+		{"contacts", o.Contacts, maxSeedContacts},
+		{"companies", o.Companies, maxSeedCompanies},
+		{"deals", o.Deals, maxSeedDeals},
+		{"custom-fields", o.customFields, maxCustomFields},
+		{"mapping-limit", o.mappingLimit, maxMappingLimit},
+	} {
+		if err := checkInt(c.flag, c.v, 0, c.hi); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (a *app) runSeed(ctx context.Context, o seedOptions) error {
