@@ -74,7 +74,7 @@ func run(ctx context.Context, a *app, args []string) int {
 	err := root.ExecuteContext(ctx)
 	var ue *usageError
 	if errors.As(err, &ue) || err != nil && strings.HasPrefix(err.Error(), "unknown command") {
-		fmt.Fprintf(a.stderr, "Error: %v\nRun \"syncform --help\" for usage.\n", err)
+		fmt.Fprintf(a.stderr, "Error: %s\nRun \"syncform --help\" for usage.\n", terminalLines(err.Error()))
 		return exitError
 	}
 	return exitCode(err, a.stderr)
@@ -162,10 +162,23 @@ func (a *app) loadOrReport(v varFlags) (*config.Config, error) {
 }
 
 func (a *app) writeDiagnostics(cfg *config.Config, diags hcl.Diagnostics) {
+	writeDiagnostics(a.stderr, cfg.Files, diags, a.color())
+}
+
+// writeDiagnostics renders diagnostics for a terminal. A rule's summary and
+// detail may quote live values (an owner's name, a field's label), so they
+// are made terminal-safe first; the quoted source lines are the renderer's.
+func writeDiagnostics(w io.Writer, files map[string]*hcl.File, diags hcl.Diagnostics, color bool) {
 	if len(diags) == 0 {
 		return
 	}
-	_ = config.WriteDiagnostics(a.stderr, cfg.Files, diags, 100, a.color())
+	safe := make(hcl.Diagnostics, len(diags))
+	for i, d := range diags {
+		c := *d
+		c.Summary, c.Detail = terminalSafe(d.Summary), terminalLines(d.Detail)
+		safe[i] = &c
+	}
+	_ = config.WriteDiagnostics(w, files, safe, 100, color)
 }
 
 // connect opens the provider the configuration's connection block names.

@@ -64,6 +64,7 @@ func (a *app) runHistory(ctx context.Context, o historyOptions) error {
 		fmt.Fprintln(a.stdout, "No applies recorded for this connection.")
 		return nil
 	}
+	runs = safeCopy(runs) // who, host and errors come from the state database
 	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tSTARTED\tTOOK\tWHO\tOPERATION\tCONFIG\tCHANGES\tBACK-FILLS\tOUTCOME")
 	for _, r := range runs {
@@ -125,7 +126,8 @@ func (a *app) runForceUnlock(ctx context.Context, o forceUnlockOptions, id strin
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "Released lock %s of %s: %s, held since %s.\n", info.ID, info.Connection, info.Holder, info.Since.UTC().Format(time.RFC3339))
+	fmt.Fprintf(a.stdout, "Released lock %s of %s: %s, held since %s.\n", terminalSafe(info.ID), terminalSafe(info.Connection),
+		terminalSafe(fmt.Sprint(info.Holder)), info.Since.UTC().Format(time.RFC3339))
 	return nil
 }
 
