@@ -235,6 +235,7 @@ type planned struct {
 	live       *syncform.Snapshot
 	plan       *planner.Result // nil when there are error diagnostics
 	diags      hcl.Diagnostics
+	targets    []string // --target: what the plan was narrowed to
 }
 
 // close releases the provider and the state database, if opened.
@@ -298,7 +299,7 @@ func (a *app) planWith(ctx context.Context, v varFlags, targets []string, before
 		opts.Connected = func(c config.Connection) { early = a.readEarly(ctx, c) }
 	}
 	cfg, diags := config.Load(".", opts)
-	p := &planned{cfg: cfg, diags: diags}
+	p := &planned{cfg: cfg, diags: diags, targets: targets}
 	if diags.HasErrors() {
 		early.discard()
 		return p, nil

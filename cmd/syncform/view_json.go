@@ -13,7 +13,7 @@ import (
 // document is the plan document of a planned configuration: what
 // --format json prints and --out saves.
 func (a *app) document(p *planned) planner.Document {
-	return planner.NewDocument(Version(), planner.Connection{Provider: p.cfg.Connection.Provider, ID: p.connection}, p.live, p.plan, p.diags)
+	return planner.NewDocument(Version(), planner.Connection{Provider: p.cfg.Connection.Provider, ID: p.connection}, p.live, p.plan, p.diags, p.targets)
 }
 
 // savePlan writes the plan document to path.
