@@ -375,20 +375,6 @@ func (a *app) lock(ctx context.Context, p *planned, op string, timeout time.Dura
 	return nil
 }
 
-// openConnection loads the configuration (for its connection block only)
-// and opens the connection and journal, without planning.
-func (a *app) openConnection(ctx context.Context, v varFlags) (*planned, error) {
-	cfg, err := a.loadOrReport(v)
-	if err != nil {
-		return nil, err
-	}
-	p := &planned{cfg: cfg}
-	if err := a.open(ctx, p); err != nil {
-		return nil, err
-	}
-	return p, nil
-}
-
 // readLive loads the configuration (for its connection block) and reads the
 // live connection's snapshot: what the commands that only look need.
 func (a *app) readLive(ctx context.Context, v varFlags) (*config.Config, *syncform.Snapshot, error) {
