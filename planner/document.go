@@ -237,9 +237,8 @@ func ReadDocument(b []byte) (*Document, error) {
 
 // MarshalJSON encodes the document with the digest of its body.
 func (d Document) MarshalJSON() ([]byte, error) {
-	type plain Document // without this method
 	d.Digest = ""
-	b, err := json.Marshal(plain(d))
+	b, err := json.Marshal(plainDocument(d))
 	if err != nil {
 		return nil, err
 	}
@@ -250,7 +249,7 @@ func (d Document) MarshalJSON() ([]byte, error) {
 		return nil, err
 	}
 	d.Digest = digest(body)
-	return json.Marshal(plain(d))
+	return json.Marshal(plainDocument(d))
 }
 
 // maxDepth bounds the nesting of a saved plan's JSON: the document nests
@@ -454,28 +453,35 @@ var ErrNotPlanned = errors.New("the saved plan is not what plan makes now of the
 // make exactly its changes: a change edited into the file is refused, and
 // so is one the configuration no longer asks for.
 func (d *Document) Matches(now Document) error {
-	a, b := comparable(*d), comparable(now)
-	if len(a.Changes) != len(b.Changes) {
-		return fmt.Errorf("%w: it holds %d changes, the plan now %d; if the configuration or a --var changed since it was saved, run plan again", ErrNotPlanned, len(a.Changes), len(b.Changes))
-	}
-	for i := range a.Changes {
-		if encode(a.Changes[i]) != encode(b.Changes[i]) {
-			return fmt.Errorf("%w: change %d, %s, is not the plan's, %s; if the configuration or a --var changed since it was saved, run plan again", ErrNotPlanned, i+1, a.Changes[i].Address, b.Changes[i].Address)
+	a, b := withoutRecords(*d), withoutRecords(now)
+	var detail string
+	switch {
+	case len(a.Changes) != len(b.Changes):
+		detail = fmt.Sprintf("it holds %d changes, the plan now %d", len(a.Changes), len(b.Changes))
+	default:
+		for i := range a.Changes {
+			if encode(a.Changes[i]) != encode(b.Changes[i]) {
+				detail = fmt.Sprintf("change %d, %s, is not the plan's, %s", i+1, a.Changes[i].Address, b.Changes[i].Address)
+				break
+			}
+		}
+		a.Changes, b.Changes = nil, nil
+		if detail == "" && encode(a) != encode(b) {
+			detail = "its " + differingFields(a, b) + " differ"
 		}
 	}
-	a.Changes, b.Changes = nil, nil
-	if encode(a) != encode(b) {
-		return fmt.Errorf("%w: its %s differ; if the configuration or a --var changed since it was saved, run plan again", ErrNotPlanned, differingFields(a, b))
+	if detail == "" {
+		return nil
 	}
-	return nil
+	return fmt.Errorf("%w: %s; if the configuration or a --var changed since it was saved, run plan again", ErrNotPlanned, detail)
 }
 
-// plainDocument is a Document without its MarshalJSON: what Matches
-// compares.
+// plainDocument is a Document without its MarshalJSON.
 type plainDocument Document
 
-// comparable is d without what Matches ignores.
-func comparable(d Document) plainDocument {
+// withoutRecords is d without what Matches ignores: what records decide, and
+// the release and digest.
+func withoutRecords(d Document) plainDocument {
 	d.SyncformVersion, d.Digest = "", ""
 	d.Changes = slices.Clone(d.Changes)
 	for i, a := range d.Changes {
