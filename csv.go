@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // The columns of the mappings CSV, in the order WriteMappingsCSV writes them.
@@ -32,12 +34,27 @@ var mappingsCSVHeader = []string{
 // then one row per mapping, objects in the order given and each object's
 // mappings by HubSpot property name. The labels and types come from the
 // snapshot's schema (empty where it lacks them); a contacts field is
-// described from Lead when Lead has it, else from Contact.
+// described from Lead when Lead has it, else from Contact. A cell a
+// spreadsheet would run as a formula is quoted (NeutralizeFormula), so what
+// it writes is safe to open and reads back as it was.
 func WriteMappingsCSV(w io.Writer, live *Snapshot, objects []Object) error {
+	rows := MappingsCSVRows(live, objects)
+	for _, row := range rows {
+		for i, c := range row {
+			row[i] = NeutralizeFormula(c)
+		}
+	}
 	cw := csv.NewWriter(w)
-	if err := cw.Write(mappingsCSVHeader); err != nil {
+	if err := cw.WriteAll(rows); err != nil {
 		return err
 	}
+	return cw.Error()
+}
+
+// MappingsCSVRows are the rows WriteMappingsCSV writes, the header first,
+// with every cell as it is.
+func MappingsCSVRows(live *Snapshot, objects []Object) [][]string {
+	rows := [][]string{slices.Clone(mappingsCSVHeader)}
 	for _, o := range objects {
 		ms := slices.Clone(live.Mappings[o])
 		slices.SortStableFunc(ms, func(a, b Mapping) int { return strings.Compare(a.Property, b.Property) })
@@ -47,15 +64,37 @@ func WriteMappingsCSV(w io.Writer, live *Snapshot, objects []Object) error {
 			if fs := live.Fields(o, m.SalesforceField); len(fs) > 0 {
 				f = fs[0].Field
 			}
-			row := []string{string(o), p.Label, m.Property, string(p.Type),
-				f.Label, m.SalesforceField, string(f.Type), string(m.Rule), m.Kind()}
-			if err := cw.Write(row); err != nil {
-				return err
-			}
+			rows = append(rows, []string{string(o), p.Label, m.Property, string(p.Type),
+				f.Label, m.SalesforceField, string(f.Type), string(m.Rule), m.Kind()})
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return rows
+}
+
+// formulaStart reports whether a spreadsheet would run a cell beginning
+// with c as a formula (OWASP, "CSV Injection").
+func formulaStart(c byte) bool { return strings.IndexByte("=+-@\t\r", c) >= 0 }
+
+// NeutralizeFormula makes a cell that a spreadsheet would run as a formula
+// (one that begins with = + - @, a tab or a carriage return) plain text
+// with a single quote before it, as OWASP advises. A cell of quotes before
+// such a character gets one more quote, so ReadMappingsCSV, which takes one
+// away, reads back every cell as it was.
+func NeutralizeFormula(cell string) string {
+	rest := strings.TrimLeft(cell, "'")
+	if rest != "" && formulaStart(rest[0]) {
+		return "'" + cell
+	}
+	return cell
+}
+
+// unneutralize undoes NeutralizeFormula.
+func unneutralize(cell string) string {
+	rest := strings.TrimLeft(cell, "'")
+	if len(rest) < len(cell) && rest != "" && formulaStart(rest[0]) {
+		return cell[1:]
+	}
+	return cell
 }
 
 // ReadMappingsCSV reads mappings from CSV with a header row, such as
@@ -64,7 +103,8 @@ func WriteMappingsCSV(w io.Writer, live *Snapshot, objects []Object) error {
 // matter. Object, HubSpot property name, Salesforce field API name and Sync
 // rule are required; without a Mapping type column (or with an empty cell) a
 // mapping is standard when it is one of the connector's default mappings.
-// Cells are trimmed of surrounding spaces, and rows of empty cells skipped.
+// Cells are trimmed of surrounding spaces, and rows of empty cells skipped;
+// a cell NeutralizeFormula quoted reads as it was before.
 // Errors name a row by the line it starts on.
 func ReadMappingsCSV(r io.Reader) ([]Mapping, error) {
 	br := bufio.NewReader(r)
@@ -130,7 +170,7 @@ func ReadMappingsCSV(r io.Reader) ([]Mapping, error) {
 			if i < 0 || i >= len(rec) {
 				return ""
 			}
-			return strings.TrimSpace(rec[i])
+			return unneutralize(strings.TrimSpace(rec[i]))
 		}
 		m, err := mappingRow(cell(iObj), cell(iProp), cell(iField), cell(iRule), cell(iType))
 		if err != nil {
@@ -146,7 +186,7 @@ func ReadMappingsCSV(r io.Reader) ([]Mapping, error) {
 func mappingRow(object, property, field, rule, kind string) (Mapping, error) {
 	o, err := ParseObject(uiWord(object))
 	if err != nil {
-		return Mapping{}, fmt.Errorf("unknown object %q: want contacts, companies or deals", object)
+		return Mapping{}, fmt.Errorf("unknown object %s: want contacts, companies or deals", quoteCell(object))
 	}
 	if property == "" {
 		return Mapping{}, fmt.Errorf("empty %s", colPropertyName)
@@ -156,7 +196,7 @@ func mappingRow(object, property, field, rule, kind string) (Mapping, error) {
 	}
 	sr, err := ParseSyncRule(uiWord(rule))
 	if err != nil {
-		return Mapping{}, fmt.Errorf("unknown sync rule %q: want prefer_salesforce_unless_blank, always_use_salesforce, two_way or dont_sync", rule)
+		return Mapping{}, fmt.Errorf("unknown sync rule %s: want prefer_salesforce_unless_blank, always_use_salesforce, two_way or dont_sync", quoteCell(rule))
 	}
 	m := Mapping{Object: o, Property: property, SalesforceField: field, Rule: sr}
 	switch k := strings.ToLower(kind); {
@@ -166,9 +206,23 @@ func mappingRow(object, property, field, rule, kind string) (Mapping, error) {
 	case k == "":
 		_, m.Standard = LookupStandard(o, property)
 	default:
-		return Mapping{}, fmt.Errorf("unknown mapping type %q: want standard or custom", kind)
+		return Mapping{}, fmt.Errorf("unknown mapping type %s: want standard or custom", quoteCell(kind))
 	}
 	return m, nil
+}
+
+// quoteCell quotes a cell for an error, cut short: a cell may be megabytes
+// long.
+func quoteCell(s string) string {
+	const most = 60
+	if len(s) <= most {
+		return strconv.Quote(s)
+	}
+	cut := most
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strconv.Quote(s[:cut]) + "…"
 }
 
 // uiWord turns a UI spelling into syncform's: lower case, words joined by

@@ -17,7 +17,7 @@ import (
 
 // ReasonOutstanding marks a back-fill an earlier apply journalled but did
 // not finish; apply runs it before anything else is back-filled.
-const ReasonOutstanding planner.Reason = "outstanding back-fill of an interrupted apply"
+const ReasonOutstanding = planner.ReasonOutstanding
 
 // defaultPoll is how often a running job's status is read.
 const defaultPoll = 50 * time.Millisecond

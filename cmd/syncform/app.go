@@ -74,7 +74,7 @@ func run(ctx context.Context, a *app, args []string) int {
 	err := root.ExecuteContext(ctx)
 	var ue *usageError
 	if errors.As(err, &ue) || err != nil && strings.HasPrefix(err.Error(), "unknown command") {
-		fmt.Fprintf(a.stderr, "Error: %v\nRun \"syncform --help\" for usage.\n", err)
+		fmt.Fprintf(a.stderr, "Error: %s\nRun \"syncform --help\" for usage.\n", terminalLines(err.Error()))
 		return exitError
 	}
 	return exitCode(err, a.stderr)
@@ -162,10 +162,23 @@ func (a *app) loadOrReport(v varFlags) (*config.Config, error) {
 }
 
 func (a *app) writeDiagnostics(cfg *config.Config, diags hcl.Diagnostics) {
+	writeDiagnostics(a.stderr, cfg.Files, diags, a.color())
+}
+
+// writeDiagnostics renders diagnostics for a terminal. A rule's summary and
+// detail may quote live values (an owner's name, a field's label), so they
+// are made terminal-safe first; the quoted source lines are the renderer's.
+func writeDiagnostics(w io.Writer, files map[string]*hcl.File, diags hcl.Diagnostics, color bool) {
 	if len(diags) == 0 {
 		return
 	}
-	_ = config.WriteDiagnostics(a.stderr, cfg.Files, diags, 100, a.color())
+	safe := make(hcl.Diagnostics, len(diags))
+	for i, d := range diags {
+		c := *d
+		c.Summary, c.Detail = terminalSafe(d.Summary), terminalLines(d.Detail)
+		safe[i] = &c
+	}
+	_ = config.WriteDiagnostics(w, files, safe, 100, color)
 }
 
 // connect opens the provider the configuration's connection block names.
@@ -224,6 +237,7 @@ type planned struct {
 	live       *syncform.Snapshot
 	plan       *planner.Result // nil when there are error diagnostics
 	diags      hcl.Diagnostics
+	targets    []string // --target: what the plan was narrowed to
 }
 
 // close releases the provider and the state database, if opened.
@@ -277,6 +291,26 @@ func (a *app) identify(ctx context.Context, p *planned) error {
 	return err
 }
 
+// nameConnection names cfg's connection in j as identify does, for a
+// command that only reads: a sandbox by the ID its file holds, without
+// opening it (which would create or migrate it); any other connection by
+// the identity its provider reads.
+func (a *app) nameConnection(ctx context.Context, cfg *config.Config, j *state.DB) (string, error) {
+	if cfg.Connection.Provider == config.ProviderSandbox {
+		return a.sandboxConnection(ctx, cfg, j)
+	}
+	prov, err := a.connect(ctx, cfg)
+	if err != nil {
+		return "", err
+	}
+	defer prov.Close()
+	p := &planned{cfg: cfg, provider: prov, journal: j}
+	if err := a.identify(ctx, p); err != nil {
+		return "", err
+	}
+	return p.connection, nil
+}
+
 // legacyConnectionID is the name syncform gave a connection in the state
 // database before connections had identities: the sandbox file's absolute
 // path, or the configured portal ID.
@@ -311,7 +345,7 @@ func (a *app) planWith(ctx context.Context, v varFlags, targets []string, before
 		opts.Connected = func(c config.Connection) { early = a.readEarly(ctx, c) }
 	}
 	cfg, diags := config.Load(".", opts)
-	p := &planned{cfg: cfg, diags: diags}
+	p := &planned{cfg: cfg, diags: diags, targets: targets}
 	if diags.HasErrors() {
 		early.discard()
 		return p, nil
@@ -346,14 +380,6 @@ func (a *app) planWith(ctx context.Context, v varFlags, targets []string, before
 
 // noLimit is --max-overwrites' default: no limit.
 const noLimit = -1
-
-// validMaxOverwrites checks a --max-overwrites value.
-func validMaxOverwrites(n int) error {
-	if n < noLimit {
-		return usagef("--max-overwrites %d: want a number of values, 0 or more", n)
-	}
-	return nil
-}
 
 // open connects to the configuration's live connection, unless p has it
 // already, and to its journal, and names the connection.
@@ -403,20 +429,6 @@ func (a *app) lock(ctx context.Context, p *planned, op string, timeout time.Dura
 	}
 	p.lock, p.unclaim = l, unclaim
 	return nil
-}
-
-// openConnection loads the configuration (for its connection block only)
-// and opens the connection and journal, without planning.
-func (a *app) openConnection(ctx context.Context, v varFlags) (*planned, error) {
-	cfg, err := a.loadOrReport(v)
-	if err != nil {
-		return nil, err
-	}
-	p := &planned{cfg: cfg}
-	if err := a.open(ctx, p); err != nil {
-		return nil, err
-	}
-	return p, nil
 }
 
 // readLive loads the configuration (for its connection block) and reads the

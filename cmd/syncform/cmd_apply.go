@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/syncform/syncform/planner"
@@ -30,11 +31,17 @@ func (a *app) applyCommand() *cobra.Command {
 		Long: "apply plans, shows the plan, asks for confirmation, and carries the plan out.\n" +
 			"Unattended (no terminal on stdin) it refuses to run without --auto-approve.\n\n" +
 			"apply PLANFILE carries out exactly a plan saved by plan --out, which was\n" +
-			"approved when it was reviewed: it refuses a plan whose live settings have\n" +
-			"changed since (stale), writing nothing.",
+			"approved when it was reviewed. It trusts nothing in the file: it refuses,\n" +
+			"writing nothing, a file changed or damaged since plan wrote it (its digest),\n" +
+			"a plan whose live settings have changed since (stale), one with a change the\n" +
+			"live system would refuse, and one that is not exactly the plan the configuration\n" +
+			"makes now; the back-fill's figures (--max-overwrites) are counted again.",
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := validMaxOverwrites(o.maxOverwrites); err != nil {
+			if err := checkMaxOverwrites(cmd, o.maxOverwrites); err != nil {
+				return err
+			}
+			if err := checkDuration("lock-timeout", o.lockTimeout, 0, maxWait); err != nil {
 				return err
 			}
 			if len(args) == 1 {
@@ -109,32 +116,44 @@ func (a *app) carryOut(ctx context.Context, p *planned, plan *planner.Result, vi
 	return nil
 }
 
-// runApplySaved carries out exactly a saved plan, after checking that it was
-// made for this connection and that the live settings have not moved since.
+// runApplySaved carries out exactly a saved plan. The file is not trusted:
+// before anything is written, under the connection's lock, the plan is made
+// again from the configuration and the live state, and the saved one is
+// applied only if it was made for this connection, its live settings have
+// not moved (stale), the live system would take each of its changes
+// (planner.CheckActions: the rules, on the state they leave), and it is
+// exactly the plan made now (Document.Matches). What records decide (the
+// back-fill's batches, and its impact, which --max-overwrites counts) comes
+// from the plan made now, never from numbers in the file.
 func (a *app) runApplySaved(ctx context.Context, o applyOptions, path string) error {
 	doc, err := loadPlan(path)
 	if err != nil {
 		return err
 	}
-	p, err := a.openConnection(ctx, o.varFlags)
+	p, err := a.planWith(ctx, o.varFlags, doc.Targets, func(p *planned) error {
+		if doc.Connection.ID != p.connection {
+			return fmt.Errorf("%s was planned for %s, not for this configuration's connection %s", path, terminalSafe(doc.Connection.ID), p.connection)
+		}
+		return a.lock(ctx, p, "apply", o.lockTimeout)
+	})
 	if err != nil {
 		return err
 	}
 	defer p.close()
-	if err := a.lock(ctx, p, "apply", o.lockTimeout); err != nil {
-		return err
+	if p.plan == nil {
+		a.writeDiagnostics(p.cfg, p.diags)
+		return fmt.Errorf("%s cannot be applied: the configuration has errors; nothing was written", path)
 	}
-	if doc.Connection.ID != p.connection {
-		return fmt.Errorf("%s was planned for %s, not for this configuration's connection %s", path, doc.Connection.ID, p.connection)
-	}
-	live, err := reconciler.Observe(ctx, p.provider, p.cfg)
-	if err != nil {
-		return err
-	}
-	if err := doc.Stale(live); err != nil {
+	if err := doc.Stale(p.live); err != nil {
 		return fmt.Errorf("%s: %w; nothing was written", path, err)
 	}
-	plan := doc.Result()
+	if diags := planner.CheckActions(p.live, doc.Changes); diags.HasErrors() {
+		return refusedActions(path, diags)
+	}
+	if err := doc.Matches(a.document(p)); err != nil {
+		return fmt.Errorf("%s: %w; nothing was written", path, err)
+	}
+	plan := p.plan
 	view := a.textView()
 	view.plan(plan)
 	if plan.Empty() {
@@ -144,6 +163,20 @@ func (a *app) runApplySaved(ctx context.Context, o applyOptions, path string) er
 		return err
 	}
 	return a.carryOut(ctx, p, plan, view)
+}
+
+// refusedActions is the error of a saved plan whose actions the live system
+// would refuse: each finding, with its rule.
+func refusedActions(path string, diags hcl.Diagnostics) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: the live system would refuse the saved plan; nothing was written:", path)
+	for _, d := range diags {
+		if d.Severity == hcl.DiagError {
+			fmt.Fprintf(&b, "\n  %s: %s", d.Summary, d.Detail)
+		}
+	}
+	b.WriteString("\nThe plan file was edited after plan wrote it: run plan again.")
+	return errors.New(b.String())
 }
 
 // confirm asks on the terminal and reports whether the answer was "yes".

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -12,8 +13,9 @@ import (
 
 type exportOptions struct {
 	varFlags
-	object string
-	out    string
+	object   string
+	out      string
+	rawCells bool
 }
 
 func (a *app) exportCommand() *cobra.Command {
@@ -26,13 +28,18 @@ func (a *app) exportCommand() *cobra.Command {
 			"property label, HubSpot property name, HubSpot field type, Salesforce field label,\n" +
 			"Salesforce field API name, Salesforce field type, Sync rule, Mapping type\n" +
 			"(standard or custom). A contacts field is described from Lead, else Contact.\n" +
-			"--out replaces the file if it exists.",
+			"--out replaces the file if it exists.\n\n" +
+			"A cell a spreadsheet would run as a formula (one that begins with = + - @) gets\n" +
+			"a single quote before it, and control, bidi and invisible characters are\n" +
+			"written as escapes (\\x1b, \\u202e); --raw-cells writes the live values as they\n" +
+			"are. A mappings_csv of the connector block reads a quoted cell as it was.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return a.runExport(cmd.Context(), o) },
 	}
 	o.register(cmd)
 	cmd.Flags().StringVar(&o.object, "object", "", "export only this object's mappings: contacts, companies or deals")
 	cmd.Flags().StringVar(&o.out, "out", "", "write the CSV to this file instead of stdout")
+	cmd.Flags().BoolVar(&o.rawCells, "raw-cells", false, "write the live values as they are: no quote before a formula, no escaped control or bidi characters")
 	return cmd
 }
 
@@ -49,20 +56,29 @@ func (a *app) runExport(ctx context.Context, o exportOptions) error {
 	if err != nil {
 		return err
 	}
-	if o.out == "" {
-		return syncform.WriteMappingsCSV(a.stdout, live, objects)
+	// The cells as WriteMappingsCSV writes them, and made terminal-safe too:
+	// a CSV is read on terminals as much as in spreadsheets.
+	rows := syncform.MappingsCSVRows(live, objects)
+	if !o.rawCells {
+		for _, row := range rows {
+			for i, c := range row {
+				row[i] = syncform.NeutralizeFormula(terminalSafe(c))
+			}
+		}
 	}
 	var buf bytes.Buffer
-	if err := syncform.WriteMappingsCSV(&buf, live, objects); err != nil {
+	cw := csv.NewWriter(&buf)
+	if err := cw.WriteAll(rows); err != nil {
+		return err
+	}
+	if o.out == "" {
+		_, err := a.stdout.Write(buf.Bytes())
 		return err
 	}
 	if err := replaceFile(o.out, buf.Bytes(), 0o644, true); err != nil {
 		return err
 	}
-	n := 0
-	for _, ob := range objects {
-		n += len(live.Mappings[ob])
-	}
-	fmt.Fprintf(a.stdout, "Wrote %s: %d %s.\n", o.out, n, plural(n, "mapping", "mappings"))
+	n := len(rows) - 1
+	fmt.Fprintf(a.stdout, "Wrote %s: %d %s.\n", terminalSafe(o.out), n, plural(n, "mapping", "mappings"))
 	return nil
 }

@@ -43,7 +43,7 @@ func (a *app) runFmt(dir string, check bool) error {
 		}
 		out, diags := config.Format(name, src)
 		if diags.HasErrors() {
-			_ = config.WriteDiagnostics(a.stderr, map[string]*hcl.File{name: {Bytes: src}}, diags, 100, a.color())
+			writeDiagnostics(a.stderr, map[string]*hcl.File{name: {Bytes: src}}, diags, a.color())
 			broken = true
 			continue
 		}

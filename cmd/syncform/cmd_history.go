@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -33,8 +34,8 @@ func (a *app) historyCommand() *cobra.Command {
 			if err := validFormat(o.format, formatText, formatJSON); err != nil {
 				return err
 			}
-			if o.limit < 0 {
-				return usagef("--limit %d: want 0 (all) or more", o.limit)
+			if err := checkInt("limit", o.limit, 0, math.MaxInt); err != nil {
+				return err
 			}
 			return a.runHistory(cmd.Context(), o)
 		},
@@ -46,14 +47,20 @@ func (a *app) historyCommand() *cobra.Command {
 }
 
 func (a *app) runHistory(ctx context.Context, o historyOptions) error {
-	// The live connection names itself: its history is kept under its
-	// identity, wherever the project is.
-	p, err := a.openConnection(ctx, o.varFlags)
+	cfg, err := a.loadOrReport(o.varFlags)
 	if err != nil {
 		return err
 	}
-	defer p.close()
-	runs, err := p.journal.History(ctx, p.connection, o.limit)
+	db, err := a.openStateDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	connection, err := a.nameConnection(ctx, cfg, db)
+	if err != nil {
+		return err
+	}
+	runs, err := db.History(ctx, connection, o.limit)
 	if err != nil {
 		return err
 	}
@@ -67,6 +74,7 @@ func (a *app) runHistory(ctx context.Context, o historyOptions) error {
 		fmt.Fprintln(a.stdout, "No applies recorded for this connection.")
 		return nil
 	}
+	runs = safeCopy(runs) // who, host and errors come from the state database
 	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tSTARTED\tTOOK\tWHO\tOPERATION\tCONFIG\tCHANGES\tBACK-FILLS\tOUTCOME")
 	for _, r := range runs {
@@ -140,7 +148,8 @@ func (a *app) runForceUnlock(ctx context.Context, o forceUnlockOptions, id strin
 			return fmt.Errorf("released lock %s, but could not end its lease of the sandbox: %w", id, err)
 		}
 	}
-	fmt.Fprintf(a.stdout, "Released lock %s of %s: %s, held since %s.\n", info.ID, info.Connection, info.Holder, info.Since.UTC().Format(time.RFC3339))
+	fmt.Fprintf(a.stdout, "Released lock %s of %s: %s, held since %s.\n", terminalSafe(info.ID), terminalSafe(info.Connection),
+		terminalSafe(fmt.Sprint(info.Holder)), info.Since.UTC().Format(time.RFC3339))
 	return nil
 }
 

@@ -65,25 +65,31 @@ func (a *app) runInit(dir string) error {
 	if len(existing) > 0 {
 		return fmt.Errorf("%s already holds configuration (%s); init writes only into a directory without *.hcl files", abs, filepath.Base(existing[0]))
 	}
-	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(starterConfig), 0o644); err != nil {
-		return err
-	}
 	// Keep syncform's local files out of git, in the .gitignore there is
-	// or a new one.
+	// or a new one. It is written first: were main.hcl not written after
+	// it, init could run again.
 	gi := filepath.Join(dir, ".gitignore")
 	old, err := os.ReadFile(gi)
+	var wrote string
 	switch {
 	case os.IsNotExist(err):
-		err = os.WriteFile(gi, []byte(starterGitignore), 0o644)
-		fmt.Fprintln(a.stdout, "Wrote main.hcl and .gitignore. Next: syncform plan")
+		err = replaceFile(gi, []byte(starterGitignore), 0o644, false)
+		wrote = "Wrote main.hcl and .gitignore."
 	case err == nil && !strings.Contains(string(old), ".syncform/"):
 		if len(old) > 0 && !strings.HasSuffix(string(old), "\n") {
 			old = append(old, '\n')
 		}
-		err = os.WriteFile(gi, append(old, []byte(starterGitignore)...), 0o644)
-		fmt.Fprintln(a.stdout, "Wrote main.hcl and added .syncform/ to .gitignore. Next: syncform plan")
+		err = replaceFile(gi, append(old, []byte(starterGitignore)...), 0o644, true)
+		wrote = "Wrote main.hcl and added .syncform/ to .gitignore."
 	case err == nil:
-		fmt.Fprintln(a.stdout, "Wrote main.hcl. Next: syncform plan")
+		wrote = "Wrote main.hcl."
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	if err := replaceFile(filepath.Join(dir, "main.hcl"), []byte(starterConfig), 0o644, false); err != nil {
+		return err
+	}
+	fmt.Fprintln(a.stdout, wrote+" Next: syncform plan")
+	return nil
 }

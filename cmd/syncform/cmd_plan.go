@@ -28,7 +28,7 @@ func (a *app) planCommand() *cobra.Command {
 			if err := validFormat(o.format, formatText, formatJSON, formatMarkdown); err != nil {
 				return err
 			}
-			if err := validMaxOverwrites(o.maxOverwrites); err != nil {
+			if err := checkMaxOverwrites(cmd, o.maxOverwrites); err != nil {
 				return err
 			}
 			return a.runPlan(cmd.Context(), o)

@@ -100,16 +100,21 @@ func (a *app) lockSandbox(ctx context.Context, cfg *config.Config, op string, ti
 
 // sandboxConnection names the configuration's sandbox in the state
 // database without opening the sandbox (which would create or migrate it):
-// by the ID its file holds, moving what j kept under its path there, as
-// apply does; a file with no ID to read (missing, damaged, or older than
-// IDs) is named by its path, which reset and seed then replace.
+// by the ID its file holds (as the hubspot provider names it when tests
+// serve the sandbox), moving what j kept under its path there, as apply
+// does; a file with no ID to read (missing, damaged, or older than IDs) is
+// named by its path, which reset and seed then replace.
 func (a *app) sandboxConnection(ctx context.Context, cfg *config.Config, j *state.DB) (string, error) {
 	legacy := a.legacyConnectionID(cfg)
 	id, ok := sandbox.FileID(ctx, a.sandboxPath(cfg))
 	if !ok {
 		return legacy, nil
 	}
-	conn := syncform.Identity{Sandbox: id}.String()
+	identity := syncform.Identity{Sandbox: id}
+	if a.serve != nil {
+		identity = sandbox.ServedIdentity(id)
+	}
+	conn := identity.String()
 	if _, err := j.Rekey(ctx, legacy, conn); err != nil {
 		return "", err
 	}
@@ -139,21 +144,40 @@ func (a *app) sandboxSeedCommand() *cobra.Command {
 			"properties, sync toggles) are kept.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if o.Contacts < 0 || o.Companies < 0 || o.Deals < 0 || o.customFields < 0 || o.mappingLimit < 0 {
-				return usagef("counts cannot be negative")
+			if err := o.check(); err != nil {
+				return err
 			}
 			return a.runSeed(cmd.Context(), o)
 		},
 	}
 	o.register(cmd)
-	cmd.Flags().IntVar(&o.Contacts, "contacts", 200, "linked contact records")
+	cmd.Flags().IntVar(&o.Contacts, "contacts", 200, "linked contact records (up to 10,000,000)")
 	cmd.Flags().IntVar(&o.Companies, "companies", 50, "linked company records (up to 1,000,000)")
-	cmd.Flags().IntVar(&o.Deals, "deals", 30, "linked deal records")
+	cmd.Flags().IntVar(&o.Deals, "deals", 30, "linked deal records (up to 1,000,000)")
 	cmd.Flags().Int64Var(&o.Seed, "seed", 1, "the generator's seed: the same seed gives the same data")
-	cmd.Flags().IntVar(&o.customFields, "custom-fields", 0, "first add this many custom text fields (Extra_001__c …) to the Salesforce objects, as an admin would")
-	cmd.Flags().IntVar(&o.mappingLimit, "mapping-limit", 0, "let each object hold this many mappings, past the connector's 500, to measure scale (0: keep the limit)")
+	cmd.Flags().IntVar(&o.customFields, "custom-fields", 0, "first add this many custom text fields (Extra_001__c …, up to 9,999) to the Salesforce objects, as an admin would")
+	cmd.Flags().IntVar(&o.mappingLimit, "mapping-limit", 0, "let each object hold this many mappings, past the connector's 500 and up to 1,000,000, to measure scale (0: keep the limit)")
 	cmd.Flags().DurationVar(&o.lockTimeout, "lock-timeout", 0, "wait this long for an apply or watcher to release the connection's lock")
 	return cmd
+}
+
+// check bounds the counts: see maxSeedContacts and the others.
+func (o *seedOptions) check() error {
+	for _, c := range []struct {
+		flag  string
+		v, hi int
+	}{
+		{"contacts", o.Contacts, maxSeedContacts},
+		{"companies", o.Companies, maxSeedCompanies},
+		{"deals", o.Deals, maxSeedDeals},
+		{"custom-fields", o.customFields, maxCustomFields},
+		{"mapping-limit", o.mappingLimit, maxMappingLimit},
+	} {
+		if err := checkInt(c.flag, c.v, 0, c.hi); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (a *app) runSeed(ctx context.Context, o seedOptions) error {

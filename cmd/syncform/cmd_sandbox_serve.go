@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -63,14 +64,8 @@ func (a *app) serveSandbox(ctx context.Context, o serveOptions) error {
 	if err := checkLoopback(o.addr); err != nil {
 		return err
 	}
-	if o.opts.Latency < 0 || o.opts.RateLimit < 0 || o.opts.DailyLimit < 0 || o.opts.SalesforceDailyLimit < 0 {
-		return usagef("--latency and the limits cannot be negative")
-	}
-	if o.opts.FaultRate < 0 || o.opts.FaultRate > 1 {
-		return usagef("--fault-rate %g: want a share from 0 to 1", o.opts.FaultRate)
-	}
-	if o.opts.TimeoutRate < 0 || o.opts.TimeoutRate > 1 {
-		return usagef("--timeout-rate %g: want a share from 0 to 1", o.opts.TimeoutRate)
+	if err := o.check(); err != nil {
+		return err
 	}
 	token, _ := a.lookupEnv(sandboxTokenEnv)
 	if token == "" {
@@ -145,6 +140,29 @@ func (a *app) serveSandbox(ctx context.Context, o serveOptions) error {
 	fmt.Fprintf(a.stderr, "Stopped serving after %d HubSpot and connector requests and %d Salesforce requests.\n",
 		hubspotRequests.Load(), salesforceRequests.Load())
 	return nil
+}
+
+// check bounds the numeric flags: a share is from 0 to 1, a limit is 0 (none)
+// or more, and the delays are those of a rehearsal.
+func (o *serveOptions) check() error {
+	for _, c := range []struct {
+		flag string
+		v    int
+	}{{"rate-limit", o.opts.RateLimit}, {"daily-limit", o.opts.DailyLimit}, {"salesforce-daily-limit", o.opts.SalesforceDailyLimit}} {
+		if err := checkInt(c.flag, c.v, 0, math.MaxInt); err != nil {
+			return err
+		}
+	}
+	if err := checkDuration("latency", o.opts.Latency, 0, time.Minute); err != nil {
+		return err
+	}
+	if err := checkDuration("hang", o.opts.Hang, 0, time.Hour); err != nil {
+		return err
+	}
+	if err := checkShare("fault-rate", o.opts.FaultRate); err != nil {
+		return err
+	}
+	return checkShare("timeout-rate", o.opts.TimeoutRate)
 }
 
 // checkLoopback refuses an address other machines could reach: the served

@@ -41,6 +41,7 @@ func (a *app) showCommand() *cobra.Command {
 			}
 			v := a.textView()
 			v.plan(doc.Result())
+			doc = safeCopy(doc)
 			for _, addr := range doc.Unmanaged {
 				fmt.Fprintf(a.stdout, "Unmanaged: %s\n", addr)
 			}

@@ -68,17 +68,22 @@ func (a *app) watchCommand() *cobra.Command {
 }
 
 func (o *watchOptions) validate() error {
-	if o.interval < time.Second {
-		return usagef("--interval %v: want 1s or more", o.interval)
-	}
-	if o.debounce < 0 {
-		return usagef("--debounce %v: want 0 or more", o.debounce)
+	for _, c := range []struct {
+		flag   string
+		v      time.Duration
+		lo, hi time.Duration
+	}{
+		{"interval", o.interval, time.Second, maxWait},
+		{"debounce", o.debounce, 0, time.Hour},
+		{"lock-timeout", o.lockTimeout, 0, maxWait},
+		{"lease", o.lease, time.Second, maxWait},
+	} {
+		if err := checkDuration(c.flag, c.v, c.lo, c.hi); err != nil {
+			return err
+		}
 	}
 	if o.standby && !o.apply {
 		return usagef("--standby takes over applying from another watcher: it needs --apply")
-	}
-	if o.lease < time.Second {
-		return usagef("--lease %v: want 1s or more", o.lease)
 	}
 	if err := validChoice("--log-format", o.logFormat, logAuto, logText, logJSON); err != nil {
 		return err

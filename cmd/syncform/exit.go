@@ -43,6 +43,8 @@ func exitCode(err error, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "Interrupted.")
 		return exitInterrupted
 	}
-	fmt.Fprintf(stderr, "Error: %v\n", err)
+	// An error may quote a live value (a name the live system returned, a
+	// holder's host): it is printed as terminal-safe text.
+	fmt.Fprintf(stderr, "Error: %s\n", terminalLines(err.Error()))
 	return exitError
 }

@@ -26,9 +26,9 @@ func (h *lineHandler) Enabled(_ context.Context, l slog.Level) bool { return l >
 
 func (h *lineHandler) Handle(_ context.Context, r slog.Record) error {
 	var line, blocks strings.Builder
-	fmt.Fprintf(&line, "%s %-5s %s", r.Time.Format("15:04:05"), r.Level, r.Message)
+	fmt.Fprintf(&line, "%s %-5s %s", r.Time.Format("15:04:05"), r.Level, terminalSafe(r.Message))
 	add := func(a slog.Attr) bool {
-		v := a.Value.Resolve().String()
+		v := terminalLines(a.Value.Resolve().String())
 		if strings.Contains(v, "\n") {
 			if a.Key != "diagnostics" { // diagnostics speak for themselves
 				fmt.Fprintf(&blocks, "  %s:\n", a.Key)

@@ -3,7 +3,9 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
+	"syscall"
 
 	"github.com/syncform/syncform/planner"
 )
@@ -11,7 +13,7 @@ import (
 // document is the plan document of a planned configuration: what
 // --format json prints and --out saves.
 func (a *app) document(p *planned) planner.Document {
-	return planner.NewDocument(Version(), planner.Connection{Provider: p.cfg.Connection.Provider, ID: p.connection}, p.live, p.plan, p.diags)
+	return planner.NewDocument(Version(), planner.Connection{Provider: p.cfg.Connection.Provider, ID: p.connection}, p.live, p.plan, p.diags, p.targets)
 }
 
 // savePlan writes the plan document to path.
@@ -26,11 +28,36 @@ func savePlan(path string, doc planner.Document) error {
 	return nil
 }
 
-// loadPlan reads a saved plan.
+// maxPlanSize bounds a saved plan's file. The plan of examples/large (1,500
+// mappings, the connector's limit on every object, all created) is 2.4 MB.
+const maxPlanSize = 32 << 20
+
+// loadPlan reads a saved plan: a regular file of at most maxPlanSize bytes.
+// It is opened without blocking, so that a named pipe is refused rather
+// than waited on for ever, and a device (/dev/zero) is refused unread.
 func loadPlan(path string) (*planner.Document, error) {
-	b, err := os.ReadFile(path)
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file; a saved plan is a file plan --out wrote", path)
+	}
+	tooLarge := fmt.Errorf("%s is larger than %d MiB, the most a saved plan may be; it is not one plan --out wrote", path, maxPlanSize>>20)
+	if fi.Size() > maxPlanSize {
+		return nil, tooLarge
+	}
+	b, err := io.ReadAll(io.LimitReader(f, maxPlanSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > maxPlanSize {
+		return nil, tooLarge // it grew while it was read
 	}
 	doc, err := planner.ReadDocument(b)
 	if err != nil {

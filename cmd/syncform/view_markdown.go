@@ -98,7 +98,7 @@ func renderMarkdown(doc planner.Document, detailed bool) string {
 	if len(doc.Drift) > 0 {
 		fmt.Fprintf(&b, "### Drift\n\nChanged outside the configuration since the last apply; apply changes them back:\n\n")
 		for _, addr := range doc.Drift {
-			fmt.Fprintf(&b, "- `%s`\n", addr)
+			fmt.Fprintf(&b, "- %s\n", mdCode(addr))
 		}
 		b.WriteString("\n")
 	}
@@ -106,11 +106,11 @@ func renderMarkdown(doc planner.Document, detailed bool) string {
 	if len(doc.Unmanaged) > 0 {
 		fmt.Fprintf(&b, "<details><summary>%d unmanaged custom %s (not declared; <code>prune = true</code> deletes them)</summary>\n\n", len(doc.Unmanaged), plural(len(doc.Unmanaged), "mapping", "mappings"))
 		for _, addr := range doc.Unmanaged {
-			fmt.Fprintf(&b, "- `%s`\n", addr)
+			fmt.Fprintf(&b, "- %s\n", mdCode(addr))
 		}
 		b.WriteString("\n</details>\n\n")
 	}
-	fmt.Fprintf(&b, "<sub>syncform %s · plan format %s</sub>\n", doc.SyncformVersion, doc.FormatVersion)
+	fmt.Fprintf(&b, "<sub>syncform %s · plan format %s</sub>\n", mdText(doc.SyncformVersion), mdText(doc.FormatVersion))
 	return b.String()
 }
 
@@ -129,7 +129,7 @@ func changesMarkdown(b *strings.Builder, doc planner.Document) {
 			if a.Mode == syncform.ModeManual {
 				mode = " (manual)"
 			}
-			rows = append(rows, fmt.Sprintf("| `%s` | `%s`%s | %s | %s |", sign, a.Address, mode, cell(what), cell(string(a.Reason))))
+			rows = append(rows, fmt.Sprintf("| `%s` | %s%s | %s | %s |", sign, mdCode(a.Address), mode, mdText(what), mdText(string(a.Reason))))
 		}
 		if len(rows) == 0 {
 			continue
@@ -159,15 +159,16 @@ func backfillMarkdown(b *strings.Builder, doc planner.Document) {
 		if n := len(a.Backfill.Batches); n > 0 {
 			how += fmt.Sprintf(", %d batches", n)
 		}
+		addr, props := mdCode(a.Address), mdText(strings.Join(j.Properties, ", "))
 		im := a.Backfill.Impact
 		if im == nil {
-			rows = append(rows, fmt.Sprintf("| `%s` | %s | %s | – | – | – |", a.Address, cell(how), cell(strings.Join(j.Properties, ", "))))
+			rows = append(rows, fmt.Sprintf("| %s | %s | %s | – | – | – |", addr, mdText(how), props))
 			continue
 		}
-		rows = append(rows, fmt.Sprintf("| `%s` | %s | %s | %d | %d / %d | %d |", a.Address, cell(how), cell(strings.Join(j.Properties, ", ")),
+		rows = append(rows, fmt.Sprintf("| %s | %s | %s | %d | %d / %d | %d |", addr, mdText(how), props,
 			im.Examined, im.HubSpotChanges, im.SalesforceChanges, im.Overwrites))
 		for _, s := range im.Samples {
-			samples = append(samples, fmt.Sprintf("| `%s` | %s | %s `%s` | %s | %s |", a.Address, cell(s.Record), s.Side, s.Field, cell(quoteMD(s.Before)), cell(quoteMD(s.After))))
+			samples = append(samples, fmt.Sprintf("| %s | %s | %s %s | %s | %s |", addr, mdText(s.Record), mdText(string(s.Side)), mdCode(s.Field), mdValue(s.Before), mdValue(s.After)))
 		}
 	}
 	if len(rows) == 0 {
@@ -195,14 +196,14 @@ func diagnosticsMarkdown(b *strings.Builder, doc planner.Document, errs, warns i
 			}
 			where := ""
 			if d.Range != nil {
-				where = fmt.Sprintf(" (`%s:%d`)", d.Range.Filename, d.Range.Start.Line)
+				where = fmt.Sprintf(" (%s)", mdCode(fmt.Sprintf("%s:%d", d.Range.Filename, d.Range.Start.Line)))
 			}
 			rule := ""
 			if d.Rule != "" {
-				rule = fmt.Sprintf(" `%s`", d.Rule)
+				rule = " " + mdCode(d.Rule)
 			}
 			lines = append(lines, fmt.Sprintf("- %s%s: %s%s\n  <details><summary>details</summary>\n\n  %s\n\n  </details>",
-				icon[sev], rule, cell(d.Summary), where, strings.ReplaceAll(d.Detail, "\n", "\n  ")))
+				icon[sev], rule, mdText(d.Summary), where, strings.ReplaceAll(mdLines(d.Detail), "\n", "\n  ")))
 		}
 	}
 	fmt.Fprintf(b, "### Diagnostics: %d %s, %d %s\n\n", errs, plural(errs, "error", "errors"), warns, plural(warns, "warning", "warnings"))
@@ -214,14 +215,10 @@ func diagnosticsMarkdown(b *strings.Builder, doc planner.Document, errs, warns i
 	b.WriteString(body)
 }
 
-// cell makes text safe inside a table cell.
-func cell(s string) string {
-	return strings.NewReplacer("|", "\\|", "\n", " ").Replace(s)
-}
-
-func quoteMD(s string) string {
+// mdValue shows a record's value: as code, or "(empty)".
+func mdValue(s string) string {
 	if s == "" {
 		return "_(empty)_"
 	}
-	return "`" + strings.ReplaceAll(s, "`", "'") + "`"
+	return mdCode(s)
 }

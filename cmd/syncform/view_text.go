@@ -57,6 +57,7 @@ func symbol(op syncform.Op) (string, string) {
 }
 
 func (v *textView) plan(p *planner.Result) {
+	p = safeCopy(p)
 	w := v.out
 	if p.Empty() {
 		fmt.Fprintln(w, v.paint(ansiBold, "No changes.")+" The live connection matches the configuration.")
@@ -295,13 +296,14 @@ func (v *textView) progress(ev reconciler.Event) {
 	if ev.Err != nil {
 		status = "failed"
 	}
-	fmt.Fprintf(v.err, "[%d/%d] %s %s: %s\n", ev.Index, ev.Total, ev.Action.Change.Op, ev.Action.Address, status)
+	fmt.Fprintf(v.err, "[%d/%d] %s %s: %s\n", ev.Index, ev.Total, terminalSafe(string(ev.Action.Change.Op)), terminalSafe(ev.Action.Address), status)
 }
 
 // backfillProgress shows a running back-fill: a bar redrawn in place on a
 // terminal; elsewhere a log line when a batch starts, at each quarter, and
 // when it ends.
 func (v *textView) backfillProgress(b *reconciler.BackfillProgress) {
+	b = safeCopy(b)
 	j := b.Job
 	pct := 0
 	if j.Total > 0 {
@@ -342,6 +344,7 @@ func (v *textView) backfillProgress(b *reconciler.BackfillProgress) {
 // applied reports what an apply did; failed says it stopped with an error
 // (reported apart), so it is never called complete.
 func (v *textView) applied(r *reconciler.Result, failed bool) {
+	r = safeCopy(r)
 	heading := "Apply complete"
 	if failed {
 		heading = "Apply stopped"
@@ -373,6 +376,7 @@ func (v *textView) applied(r *reconciler.Result, failed bool) {
 }
 
 func (v *textView) inspect(s *syncform.Snapshot) {
+	s = safeCopy(s)
 	tw := tabwriter.NewWriter(v.out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "OBJECT\tSYNC\tMAPPINGS")
 	for _, o := range syncform.Objects() {
@@ -406,6 +410,7 @@ func plural(n int, one, many string) string {
 
 // notes writes informational findings to stderr, after the diagnostics.
 func (v *textView) notes(notes []planner.Note) {
+	notes = safeCopy(notes)
 	for _, n := range notes {
 		fmt.Fprintf(v.err, "%s %s\n\n  on %s:\n%s\n\n", v.paint(ansiCyan, "Note:"), n.Summary, config.Where(n.Range), indent(wrap(n.Detail, 96), "  "))
 	}

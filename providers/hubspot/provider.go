@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	sf "github.com/syncform/syncform"
@@ -249,14 +251,36 @@ func (g *group) Wait() error {
 	return g.err
 }
 
-// readCSV reads the connector's mapping export.
+// MaxMappingsCSV bounds the connector's mapping export that readCSV reads:
+// 3 objects of at most 500 mappings are about 300 KB of CSV, so a larger
+// file is not one (a device such as /dev/zero would never end).
+const MaxMappingsCSV = 16 << 20
+
+// readCSV reads the connector's mapping export: a regular file of at most
+// MaxMappingsCSV bytes. It is opened without blocking, so that a named pipe
+// is refused rather than waited on for ever.
 func (p *Provider) readCSV() ([]sf.Mapping, error) {
-	f, err := os.Open(p.cfg.MappingsCSV)
+	f, err := os.OpenFile(p.cfg.MappingsCSV, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, fmt.Errorf("reading the connector's mappings export: %w", err)
 	}
 	defer f.Close()
-	ms, err := sf.ReadMappingsCSV(f)
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("reading the connector's mappings export: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: the connector's mappings export is not a regular file", p.cfg.MappingsCSV)
+	}
+	tooLarge := fmt.Errorf("%s: the connector's mappings export is larger than %d MiB, the most syncform reads", p.cfg.MappingsCSV, MaxMappingsCSV>>20)
+	if fi.Size() > MaxMappingsCSV {
+		return nil, tooLarge
+	}
+	lr := &io.LimitedReader{R: f, N: MaxMappingsCSV + 1}
+	ms, err := sf.ReadMappingsCSV(lr)
+	if lr.N == 0 {
+		return nil, tooLarge // the file grew while it was read
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", p.cfg.MappingsCSV, err)
 	}
