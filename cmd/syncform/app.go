@@ -292,12 +292,25 @@ func (a *app) identify(ctx context.Context, p *planned) error {
 }
 
 // nameConnection names cfg's connection in j as identify does, for a
-// command that only reads: a sandbox by the ID its file holds, without
-// opening it (which would create or migrate it); any other connection by
-// the identity its provider reads.
+// command that does not plan (history, sandbox reset and seed): a sandbox
+// by the ID its file holds, without opening it (which would create or
+// migrate it), and moving what j kept under its path there; a sandbox file
+// with no ID to read (missing, damaged, or older than IDs) by its path,
+// under which nothing but a reset or a seed can run; any other connection,
+// or a sandbox tests serve through another provider, by the identity its
+// provider reads.
 func (a *app) nameConnection(ctx context.Context, cfg *config.Config, j *state.DB) (string, error) {
 	if cfg.Connection.Provider == config.ProviderSandbox {
-		return a.sandboxConnection(ctx, cfg, j)
+		legacy := a.legacyConnectionID(cfg)
+		id, ok := sandbox.FileID(ctx, a.sandboxPath(cfg))
+		if !ok {
+			return legacy, nil
+		}
+		if a.serve == nil {
+			conn := syncform.Identity{Sandbox: id}.String()
+			_, err := j.Rekey(ctx, legacy, conn)
+			return conn, err
+		}
 	}
 	prov, err := a.connect(ctx, cfg)
 	if err != nil {

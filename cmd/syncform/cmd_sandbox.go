@@ -27,7 +27,12 @@ func (a *app) sandboxCommand() *cobra.Command {
 			"refuses while an apply or a watcher holds it (or another directory's apply\n" +
 			"writes the same sandbox), or waits up to --lock-timeout.",
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return a.runReset(cmd.Context(), o) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkDuration("lock-timeout", o.lockTimeout, 0, maxWait); err != nil {
+				return err
+			}
+			return a.runReset(cmd.Context(), o)
+		},
 	}
 	o.register(reset)
 	reset.Flags().DurationVar(&o.lockTimeout, "lock-timeout", 0, "wait this long for an apply or watcher to release the connection's lock")
@@ -82,7 +87,7 @@ func (a *app) lockSandbox(ctx context.Context, cfg *config.Config, op string, ti
 	if err != nil {
 		return nil, err
 	}
-	conn, err := a.sandboxConnection(ctx, cfg, j)
+	conn, err := a.nameConnection(ctx, cfg, j)
 	if err != nil {
 		j.Close()
 		return nil, err
@@ -96,29 +101,6 @@ func (a *app) lockSandbox(ctx context.Context, cfg *config.Config, op string, ti
 	return &sandboxLock{journal: j, connection: conn, lock: l, writer: syncform.Writer{
 		Lock: info.ID, Scope: reconciler.Scope(j, conn), Holder: info.Holder.String(), Lease: l.Lease(), Wait: timeout,
 	}}, nil
-}
-
-// sandboxConnection names the configuration's sandbox in the state
-// database without opening the sandbox (which would create or migrate it):
-// by the ID its file holds (as the hubspot provider names it when tests
-// serve the sandbox), moving what j kept under its path there, as apply
-// does; a file with no ID to read (missing, damaged, or older than IDs) is
-// named by its path, which reset and seed then replace.
-func (a *app) sandboxConnection(ctx context.Context, cfg *config.Config, j *state.DB) (string, error) {
-	legacy := a.legacyConnectionID(cfg)
-	id, ok := sandbox.FileID(ctx, a.sandboxPath(cfg))
-	if !ok {
-		return legacy, nil
-	}
-	identity := syncform.Identity{Sandbox: id}
-	if a.serve != nil {
-		identity = sandbox.ServedIdentity(id)
-	}
-	conn := identity.String()
-	if _, err := j.Rekey(ctx, legacy, conn); err != nil {
-		return "", err
-	}
-	return conn, nil
 }
 
 func (sl *sandboxLock) release() {
@@ -177,7 +159,7 @@ func (o *seedOptions) check() error {
 			return err
 		}
 	}
-	return nil
+	return checkDuration("lock-timeout", o.lockTimeout, 0, maxWait)
 }
 
 func (a *app) runSeed(ctx context.Context, o seedOptions) error {

@@ -16,6 +16,8 @@ var numericFlags = map[string][]string{
 	"plan --max-overwrites":                  {"-1", "-5"},
 	"apply --max-overwrites":                 {"-1", "-5"},
 	"apply --lock-timeout":                   {"-5s", "25h"},
+	"sandbox reset --lock-timeout":           {"-5s", "25h"},
+	"sandbox seed --lock-timeout":            {"-5s", "25h"},
 	"history --limit":                        {"-1"},
 	"watch --interval":                       {"0s", "500ms", "-1m", "25h", "2562047h"},
 	"watch --debounce":                       {"-1ms", "2h"},

@@ -52,13 +52,6 @@ func (s *Sandbox) Portal(ctx context.Context) (portalID int64, orgID sf.Salesfor
 	return portalID, orgID, nil
 }
 
-// ServedIdentity is the identity the sandbox whose ID is id has when it is
-// served: its portal and org, as the hubspot provider reads them.
-func ServedIdentity(id string) sf.Identity {
-	portalID, orgID := portalOf(id)
-	return sf.Identity{PortalID: portalID, OrgID: orgID}
-}
-
 // portalOf derives the served portal and org IDs from a sandbox ID: an
 // eight-digit portal ID (as HubSpot's are, within the int32 HubSpot's
 // specification gives portalId), and an org ID of Organization's key prefix
