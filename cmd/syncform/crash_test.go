@@ -27,22 +27,23 @@ import (
 )
 
 // TestKillBetweenMappingAndBackfill kills apply with SIGKILL after it created
-// a mapping and before that mapping's back-fill finished (right after the
-// creation, and in the middle of the first job), and runs apply again: the
+// a mapping and before that mapping's back-fill finished (right before the
+// first job starts, and in the middle of it), and runs apply again: the
 // back-fill runs to completion exactly once (one successful job per
 // direction), and every pair then holds what two_way requires.
 func TestKillBetweenMappingAndBackfill(t *testing.T) {
-	for _, at := range []string{"create companies.mapping.seats: done", "companies.backfill.to_hubspot: started"} {
+	for _, at := range []string{"start:1", "job:1"} {
 		t.Run(at, func(t *testing.T) { killAndResume(t, at) })
 	}
 }
 
-func killAndResume(t *testing.T, killAt string) {
+// killAndResume kills apply where it holds at the point holdAt (holdEnv).
+func killAndResume(t *testing.T, holdAt string) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	db := filepath.Join(dir, ".syncform", "sandbox.db")
-	// Enough companies that the back-fill is still running when the kill lands.
-	if err := sandbox.Seed(ctx, db, sandbox.SeedOptions{Contacts: 10, Companies: 30000, Deals: 10, Seed: 3}); err != nil {
+	// Two batches of records a job: job:1 holds between them.
+	if err := sandbox.Seed(ctx, db, sandbox.SeedOptions{Contacts: 10, Companies: 4000, Deals: 10, Seed: 3}); err != nil {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(`
@@ -54,27 +55,7 @@ object "companies" {
 }
 `), 0o644)
 
-	cmd := exec.Command("syncform", "--chdir", dir, "apply", "--auto-approve")
-	stderr, _ := cmd.StderrPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	sc := bufio.NewScanner(stderr)
-	killed := false
-	for sc.Scan() {
-		if strings.Contains(sc.Text(), killAt) {
-			cmd.Process.Signal(syscall.SIGKILL)
-			killed = true
-			break
-		}
-	}
-	cmd.Wait()
-	if !killed {
-		t.Fatal("apply never reported the mapping's creation")
-	}
-	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() {
-		t.Fatalf("apply was not killed: %v", cmd.ProcessState)
-	}
+	startHeld(t, holdAt, "--chdir", dir, "apply", "--auto-approve").kill(t)
 
 	// The next plan has no mapping to create, only the journalled back-fills.
 	out := run2(t, "--chdir", dir, "plan")

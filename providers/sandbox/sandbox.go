@@ -45,9 +45,11 @@ type Sandbox struct {
 	ctx    context.Context
 	stop   context.CancelCauseFunc
 	jobs   sync.WaitGroup
-	mu     sync.Mutex // guards closed and runs
+	mu     sync.Mutex // guards closed, runs and afterBatch
 	closed bool
 	runs   map[string]*jobRun
+	// afterBatch is set by AfterBatch.
+	afterBatch func(context.Context, sf.Job)
 
 	// The settings this handle read last, and their settings version
 	// (see settings).
