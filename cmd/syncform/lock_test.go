@@ -45,11 +45,14 @@ func TestApplyWaitsForTheLock(t *testing.T) {
 	if code != exitError || !regexp.MustCompile(`is locked: apply by alice on runner-3 \(pid 4242\) holds it since .*syncform force-unlock [0-9a-f]{16}`).MatchString(errb) {
 		t.Fatalf("apply under another's lock: exit %d\n%s", code, errb)
 	}
+	// Released while the apply most likely waits; whenever the release
+	// lands, the apply gets the lock within its timeout, which is far
+	// longer than anything here takes on a saturated machine.
 	go func() {
 		time.Sleep(300 * time.Millisecond)
 		l.Release(ctx)
 	}()
-	if code, out, errb := cli("apply", "--auto-approve", "--lock-timeout", "10s"); code != exitOK || !strings.Contains(out, "Apply complete") {
+	if code, out, errb := cli("apply", "--auto-approve", "--lock-timeout", "2m"); code != exitOK || !strings.Contains(out, "Apply complete") {
 		t.Fatalf("apply with --lock-timeout: exit %d\n%s%s", code, out, errb)
 	}
 	code, out, _ := cli("history")
