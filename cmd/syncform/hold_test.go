@@ -106,14 +106,12 @@ func (h *holding) Job(ctx context.Context, id string) (sf.Job, error) {
 // run one after another, so the Nth job ID seen is the Nth job.
 func (h *holding) afterBatch(ctx context.Context, j sf.Job) {
 	h.mu.Lock()
-	if !slices.Contains(h.seen, j.ID) {
-		h.seen = append(h.seen, j.ID)
-	}
-	nth := len(h.seen)
-	if h.seen[nth-1] != j.ID {
-		nth = -1
+	i := slices.Index(h.seen, j.ID)
+	if i < 0 {
+		h.seen, i = append(h.seen, j.ID), len(h.seen)
 	}
 	h.mu.Unlock()
+	nth := i + 1
 	if nth == h.nth && j.Done < j.Total {
 		h.hold(ctx, fmt.Sprintf("%s at %d of %d records", j.ID, j.Done, j.Total))
 	}
