@@ -191,13 +191,14 @@ func TestKillAtRandomPoints(t *testing.T) {
 
 // TestKillInBatchedCompanyResync kills apply with SIGKILL in a company
 // resync split into batches (4,400 companies, batch_size 2200: two batch
-// jobs, each a temporary segment), at three points of each batch: before
-// its job starts (its key journalled and its segment made: for the second,
-// between batches), in the middle of its job, and once its job succeeded
-// but before apply recorded that. Then it runs apply again. Each time the plan
-// has no changes, the values equal an uninterrupted apply's, each batch's
-// job succeeded exactly once (as many successful resync jobs as batches,
-// over as many companies in all), and no temporary segment is left.
+// jobs, each over a temporary segment), at three points of each batch:
+// before its job starts (its key journalled and its segment made: for the
+// second, between batches), in the middle of its job, and once its job
+// succeeded but before apply recorded that. Then it runs apply again. Each
+// time the plan has no changes, the values equal an uninterrupted apply's,
+// each batch's job succeeded exactly once (as many successful resync jobs
+// as batches, over as many companies in all), and no temporary segment is
+// left.
 func TestKillInBatchedCompanyResync(t *testing.T) {
 	if testing.Short() {
 		t.Skip("six killed applies; run without -short")
