@@ -167,7 +167,9 @@ func TestWriteDiagnosticsScales(t *testing.T) {
 	if err := WriteDiagnostics(&out, cfg.Files, diags, 100, false); err != nil {
 		t.Fatal(err)
 	}
-	if d := time.Since(start); d > time.Minute {
+	// A bound for a blow-up (quadratic, this took 20 minutes), not a
+	// speed: a saturated machine takes many times the 2.5 s it takes here.
+	if d := time.Since(start); d > 5*time.Minute {
 		t.Errorf("loading and rendering took %v", d)
 	}
 	t.Logf("%d diagnostics, %d bytes, in %v", len(diags), out.Len(), time.Since(start))

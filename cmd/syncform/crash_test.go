@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -24,25 +25,27 @@ import (
 
 	"github.com/syncform/syncform"
 	"github.com/syncform/syncform/providers/sandbox"
+	"github.com/syncform/syncform/reconciler"
 )
 
 // TestKillBetweenMappingAndBackfill kills apply with SIGKILL after it created
-// a mapping and before that mapping's back-fill finished (right after the
-// creation, and in the middle of the first job), and runs apply again: the
+// a mapping and before that mapping's back-fill finished (right before the
+// first job starts, and in the middle of it), and runs apply again: the
 // back-fill runs to completion exactly once (one successful job per
 // direction), and every pair then holds what two_way requires.
 func TestKillBetweenMappingAndBackfill(t *testing.T) {
-	for _, at := range []string{"create companies.mapping.seats: done", "companies.backfill.to_hubspot: started"} {
+	for _, at := range []string{"start:1", "job:1"} {
 		t.Run(at, func(t *testing.T) { killAndResume(t, at) })
 	}
 }
 
-func killAndResume(t *testing.T, killAt string) {
+// killAndResume kills apply where it holds at the point holdAt (holdEnv).
+func killAndResume(t *testing.T, holdAt string) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	db := filepath.Join(dir, ".syncform", "sandbox.db")
-	// Enough companies that the back-fill is still running when the kill lands.
-	if err := sandbox.Seed(ctx, db, sandbox.SeedOptions{Contacts: 10, Companies: 30000, Deals: 10, Seed: 3}); err != nil {
+	// Two batches of records a job: job:1 holds between them.
+	if err := sandbox.Seed(ctx, db, sandbox.SeedOptions{Contacts: 10, Companies: 4000, Deals: 10, Seed: 3}); err != nil {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(`
@@ -54,27 +57,7 @@ object "companies" {
 }
 `), 0o644)
 
-	cmd := exec.Command("syncform", "--chdir", dir, "apply", "--auto-approve")
-	stderr, _ := cmd.StderrPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	sc := bufio.NewScanner(stderr)
-	killed := false
-	for sc.Scan() {
-		if strings.Contains(sc.Text(), killAt) {
-			cmd.Process.Signal(syscall.SIGKILL)
-			killed = true
-			break
-		}
-	}
-	cmd.Wait()
-	if !killed {
-		t.Fatal("apply never reported the mapping's creation")
-	}
-	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() {
-		t.Fatalf("apply was not killed: %v", cmd.ProcessState)
-	}
+	startHeld(t, holdAt, "--chdir", dir, "apply", "--auto-approve").kill(t)
 
 	// The next plan has no mapping to create, only the journalled back-fills.
 	out := run2(t, "--chdir", dir, "plan")
@@ -206,6 +189,108 @@ func TestKillAtRandomPoints(t *testing.T) {
 	}
 }
 
+// TestKillInBatchedCompanyResync kills apply with SIGKILL in a company
+// resync split into batches (4,400 companies, batch_size 2200: two batch
+// jobs, each over a temporary segment), at three points of each batch:
+// before its job starts (its key journalled and its segment made: for the
+// second, between batches), in the middle of its job, and once its job
+// succeeded but before apply recorded that. Then it runs apply again. Each
+// time the plan has no changes, the values equal an uninterrupted apply's,
+// each batch's job succeeded exactly once (as many successful resync jobs
+// as batches, over as many companies in all), and no temporary segment is
+// left.
+func TestKillInBatchedCompanyResync(t *testing.T) {
+	if testing.Short() {
+		t.Skip("six killed applies; run without -short")
+	}
+	base := t.TempDir()
+	if err := sandbox.Seed(context.Background(), filepath.Join(base, ".syncform", "sandbox.db"),
+		sandbox.SeedOptions{Contacts: 10, Companies: 4400, Deals: 10, Seed: 11}); err != nil {
+		t.Fatal(err)
+	}
+	writeTestFile(t, filepath.Join(base, "main.hcl"), []byte(`
+object "companies" {
+  mapping "seats" {
+    salesforce_field = "Seats__c"
+    rule             = "two_way"
+  }
+  resync {
+    batch_size = 2200
+  }
+}
+`))
+	ref := copyDir(t, base)
+	run2(t, "--chdir", ref, "apply", "--auto-approve")
+	want := outcome(t, ref)
+	// The jobs apply starts, in order: the import, and the resync's
+	// batches, each over a segment of its own (batchJobs holds their
+	// places among the jobs, from 1).
+	var batchJobs []int
+	for i, j := range jobsOf(t, ref) {
+		if strings.HasPrefix(j.Backfill.Segment, reconciler.BatchSegmentPrefix) {
+			batchJobs = append(batchJobs, i+1)
+		}
+	}
+	if len(batchJobs) != 2 || want.jobs["companies to_salesforce"] != 2 || want.records["companies to_salesforce"] != 4400 {
+		t.Fatalf("the uninterrupted apply ran batch jobs %v, jobs %v over %v records; want two batches of 4,400 companies",
+			batchJobs, want.jobs, want.records)
+	}
+	for b, nth := range batchJobs {
+		for _, point := range []string{"start", "job", "done"} {
+			at := fmt.Sprintf("%s:%d", point, nth)
+			t.Run(fmt.Sprintf("batch-%d-%s", b+1, point), func(t *testing.T) {
+				t.Parallel()
+				dir := copyDir(t, base)
+				startHeld(t, at, "--chdir", dir, "apply", "--auto-approve").kill(t)
+				run2(t, "--chdir", dir, "apply", "--auto-approve")
+				if out := run2(t, "--chdir", dir, "plan"); !strings.Contains(out, "No changes.") {
+					t.Fatalf("plan after the re-run:\n%s", out)
+				}
+				got := outcome(t, dir)
+				if d := cmp.Diff(want.jobs, got.jobs); d != "" {
+					t.Errorf("successful jobs per back-fill (-uninterrupted +killed and re-run):\n%s", d)
+				}
+				if d := cmp.Diff(want.records, got.records); d != "" {
+					t.Errorf("records synced by successful jobs (-uninterrupted +killed and re-run):\n%s", d)
+				}
+				if got.values != want.values {
+					t.Error("the records' values differ from an uninterrupted apply's")
+				}
+				ctx := context.Background()
+				sb, err := sandbox.Open(ctx, filepath.Join(dir, ".syncform", "sandbox.db"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer sb.Close()
+				for _, j := range jobsOf(t, dir) {
+					if !strings.HasPrefix(j.Backfill.Segment, reconciler.BatchSegmentPrefix) {
+						continue
+					}
+					if _, err := sb.Segment(ctx, j.Backfill.Segment); !errors.Is(err, syncform.ErrNotFound) {
+						t.Errorf("the temporary segment %q is left (%v)", j.Backfill.Segment, err)
+					}
+				}
+			})
+		}
+	}
+}
+
+// jobsOf lists the back-fill jobs of dir's sandbox, oldest first.
+func jobsOf(t *testing.T, dir string) []syncform.Job {
+	t.Helper()
+	ctx := context.Background()
+	sb, err := sandbox.Open(ctx, filepath.Join(dir, ".syncform", "sandbox.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	jobs, err := sb.Jobs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return jobs
+}
+
 // progress matches apply's progress lines on stderr: a change done, a
 // back-fill started, advanced or finished.
 var progress = regexp.MustCompile(`(?m)^(\[\d+/\d+\] .*|\S+\.backfill\.\S+.*)$`)
@@ -229,9 +314,10 @@ func seededQuickstart(t *testing.T, opts sandbox.SeedOptions) string {
 }
 
 // applied is what an apply left: successful jobs per object and
-// direction, and digests of the live settings and of every record's values.
+// direction and the records they synced, and digests of the live settings
+// and of every record's values.
 type applied struct {
-	jobs             map[string]int
+	jobs, records    map[string]int
 	settings, values string
 }
 
@@ -247,10 +333,12 @@ func outcome(t *testing.T, dir string) applied {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := applied{jobs: map[string]int{}}
+	out := applied{jobs: map[string]int{}, records: map[string]int{}}
 	for _, j := range jobs {
 		if j.State == syncform.JobSucceeded {
-			out.jobs[fmt.Sprintf("%s %s", j.Backfill.Object, j.Backfill.Direction)]++
+			k := fmt.Sprintf("%s %s", j.Backfill.Object, j.Backfill.Direction)
+			out.jobs[k]++
+			out.records[k] += j.Done
 		}
 	}
 	snap, err := sb.Snapshot(ctx)

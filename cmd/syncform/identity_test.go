@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/syncform/syncform"
 	"github.com/syncform/syncform/providers/sandbox"
 	"github.com/syncform/syncform/reconciler/state"
 )
@@ -21,17 +22,11 @@ import (
 // under: its identity.
 func connectionOf(t *testing.T, path string) string {
 	t.Helper()
-	ctx := context.Background()
-	sb, err := sandbox.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
+	id, ok := sandbox.FileID(context.Background(), path)
+	if !ok {
+		t.Fatalf("no sandbox ID in %s", path)
 	}
-	defer sb.Close()
-	id, err := sb.Identity(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id.String()
+	return syncform.Identity{Sandbox: id}.String()
 }
 
 // seatsProject is a project directory (configuration, seeded sandbox) whose

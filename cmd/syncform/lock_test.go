@@ -54,11 +54,14 @@ func TestApplyWaitsForTheLock(t *testing.T) {
 	if code != exitError || !regexp.MustCompile(`is locked: apply by alice on runner-3 \(pid 4242\) holds it since .*syncform force-unlock [0-9a-f]{16}`).MatchString(errb) {
 		t.Fatalf("apply under another's lock: exit %d\n%s", code, errb)
 	}
+	// Released while the apply most likely waits; whenever the release
+	// lands, the apply gets the lock within its timeout, which is far
+	// longer than anything here takes on a saturated machine.
 	go func() {
 		time.Sleep(300 * time.Millisecond)
 		l.Release(ctx)
 	}()
-	if code, out, errb := cli("apply", "--auto-approve", "--lock-timeout", "10s"); code != exitOK || !strings.Contains(out, "Apply complete") {
+	if code, out, errb := cli("apply", "--auto-approve", "--lock-timeout", "2m"); code != exitOK || !strings.Contains(out, "Apply complete") {
 		t.Fatalf("apply with --lock-timeout: exit %d\n%s%s", code, out, errb)
 	}
 	code, out, _ := cli("history")
@@ -285,10 +288,10 @@ func TestForceUnlockOfALiveHolder(t *testing.T) {
 		t.Fatalf("force-unlock: exit %d\n%s", code, out)
 	}
 	unlocked := time.Now()
-	before := jobsOf(t, path)
+	before := jobsOf(t, dir)
 	code, out := ap.wait()
 	stopped := time.Since(unlocked)
-	after := jobsOf(t, path)
+	after := jobsOf(t, dir)
 	if code == exitOK || !strings.Contains(out, "lock was lost") {
 		t.Errorf("the unlocked apply: exit %d\n%s", code, out)
 	}
@@ -312,7 +315,7 @@ func TestForceUnlockOfALiveHolder(t *testing.T) {
 	if code, out := runIn(t, dir, "plan"); code != exitOK || !strings.Contains(out, "No changes.") {
 		t.Errorf("plan after the next apply: exit %d\n%s", code, out)
 	}
-	for _, j := range jobsOf(t, path) {
+	for _, j := range jobsOf(t, dir) {
 		if j.State == syncform.JobRunning {
 			t.Errorf("job %s still running", j.ID)
 		}
@@ -323,20 +326,6 @@ func TestForceUnlockOfALiveHolder(t *testing.T) {
 			t.Errorf("temporary segment %q left", s.Name)
 		}
 	}
-}
-
-func jobsOf(t *testing.T, path string) []syncform.Job {
-	t.Helper()
-	sb, err := sandbox.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
-	jobs, err := sb.Jobs(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return jobs
 }
 
 func snapshotOf(t *testing.T, path string) *syncform.Snapshot {
@@ -389,7 +378,7 @@ func TestRerunAfterPIDReuse(t *testing.T) {
 	if err != nil || !strings.Contains(string(out), "Apply complete") {
 		t.Fatalf("the re-run: %v\n%s", err, out)
 	}
-	for _, j := range jobsOf(t, path) {
+	for _, j := range jobsOf(t, dir) {
 		if j.State == syncform.JobRunning {
 			t.Errorf("job %s still running", j.ID)
 		}

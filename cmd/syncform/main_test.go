@@ -19,6 +19,9 @@ func TestMain(m *testing.M) {
 		if os.Getenv(overHTTPEnv) == "1" {
 			a.serve = serveOverHTTP
 		}
+		if point := os.Getenv(holdEnv); point != "" {
+			a.serve = holdAt(point)
+		}
 		os.Exit(mainApp(a))
 	}})
 }

@@ -77,7 +77,7 @@ func TestSandboxServe(t *testing.T) {
 		if code != exitOK {
 			t.Errorf("exit %d after interrupt: %s", code, errb.String())
 		}
-	case <-time.After(10 * time.Second):
+	case <-time.After(time.Minute):
 		t.Fatal("serve did not stop after its context was cancelled")
 	}
 	if !strings.Contains(errb.String(), "Stopped serving after 3 HubSpot and connector requests and 0 Salesforce requests.") {
@@ -91,12 +91,13 @@ func TestSandboxServe(t *testing.T) {
 	}
 }
 
-// waitOutput waits up to 20 s for re to match what a command running in
-// the background has written to out, and returns the match; the command
-// ending first (done) fails the test.
+// waitOutput waits for re to match what a command running in the
+// background has written to out, and returns the match; the command ending
+// first (done) fails the test. The deadline only turns a hang into a
+// failure: far longer than any wait takes on a saturated machine.
 func waitOutput(t *testing.T, out *lockedBuffer, done <-chan int, what string, re *regexp.Regexp) []string {
 	t.Helper()
-	for deadline := time.Now().Add(20 * time.Second); ; {
+	for deadline := time.Now().Add(2 * time.Minute); ; {
 		if m := re.FindStringSubmatch(out.String()); m != nil {
 			return m
 		}

@@ -56,7 +56,7 @@ func TestWatchCommand(t *testing.T) {
 		if code != exitOK {
 			t.Errorf("exit %d after interrupt: %s", code, errb.String())
 		}
-	case <-time.After(10 * time.Second):
+	case <-time.After(time.Minute):
 		t.Fatal("watch did not stop")
 	}
 	if out.String() != "" {

@@ -311,6 +311,8 @@ type jobRun struct {
 	notify chan struct{} // a new status is in last
 	mu     sync.Mutex
 	last   sf.Job
+	// afterBatch is the handle's AfterBatch when the job started.
+	afterBatch func(context.Context, sf.Job)
 }
 
 func (r *jobRun) publish(j sf.Job) {
@@ -396,6 +398,7 @@ func (s *Sandbox) StartBackfill(ctx context.Context, b sf.Backfill) (sf.Job, err
 	jctx, cancel := context.WithCancelCause(s.ctx)
 	run := &jobRun{id: id, cancel: cancel, done: make(chan struct{}), notify: make(chan struct{}, 1), last: job}
 	s.mu.Lock()
+	run.afterBatch = s.afterBatch
 	s.runs[id] = run
 	s.mu.Unlock()
 	started = true
@@ -492,8 +495,8 @@ func (s *Sandbox) execute(ctx context.Context, run *jobRun, p *plan, job *sf.Job
 			// Reported once committed, as a reader of the row sees it.
 			*job = next
 			run.publish(next)
-			if testHookBatch != nil {
-				testHookBatch(ctx)
+			if run.afterBatch != nil {
+				run.afterBatch(ctx, next)
 			}
 			return nil
 		},
@@ -512,9 +515,17 @@ func (s *Sandbox) execute(ctx context.Context, run *jobRun, p *plan, job *sf.Job
 	return nil
 }
 
-// testHookBatch, when set, runs after each committed batch of a job: tests
-// use it to hold a job mid-way.
-var testHookBatch func(ctx context.Context)
+// AfterBatch makes f run after each batch that a job of this handle
+// commits, in the job's goroutine, with the job's status as committed. f
+// may block, which holds the job there until ctx ends (Close, or the job
+// is canceled): tests hold a job mid-way with it, at a point they can see,
+// rather than race it; syncform's kill tests kill a process holding one.
+// Jobs started before the call are not affected.
+func (s *Sandbox) AfterBatch(f func(ctx context.Context, j sf.Job)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.afterBatch = f
+}
 
 // Job reads a job's status from the file, so it works for jobs of any handle
 // or process. A missing job is an error wrapping syncform.ErrNotFound.

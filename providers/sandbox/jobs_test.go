@@ -15,10 +15,11 @@ import (
 	sf "github.com/syncform/syncform"
 )
 
-// waitFor polls cond until it holds or a few seconds pass.
+// waitFor polls cond until it holds. The deadline only turns a hang into
+// a failure: far longer than any wait takes on a saturated machine.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
@@ -69,12 +70,13 @@ func TestJobStatus(t *testing.T) {
 	}
 }
 
-// holdJobs makes every job stop after its first batch until it is stopped.
-func holdJobs(t *testing.T) {
+// holdJobs makes every job of s stop after its first batch until it is
+// stopped.
+func holdJobs(t *testing.T, s *Sandbox) {
 	old := batchSize
 	batchSize = 10
-	testHookBatch = func(ctx context.Context) { <-ctx.Done() }
-	t.Cleanup(func() { batchSize, testHookBatch = old, nil })
+	t.Cleanup(func() { batchSize = old })
+	s.AfterBatch(func(ctx context.Context, _ sf.Job) { <-ctx.Done() })
 }
 
 // TestCloseStopsJob: Close interrupts a running job, records it as failed,
@@ -85,12 +87,12 @@ func TestCloseStopsJob(t *testing.T) {
 	if err := Seed(ctx, path, SeedOptions{Companies: 200, Seed: 4}); err != nil {
 		t.Fatal(err)
 	}
-	holdJobs(t)
 	before := runtime.NumGoroutine()
 	s, err := Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
+	holdJobs(t, s)
 	job, err := s.StartBackfill(ctx, importOf(sf.Companies))
 	if err != nil {
 		t.Fatal(err)
@@ -126,8 +128,8 @@ func TestCloseStopsJob(t *testing.T) {
 
 // TestRunBackfillCanceled: RunBackfill stops its job when its context ends.
 func TestRunBackfillCanceled(t *testing.T) {
-	holdJobs(t)
 	s := seeded(t, SeedOptions{Companies: 200, Seed: 4})
+	holdJobs(t, s)
 	ctx, cancel := context.WithCancel(context.Background())
 	var id string
 	job, err := s.RunBackfill(ctx, importOf(sf.Companies), func(j sf.Job) {

@@ -45,13 +45,15 @@ type Sandbox struct {
 	ctx    context.Context
 	stop   context.CancelCauseFunc
 	jobs   sync.WaitGroup
-	mu     sync.Mutex // guards closed, runs and claim
+	mu     sync.Mutex // guards closed, runs, claim and afterBatch
 	closed bool
 	runs   map[string]*jobRun
 	// claim is the writer lease the handle holds, if any (writer.go).
 	claim *claim
 	// clock times leases and heartbeats; tests replace it.
 	clock Clock
+	// afterBatch is set by AfterBatch.
+	afterBatch func(context.Context, sf.Job)
 
 	// The settings this handle read last, and their settings version
 	// (see settings).

@@ -199,20 +199,13 @@ func TestFencedJobStops(t *testing.T) {
 	}
 	old := batchSize
 	batchSize = 10
-	held, release := make(chan struct{}, 1), make(chan struct{})
-	testHookBatch = func(ctx context.Context) {
-		select {
-		case held <- struct{}{}:
-		default:
-		}
-		<-release
-	}
-	t.Cleanup(func() { batchSize, testHookBatch = old, nil })
+	t.Cleanup(func() { batchSize = old })
 	a, err := Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer a.Close()
+	held, release := holdAfterBatch(a)
 	if err := a.Claim(ctx, writerA); err != nil {
 		t.Fatal(err)
 	}
@@ -310,19 +303,12 @@ func TestJobOfAReusedPID(t *testing.T) {
 // reader of another process never takes it for dead.
 func TestJobBeats(t *testing.T) {
 	ctx := context.Background()
-	held, release := make(chan struct{}, 1), make(chan struct{})
 	old := batchSize
 	batchSize = 10
-	testHookBatch = func(ctx context.Context) {
-		select {
-		case held <- struct{}{}:
-		default:
-		}
-		<-release
-	}
-	t.Cleanup(func() { batchSize, testHookBatch = old, nil })
+	t.Cleanup(func() { batchSize = old })
 	c := fakeclock.New(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
 	s := seeded(t, SeedOptions{Companies: 30, Seed: 4})
+	held, release := holdAfterBatch(s)
 	s.clock = c
 	job, err := s.StartBackfill(ctx, importOf(sf.Companies))
 	if err != nil {
@@ -376,8 +362,8 @@ DROP TABLE writer; ALTER TABLE jobs DROP COLUMN pid_start; UPDATE meta SET value
 // started as that writer, rather than let them write on unfenced.
 func TestUnclaimStopsJobs(t *testing.T) {
 	ctx := context.Background()
-	holdJobs(t)
 	s := seeded(t, SeedOptions{Companies: 200, Seed: 4})
+	holdJobs(t, s)
 	if err := s.Claim(ctx, writerA); err != nil {
 		t.Fatal(err)
 	}
@@ -392,4 +378,22 @@ func TestUnclaimStopsJobs(t *testing.T) {
 	if err != nil || j.State != sf.JobFailed || !strings.Contains(j.Error, "gave the sandbox up") {
 		t.Errorf("the job after Unclaim: %+v, %v", j, err)
 	}
+}
+
+// holdAfterBatch holds every job of s after each batch it commits until
+// release is closed (or the job's context ends); held receives once a job
+// is held.
+func holdAfterBatch(s *Sandbox) (held chan struct{}, release chan struct{}) {
+	held, release = make(chan struct{}, 1), make(chan struct{})
+	s.AfterBatch(func(ctx context.Context, _ sf.Job) {
+		select {
+		case held <- struct{}{}:
+		default:
+		}
+		select {
+		case <-release:
+		case <-ctx.Done():
+		}
+	})
+	return held, release
 }

@@ -27,7 +27,9 @@ func TestStandbyTakesOver(t *testing.T) {
 				h.state = pgtest.URL(t)
 			}
 			alice := h.options()
-			alice.Apply, alice.Standby, alice.Lease = true, true, time.Second
+			// A lease far longer than the test: a lease that lapsed on a
+			// busy machine would hand bob the lock; alice's stop releases it.
+			alice.Apply, alice.Standby, alice.Lease = true, true, time.Minute
 			alice.Holder = state.Holder{Operation: "watch", Who: "alice", Host: "host-a", PID: 1}
 			h.start(alice)
 			h.waitFor("alice's first apply", func(s watch.Snapshot) bool { return s.Applies == 1 })
@@ -80,10 +82,10 @@ func TestStandbyTakesOver(t *testing.T) {
 	}
 }
 
-// waitUntil polls cond for at most 10 s.
+// waitUntil polls cond until it holds.
 func waitUntil(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) {
+	for deadline := time.Now().Add(patience); !cond(); time.Sleep(5 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("waiting for %s", what)
 		}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/fsnotify/fsnotify"
 	"github.com/hashicorp/hcl/v2"
+	"github.com/jonboulle/clockwork"
 
 	"github.com/syncform/syncform"
 	"github.com/syncform/syncform/config"
@@ -86,6 +87,15 @@ type Options struct {
 	// Listener, when set, serves Metrics' /metrics and /healthz until Run
 	// returns; Run closes it.
 	Listener net.Listener
+	// Clock times the debounce, the interval, the backoffs and the holds;
+	// default the system's. Tests move a fake one by hand, so that what
+	// they check does not depend on how fast the machine runs.
+	Clock clockwork.Clock
+
+	// seen, when set, is told the name of each file event the loop acts
+	// on, as it takes it (tests: events come in order, so seeing one
+	// means the loop took every event before it).
+	seen func(name string)
 }
 
 // Defaults.
@@ -198,6 +208,9 @@ func (o *Options) defaults() {
 	if o.Metrics == nil {
 		o.Metrics = &Metrics{}
 	}
+	if o.Clock == nil {
+		o.Clock = clockwork.NewRealClock()
+	}
 }
 
 // watcher is the loop's state; only the loop's goroutine touches it.
@@ -301,11 +314,12 @@ func (w *watcher) rewatch() bool {
 }
 
 func (w *watcher) loop(ctx context.Context) error {
-	debounce := stoppedTimer()
-	retry := stoppedTimer()
-	interval := time.NewTimer(w.nextInterval())
+	clock := w.o.Clock
+	debounce := stoppedTimer(clock)
+	retry := stoppedTimer(clock)
+	interval := clock.NewTimer(w.nextInterval())
 	// A removed directory is looked for again every second.
-	rewatch := time.NewTicker(time.Second)
+	rewatch := clock.NewTicker(time.Second)
 	defer debounce.Stop()
 	defer retry.Stop()
 	defer interval.Stop()
@@ -328,6 +342,9 @@ func (w *watcher) loop(ctx context.Context) error {
 			}
 			if w.relevant(ev) {
 				debounce.Reset(w.o.Debounce)
+				if w.o.seen != nil {
+					w.o.seen(ev.Name)
+				}
 			}
 		case err, ok := <-w.fs.Errors:
 			if !ok {
@@ -336,23 +353,23 @@ func (w *watcher) loop(ctx context.Context) error {
 			// An overflow loses events: plan anyway, as if a file changed.
 			w.o.Log.Warn("file watcher", "err", err)
 			debounce.Reset(w.o.Debounce)
-		case <-rewatch.C:
+		case <-rewatch.Chan():
 			if w.rewatch() {
 				debounce.Reset(w.o.Debounce)
 			}
-		case <-debounce.C:
+		case <-debounce.Chan():
 			w.cycle(ctx, TriggerFile)
-		case <-interval.C:
+		case <-interval.Chan():
 			w.cycle(ctx, TriggerInterval)
 			interval.Reset(w.nextInterval())
-		case <-retry.C:
+		case <-retry.Chan():
 			w.cycle(ctx, TriggerRetry)
 		}
 	}
 }
 
-func stoppedTimer() *time.Timer {
-	t := time.NewTimer(time.Hour)
+func stoppedTimer(clock clockwork.Clock) clockwork.Timer {
+	t := clock.NewTimer(time.Hour)
 	t.Stop()
 	return t
 }
@@ -399,9 +416,9 @@ func (w *watcher) backoff(n int) time.Duration {
 
 // cycle runs one cycle and reports it.
 func (w *watcher) cycle(ctx context.Context, t Trigger) {
-	c := Cycle{Trigger: t, Start: time.Now()}
+	c := Cycle{Trigger: t, Start: w.o.Clock.Now()}
 	w.run(ctx, &c)
-	c.End = time.Now()
+	c.End = w.o.Clock.Now()
 	switch c.Outcome {
 	case OutcomeFailed:
 		w.failures++
@@ -505,10 +522,10 @@ func (w *watcher) run(ctx context.Context, c *Cycle) {
 	}
 	key := stateKey(cfg, live)
 	switch {
-	case key == w.applied && time.Now().Before(w.heldUntil):
+	case key == w.applied && w.o.Clock.Now().Before(w.heldUntil):
 		c.Outcome = OutcomeHeld
 		return
-	case key == w.failedKey && time.Now().Before(w.retryAt):
+	case key == w.failedKey && w.o.Clock.Now().Before(w.retryAt):
 		// Another cycle before the retry is due: the same state fails
 		// the same way. A new state (an edit, say) is applied at once.
 		c.Outcome = OutcomeHeld
@@ -546,7 +563,7 @@ func (w *watcher) run(ctx context.Context, c *Cycle) {
 		} else {
 			w.holds = 1
 		}
-		w.applied, w.heldUntil = next, time.Now().Add(w.backoff(w.holds))
+		w.applied, w.heldUntil = next, w.o.Clock.Now().Add(w.backoff(w.holds))
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/jonboulle/clockwork"
 	"go.uber.org/goleak"
 
 	"github.com/syncform/syncform"
@@ -95,6 +96,69 @@ type harness struct {
 	failOpens atomic.Int32
 	// state is the state database's location; "" for the default file.
 	state string
+	// seen receives the names of the file events the loop takes, once
+	// watchEvents set it up.
+	seen chan string
+}
+
+// patience is how long a test waits for an event before it gives up: far
+// longer than any wait takes on a saturated machine. Waits end on their
+// event, never on this.
+const patience = time.Minute
+
+// fakeClock gives o a fake clock, which moves only when the test advances
+// it, and returns it.
+func fakeClock(o *watch.Options) *clockwork.FakeClock {
+	c := clockwork.NewFakeClock()
+	o.Clock = c
+	return c
+}
+
+// watchEvents makes the loop report the file events it takes (barrier).
+func (h *harness) watchEvents(o *watch.Options) {
+	h.seen = make(chan string, 10000)
+	watch.SetSeen(o, func(name string) { h.seen <- filepath.Base(name) })
+}
+
+// barrier makes one file event, a file renamed into place, and waits until
+// the loop took it; events come in order, so the loop has taken every
+// event before it too. It returns the names of those it took since the
+// last barrier.
+func (h *harness) barrier() []string {
+	h.t.Helper()
+	const name = "zz-barrier.hcl"           // a configuration file of comments only
+	tmp := filepath.Join(h.dir, ".barrier") // hidden: its events do not count
+	if err := os.WriteFile(tmp, []byte("# a test's barrier\n"), 0o644); err != nil {
+		h.t.Fatal(err)
+	}
+	if err := os.Rename(tmp, filepath.Join(h.dir, name)); err != nil {
+		h.t.Fatal(err)
+	}
+	var before []string
+	timeout := time.After(patience)
+	for {
+		select {
+		case n := <-h.seen:
+			if n == name {
+				return before
+			}
+			before = append(before, n)
+		case <-timeout:
+			h.t.Fatalf("the loop never took the barrier's event; took %v", before)
+		}
+	}
+}
+
+// advance moves a fake clock by d once the loop has armed its timers:
+// waiters of them (the interval timer and the rewatch ticker are two).
+func advance(t testing.TB, c *clockwork.FakeClock, waiters int, d time.Duration) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), patience)
+	defer cancel()
+	if err := c.BlockUntilContext(ctx, waiters); err != nil {
+		t.Fatalf("the loop never armed %d timers", waiters)
+	}
+	c.Advance(d)
 }
 
 func newHarness(t testing.TB, src string) *harness {
@@ -172,15 +236,15 @@ func (h *harness) stop() {
 		if err != nil {
 			h.t.Errorf("watch: %v", err)
 		}
-	case <-time.After(10 * time.Second):
+	case <-time.After(patience):
 		h.t.Fatal("watch did not stop")
 	}
 }
 
-// waitFor polls the metrics until cond holds, for at most 10 s.
+// waitFor polls the metrics until cond holds.
 func (h *harness) waitFor(what string, cond func(watch.Snapshot) bool) watch.Snapshot {
 	h.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(patience)
 	for {
 		s := h.metrics.Snapshot()
 		if cond(s) {
@@ -213,44 +277,59 @@ func (h *harness) faxRule() syncform.SyncRule {
 	return m.Rule
 }
 
-// TestEditIsApplied: an edit is applied within a second after the debounce.
+// TestEditIsApplied: an edit is applied once the files have been quiet
+// for the debounce, and not before (the loop's clock is a fake one, which
+// only the test moves).
 func TestEditIsApplied(t *testing.T) {
 	h := newHarness(t, faxRule("dont_sync"))
 	o := h.options()
 	o.Apply = true
+	clock := fakeClock(&o)
+	h.watchEvents(&o)
 	h.start(o)
 	if s := h.metrics.Snapshot(); s.Applies != 1 || h.faxRule() != syncform.DontSync {
 		t.Fatalf("the first cycle did not apply: %+v", s)
 	}
-	edited := time.Now()
 	h.write("main.hcl", faxRule("always_use_salesforce"))
-	h.waitFor("the edit's apply", func(s watch.Snapshot) bool { return s.Applies == 2 })
-	took := time.Since(edited)
-	if took > o.Debounce+time.Second {
-		t.Errorf("applied %v after the edit; want within a second after the %v debounce", took, o.Debounce)
+	h.barrier()
+	advance(t, clock, 3, o.Debounce-time.Millisecond) // the debounce, interval and rewatch timers
+	if s := h.metrics.Snapshot(); s.Total() != 1 {
+		t.Fatalf("a cycle before the debounce ran out: %+v", s)
+	}
+	clock.Advance(time.Millisecond)
+	s := h.waitFor("the edit's apply", func(s watch.Snapshot) bool { return s.Applies == 2 })
+	if s.Cycles[watch.TriggerFile] != 1 {
+		t.Errorf("metrics %+v; want the edit applied by the file's cycle", s)
 	}
 	if got := h.faxRule(); got != syncform.AlwaysUseSalesforce {
 		t.Errorf("fax rule %s after the edit", got)
 	}
-	t.Logf("edit applied %v after the write (debounce %v)", took.Round(time.Millisecond), o.Debounce)
 }
 
-// TestBurstGivesOnePlan: ten edits within 100 ms make one cycle, and an
-// editor's save by rename counts as an edit (TestEditorTempFilesAreIgnored
-// checks the files that do not).
+// TestBurstGivesOnePlan: edits in a burst make one cycle, however long the
+// burst takes, as long as the files were never quiet for the debounce (the
+// clock is a fake one); an editor's save by rename counts as an edit
+// (TestEditorTempFilesAreIgnored checks the files that do not).
 func TestBurstGivesOnePlan(t *testing.T) {
 	h := newHarness(t, faxRule("dont_sync"))
 	o := h.options()
+	clock := fakeClock(&o)
+	h.watchEvents(&o)
 	h.start(o)
 	for i := range 10 {
 		h.write("main.hcl", faxRule("dont_sync")+fmt.Sprintf("# edit %d\n", i))
-		time.Sleep(10 * time.Millisecond)
+		if i%3 == 2 {
+			// The files quiet for less than the debounce.
+			h.barrier()
+			advance(t, clock, 3, o.Debounce-time.Millisecond)
+		}
 	}
+	h.barrier()
+	if s := h.metrics.Snapshot(); s.Cycles[watch.TriggerFile] != 0 {
+		t.Fatalf("a cycle in the middle of the burst: %+v", s)
+	}
+	advance(t, clock, 3, o.Debounce)
 	h.waitFor("the burst's cycle", func(s watch.Snapshot) bool { return s.Cycles[watch.TriggerFile] >= 1 })
-	time.Sleep(2 * o.Debounce)
-	if s := h.metrics.Snapshot(); s.Cycles[watch.TriggerFile] != 1 {
-		t.Errorf("%d cycles for a burst of ten edits; want 1", s.Cycles[watch.TriggerFile])
-	}
 
 	// Save by rename: write a new file, rename it over the old one.
 	tmp := filepath.Join(h.dir, ".main.hcl.tmp")
@@ -260,7 +339,12 @@ func TestBurstGivesOnePlan(t *testing.T) {
 	if err := os.Rename(tmp, filepath.Join(h.dir, "main.hcl")); err != nil {
 		t.Fatal(err)
 	}
-	h.waitFor("the renamed file's cycle", func(s watch.Snapshot) bool { return s.Cycles[watch.TriggerFile] == 2 })
+	h.barrier()
+	advance(t, clock, 3, o.Debounce)
+	s := h.waitFor("the renamed file's cycle", func(s watch.Snapshot) bool { return s.Cycles[watch.TriggerFile] >= 2 })
+	if s.Cycles[watch.TriggerFile] != 2 {
+		t.Errorf("%d file cycles for a burst and a save; want 2", s.Cycles[watch.TriggerFile])
+	}
 }
 
 // TestSyntaxErrorKeepsLastGood: a configuration that does not load is
@@ -344,36 +428,43 @@ func TestDriftAtTheInterval(t *testing.T) {
 }
 
 // TestFailuresBackOff: a failing cycle is retried after a backoff that
-// doubles, and the loop recovers.
+// doubles, up to its cap, and the loop recovers (on a fake clock: each
+// retry comes when its backoff has passed, and not before).
 func TestFailuresBackOff(t *testing.T) {
 	h := newHarness(t, faxRule("dont_sync"))
 	h.failOpens.Store(3)
 	o := h.options()
 	o.Apply = true
 	o.MinBackoff, o.MaxBackoff = 40*time.Millisecond, 100*time.Millisecond
-	start := time.Now()
+	clock := fakeClock(&o)
 	h.start(o)
-	s := h.waitFor("the recovery", func(s watch.Snapshot) bool { return s.Applies == 1 })
-	// 40 + 80 + 100 (capped) ms of backoff.
-	if took := time.Since(start); took < 220*time.Millisecond {
-		t.Errorf("recovered after %v; the backoffs add up to 220 ms", took)
+	for i, backoff := range []time.Duration{40 * time.Millisecond, 80 * time.Millisecond, 100 * time.Millisecond} {
+		advance(t, clock, 3, backoff-time.Millisecond) // the retry, interval and rewatch timers
+		if s := h.metrics.Snapshot(); s.Cycles[watch.TriggerRetry] != i {
+			t.Fatalf("retry %d came before its %v backoff: %+v", i+1, backoff, s)
+		}
+		clock.Advance(time.Millisecond)
+		h.waitFor(fmt.Sprintf("retry %d", i+1), func(s watch.Snapshot) bool { return s.Cycles[watch.TriggerRetry] == i+1 })
 	}
-	if s.Failures != 3 || s.Cycles[watch.TriggerRetry] != 3 || s.LastOutcome != watch.OutcomeApplied {
+	s := h.metrics.Snapshot()
+	if s.Failures != 3 || s.Cycles[watch.TriggerRetry] != 3 || s.Applies != 1 || s.LastOutcome != watch.OutcomeApplied {
 		t.Errorf("metrics %+v; want three failures, three retries, then the apply", s)
 	}
 }
 
-// gate is the sandbox with an Apply that signals and then takes its time;
-// it applies one change at a time (no ApplyBatch).
+// gate is the sandbox with an Apply that signals, then waits for the test
+// to release it; it applies one change at a time (no ApplyBatch).
 type gate struct {
 	syncform.Provider
-	started chan struct{}
-	once    sync.Once
+	started, release chan struct{}
+	once             sync.Once
 }
 
 func (g *gate) Apply(ctx context.Context, c syncform.Change) error {
-	g.once.Do(func() { close(g.started) })
-	time.Sleep(200 * time.Millisecond)
+	g.once.Do(func() {
+		close(g.started)
+		<-g.release
+	})
 	return g.Provider.Apply(ctx, c)
 }
 
@@ -392,7 +483,7 @@ object "contacts" {
   }
 }
 `)
-	g := &gate{started: make(chan struct{})}
+	g := &gate{started: make(chan struct{}), release: make(chan struct{})}
 	h.wrap = func(sb *sandbox.Sandbox) syncform.Provider { g.Provider = sb; return g }
 	o := h.options()
 	o.Apply = true
@@ -401,12 +492,14 @@ object "contacts" {
 	go func() { done <- watch.Run(ctx, o) }()
 	select {
 	case <-g.started:
-	case <-time.After(10 * time.Second):
+	case <-time.After(patience):
 		cancel()
 		<-done
 		t.Fatalf("no apply started; logs:\n%s", h.logs.String())
 	}
+	// Stopped while the first change is in flight.
 	cancel()
+	close(g.release)
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
@@ -487,7 +580,7 @@ func (deaf) Apply(context.Context, syncform.Change) error { return nil }
 // live system did not keep the change) is not applied again at once for the
 // same configuration and live state, but after a backoff that doubles while
 // applies keep leaving that state; an edit makes a new state, applied at
-// once.
+// once. The clock is a fake one, moved an interval at a time.
 func TestHoldsTheStateItsApplyLeft(t *testing.T) {
 	h := newHarness(t, faxRule("dont_sync"))
 	h.wrap = func(sb *sandbox.Sandbox) syncform.Provider { return deaf{sb} }
@@ -495,20 +588,43 @@ func TestHoldsTheStateItsApplyLeft(t *testing.T) {
 	o.Apply = true
 	o.Interval, o.Jitter = 50*time.Millisecond, 0.01
 	o.MinBackoff, o.MaxBackoff = 300*time.Millisecond, 10*time.Second
+	o.Debounce = 10 * time.Millisecond
+	clock := fakeClock(&o)
+	h.watchEvents(&o)
 	h.start(o)
-	s := h.waitFor("three more cycles", func(s watch.Snapshot) bool { return s.Cycles[watch.TriggerInterval] >= 3 })
-	if s.Applies != 1 || s.LastOutcome != watch.OutcomeHeld {
-		t.Errorf("metrics %+v; want one apply, then held", s)
+	start := clock.Now()
+	// tick runs the next interval cycle and returns the metrics after it.
+	tick := func() watch.Snapshot {
+		n := h.metrics.Snapshot().Cycles[watch.TriggerInterval]
+		advance(t, clock, 2, time.Duration(float64(o.Interval)*(1+o.Jitter))) // the interval and rewatch timers
+		return h.waitFor("an interval cycle", func(s watch.Snapshot) bool { return s.Cycles[watch.TriggerInterval] == n+1 })
 	}
-	h.waitFor("the apply after the backoff", func(s watch.Snapshot) bool { return s.Applies == 2 })
-	second := time.Now()
-	h.waitFor("the apply after the doubled backoff", func(s watch.Snapshot) bool { return s.Applies == 3 })
-	// 600 ms after the second apply's read, less the polling's delay in
-	// seeing the second apply.
-	if gap := time.Since(second); gap < 500*time.Millisecond {
-		t.Errorf("the third apply came %v after the second; the backoff is 600 ms", gap)
+	for range 3 {
+		if s := tick(); s.Applies != 1 || s.LastOutcome != watch.OutcomeHeld {
+			t.Fatalf("metrics %+v %v after the apply; want it held for 300 ms", s, clock.Since(start))
+		}
+	}
+	// untilApply ticks until the next apply and returns when it came.
+	untilApply := func(applies int) time.Time {
+		for s := tick(); s.Applies < applies; s = tick() {
+			if clock.Since(start) > time.Second {
+				t.Fatalf("no apply %d after %v: %+v", applies, clock.Since(start), s)
+			}
+		}
+		return clock.Now()
+	}
+	second := untilApply(2)
+	third := untilApply(3)
+	step := time.Duration(float64(o.Interval) * (1 + o.Jitter))
+	if d := second.Sub(start); d < 300*time.Millisecond || d > 300*time.Millisecond+step {
+		t.Errorf("the second apply came %v after the first; the backoff is 300 ms, checked every %v", d, step)
+	}
+	if d := third.Sub(second); d < 600*time.Millisecond || d > 600*time.Millisecond+step {
+		t.Errorf("the third apply came %v after the second; the backoff doubled is 600 ms", d)
 	}
 	h.write("main.hcl", faxRule("two_way"))
+	h.barrier()
+	advance(t, clock, 3, o.Debounce)
 	h.waitFor("the edit's apply", func(s watch.Snapshot) bool { return s.Applies == 4 })
 }
 

@@ -11,7 +11,10 @@
 // the last has been acted upon: a test that moves time in steps shorter
 // than a lease can rely on each renewal having happened, however slow the
 // machine. A real time.Ticker drops ticks a busy receiver misses; code
-// that works with this one works with that one.
+// that works with this one works with that one. (clockwork's fake clock,
+// which reconciler/watch's tests use for its timers, hands ticks over
+// through a buffer and moves on: a lease test on it could pass Advance
+// before the renewal it meant to wait for had run.)
 package fakeclock
 
 import (
