@@ -5,6 +5,8 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"maps"
 	"net/url"
 	"os"
@@ -22,7 +24,15 @@ import (
 // under: its identity.
 func connectionOf(t *testing.T, path string) string {
 	t.Helper()
-	id, ok := sandbox.FileID(context.Background(), path)
+	ctx := context.Background()
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		sb, err := sandbox.Open(ctx, path) // as the first command would create it
+		if err != nil {
+			t.Fatal(err)
+		}
+		sb.Close()
+	}
+	id, ok := sandbox.FileID(ctx, path)
 	if !ok {
 		t.Fatalf("no sandbox ID in %s", path)
 	}
