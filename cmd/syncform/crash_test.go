@@ -34,6 +34,7 @@ import (
 // back-fill runs to completion exactly once (one successful job per
 // direction), and every pair then holds what two_way requires.
 func TestKillBetweenMappingAndBackfill(t *testing.T) {
+	t.Parallel() // it runs syncform in processes of its own
 	for _, at := range []string{"start:1", "job:1"} {
 		t.Run(at, func(t *testing.T) { killAndResume(t, at) })
 	}
@@ -111,6 +112,7 @@ func run2(t *testing.T, args ...string) string {
 // them, the plan has no changes, and every back-fill job succeeded exactly
 // as often as in the uninterrupted apply (none lost, none run twice).
 func TestKillAtRandomPoints(t *testing.T) {
+	t.Parallel() // it runs syncform in processes of its own
 	if testing.Short() {
 		t.Skip("20 killed applies; run without -short")
 	}
@@ -200,6 +202,7 @@ func TestKillAtRandomPoints(t *testing.T) {
 // as batches, over as many companies in all), and no temporary segment is
 // left.
 func TestKillInBatchedCompanyResync(t *testing.T) {
+	t.Parallel() // it runs syncform in processes of its own
 	if testing.Short() {
 		t.Skip("six killed applies; run without -short")
 	}

@@ -2,10 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
+	"os/signal"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,7 +23,9 @@ import (
 // finish before a signal sent on its "started" line lands, on a fast
 // machine or a busy one. The syncform the tests run is this test binary
 // (TestMain), which, given holdEnv, stops at that point, says so on stderr
-// (holdLine) and waits there to be killed.
+// (holdLine) and waits there to be killed, or to be told to go on
+// (releaseSignal): tests that act on a running apply (reset it, unlock it,
+// start another) do so while it is held, then let it finish.
 
 // holdEnv names the point:
 //
@@ -37,6 +40,9 @@ const holdEnv = "SYNCFORM_TEST_HOLD"
 // holdLine starts the line a held process writes to stderr.
 const holdLine = "syncform test: holding at "
 
+// releaseSignal tells a held process to go on from its point.
+const releaseSignal = syscall.SIGUSR1
+
 // holdAt is app.serve for a process told to hold at point.
 func holdAt(point string) func(context.Context, *sandbox.Sandbox, bool) (sf.Provider, error) {
 	return func(_ context.Context, sb *sandbox.Sandbox, manual bool) (sf.Provider, error) {
@@ -45,7 +51,8 @@ func holdAt(point string) func(context.Context, *sandbox.Sandbox, bool) (sf.Prov
 		if !ok || err != nil || nth < 1 || manual || !slices.Contains([]string{"job", "start", "done"}, kind) {
 			return nil, fmt.Errorf("%s=%q: want job:N, start:N or done:N on a sandbox without manual steps", holdEnv, point)
 		}
-		h := &holding{Sandbox: sb, kind: kind, nth: nth, index: map[string]int{}}
+		h := &holding{Sandbox: sb, kind: kind, nth: nth, index: map[string]int{}, release: make(chan os.Signal, 1)}
+		signal.Notify(h.release, releaseSignal)
 		if kind == "job" {
 			sb.AfterBatch(h.afterBatch)
 		}
@@ -63,13 +70,20 @@ type holding struct {
 	started int            // jobs started
 	index   map[string]int // job ID -> its place among them, from 1
 	seen    []string       // job IDs in the order their batches were seen
+	release chan os.Signal // releaseSignal
+	held    bool           // a job:N point was held (only its job's goroutine reads it)
 }
 
-// hold says where the process is and waits until ctx ends (the process is
-// killed long before).
-func (h *holding) hold(ctx context.Context, what string) {
+// hold says where the process is and waits until it is released or ctx
+// ends; false: ctx ended.
+func (h *holding) hold(ctx context.Context, what string) bool {
 	fmt.Fprintf(os.Stderr, "%s%s:%d (%s)\n", holdLine, h.kind, h.nth, what)
-	<-ctx.Done()
+	select {
+	case <-h.release:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 func (h *holding) StartBackfill(ctx context.Context, b sf.Backfill) (sf.Job, error) {
@@ -77,8 +91,7 @@ func (h *holding) StartBackfill(ctx context.Context, b sf.Backfill) (sf.Job, err
 	h.started++
 	nth := h.started
 	h.mu.Unlock()
-	if h.kind == "start" && nth == h.nth {
-		h.hold(ctx, fmt.Sprintf("before %s %s of %s", b.Object, b.Method, b.Segment))
+	if h.kind == "start" && nth == h.nth && !h.hold(ctx, fmt.Sprintf("before %s %s of %s", b.Object, b.Method, b.Segment)) {
 		return sf.Job{}, ctx.Err()
 	}
 	j, err := h.Sandbox.StartBackfill(ctx, b)
@@ -96,8 +109,12 @@ func (h *holding) Job(ctx context.Context, id string) (sf.Job, error) {
 	nth := h.index[id]
 	h.mu.Unlock()
 	if err == nil && h.kind == "done" && nth == h.nth && j.State == sf.JobSucceeded {
-		h.hold(ctx, fmt.Sprintf("%s succeeded, %d records", j.ID, j.Done))
-		return j, ctx.Err()
+		h.mu.Lock()
+		delete(h.index, id) // held once
+		h.mu.Unlock()
+		if !h.hold(ctx, fmt.Sprintf("%s succeeded, %d records", j.ID, j.Done)) {
+			return j, ctx.Err()
+		}
 	}
 	return j, err
 }
@@ -112,7 +129,8 @@ func (h *holding) afterBatch(ctx context.Context, j sf.Job) {
 	}
 	h.mu.Unlock()
 	nth := i + 1
-	if nth == h.nth && j.Done < j.Total {
+	if nth == h.nth && j.Done < j.Total && !h.held {
+		h.held = true
 		h.hold(ctx, fmt.Sprintf("%s at %d of %d records", j.ID, j.Done, j.Total))
 	}
 }
@@ -120,6 +138,7 @@ func (h *holding) afterBatch(ctx context.Context, j sf.Job) {
 // held is a syncform process holding at its point.
 type held struct {
 	cmd    *exec.Cmd
+	stdout strings.Builder // written by exec's copier until Wait
 	stderr *signalBuffer
 	done   chan struct{} // closed once it ended
 }
@@ -131,7 +150,7 @@ func startHeld(t *testing.T, point string, args ...string) *held {
 	t.Helper()
 	h := &held{cmd: exec.Command("syncform", args...), stderr: &signalBuffer{at: holdLine, seen: make(chan struct{})}, done: make(chan struct{})}
 	h.cmd.Env = append(os.Environ(), holdEnv+"="+point)
-	h.cmd.Stdout, h.cmd.Stderr = io.Discard, h.stderr
+	h.cmd.Stdout, h.cmd.Stderr = &h.stdout, h.stderr
 	if err := h.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -161,6 +180,21 @@ func (h *held) kill(t *testing.T) {
 	if ws, ok := h.cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
 		t.Fatalf("syncform was not killed: %v\n%s", h.cmd.ProcessState, h.stderr)
 	}
+}
+
+// resume lets the process go on from its point.
+func (h *held) resume(t *testing.T) {
+	t.Helper()
+	if err := h.cmd.Process.Signal(releaseSignal); err != nil && !errors.Is(err, os.ErrProcessDone) {
+		t.Fatalf("releasing syncform: %v", err)
+	}
+}
+
+// wait waits for the process to end and returns its exit code and its
+// output (stderr, then stdout).
+func (h *held) wait() (int, string) {
+	<-h.done
+	return h.cmd.ProcessState.ExitCode(), h.stderr.String() + h.stdout.String()
 }
 
 // signalBuffer collects a process's output and closes seen once it holds

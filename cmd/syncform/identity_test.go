@@ -10,6 +10,7 @@ import (
 	"maps"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -98,13 +99,12 @@ func cliIn(t *testing.T, dir string, args ...string) (int, string) {
 // json` gives it.
 func history(t *testing.T, dir string) []state.Run {
 	t.Helper()
-	t.Chdir(dir)
-	a, out, errb := testApp("", false)
-	if code := run(context.Background(), a, []string{"history", "--format", "json"}); code != exitOK {
-		t.Fatalf("history: exit %d\n%s", code, errb)
+	out, err := exec.Command("syncform", "--chdir", dir, "history", "--format", "json").Output()
+	if err != nil {
+		t.Fatalf("history: %v", err)
 	}
 	var runs []state.Run
-	if err := json.Unmarshal(out.Bytes(), &runs); err != nil {
+	if err := json.Unmarshal(out, &runs); err != nil {
 		t.Fatal(err)
 	}
 	return runs

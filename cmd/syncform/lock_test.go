@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"database/sql"
 	"errors"
@@ -11,7 +10,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -95,61 +93,16 @@ func TestApplyWaitsForTheLock(t *testing.T) {
 	}
 }
 
-// applying is a `syncform apply --auto-approve` process of dir, started and
-// held until its stderr shows a back-fill job running.
-type applying struct {
-	cmd    *exec.Cmd
-	stdout strings.Builder // written by exec's copier until Wait
-	stderr strings.Builder
-	done   chan struct{}
-	lines  chan string
-}
+// lockTestSeed gives the quickstart's first back-fill job more than one
+// batch, so that startApply can hold it mid-way.
+var lockTestSeed = sandbox.SeedOptions{Contacts: 2500, Companies: 4000, Deals: 1000, Seed: 5}
 
-// startApply starts apply in dir (with more arguments) and waits until a
-// back-fill job of it has started.
-func startApply(t *testing.T, dir string, args ...string) *applying {
+// startApply starts `syncform apply --auto-approve` in dir, held in the
+// middle of its first back-fill job (holdEnv) until the test resumes or
+// kills it.
+func startApply(t *testing.T, dir string) *held {
 	t.Helper()
-	ap := &applying{cmd: exec.Command("syncform", append([]string{"--chdir", dir, "apply", "--auto-approve"}, args...)...),
-		done: make(chan struct{}), lines: make(chan string, 1000)}
-	ap.cmd.Stdout = &ap.stdout
-	pipe, err := ap.cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ap.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ap.cmd.Process.Kill(); <-ap.done })
-	go func() {
-		defer close(ap.done)
-		sc := bufio.NewScanner(pipe)
-		for sc.Scan() {
-			ap.stderr.WriteString(sc.Text() + "\n")
-			select {
-			case ap.lines <- sc.Text():
-			default:
-			}
-		}
-		close(ap.lines)
-		ap.cmd.Wait()
-	}()
-	for line := range ap.lines {
-		if regexp.MustCompile(`\.backfill\.\S+: started`).MatchString(line) {
-			return ap
-		}
-	}
-	<-ap.done
-	t.Fatalf("apply ended before a back-fill job started:\n%s", ap.stderr.String())
-	return nil
-}
-
-// wait waits for the process to end and returns its exit code, stderr
-// and stdout.
-func (ap *applying) wait() (int, string) {
-	for range ap.lines {
-	}
-	<-ap.done
-	return ap.cmd.ProcessState.ExitCode(), ap.stderr.String() + ap.stdout.String()
+	return startHeld(t, "job:1", "--chdir", dir, "apply", "--auto-approve")
 }
 
 // runIn runs syncform in dir and returns its exit code and output.
@@ -192,7 +145,8 @@ func lockID(t *testing.T, dir, sandboxPath string) string {
 // an apply whose sandbox was reset under it anyway (its lock released with
 // force-unlock, then a reset) fails, it does not report success.
 func TestSandboxResetDuringApply(t *testing.T) {
-	dir := seededQuickstart(t, sandbox.SeedOptions{Contacts: 2000, Companies: 60000, Deals: 1000, Seed: 5})
+	t.Parallel() // it runs syncform in processes of its own
+	dir := seededQuickstart(t, lockTestSeed)
 	ap := startApply(t, dir)
 	for _, cmd := range [][]string{{"sandbox", "reset"}, {"sandbox", "seed", "--companies", "5"}} {
 		code, out := runIn(t, dir, cmd...)
@@ -200,6 +154,7 @@ func TestSandboxResetDuringApply(t *testing.T) {
 			t.Errorf("%s during an apply: exit %d\n%s", strings.Join(cmd, " "), code, out)
 		}
 	}
+	ap.resume(t)
 	if code, out := ap.wait(); code != exitOK || !strings.Contains(out, "Apply complete") {
 		t.Fatalf("the apply: exit %d\n%s", code, out)
 	}
@@ -208,7 +163,8 @@ func TestSandboxResetDuringApply(t *testing.T) {
 	}
 
 	// Reset under an apply, after a force-unlock.
-	for _, cmd := range [][]string{{"sandbox", "reset"}, {"sandbox", "seed", "--contacts", "2000", "--companies", "60000", "--deals", "1000", "--seed", "5"}} {
+	for _, cmd := range [][]string{{"sandbox", "reset"}, {"sandbox", "seed", "--contacts", strconv.Itoa(lockTestSeed.Contacts), "--companies", strconv.Itoa(lockTestSeed.Companies),
+		"--deals", strconv.Itoa(lockTestSeed.Deals), "--seed", strconv.FormatInt(lockTestSeed.Seed, 10)}} {
 		if code, out := runIn(t, dir, cmd...); code != exitOK {
 			t.Fatalf("%s: exit %d\n%s", strings.Join(cmd, " "), code, out)
 		}
@@ -221,6 +177,7 @@ func TestSandboxResetDuringApply(t *testing.T) {
 	if code, out := runIn(t, dir, "sandbox", "reset"); code != exitOK {
 		t.Fatalf("reset after force-unlock: exit %d\n%s", code, out)
 	}
+	ap.resume(t)
 	code, out := ap.wait()
 	if code == exitOK || strings.Contains(out, "Apply complete") || !strings.Contains(out, "lock was lost") {
 		t.Errorf("an apply whose sandbox was reset under it: exit %d\n%s", code, out)
@@ -233,8 +190,9 @@ func TestSandboxResetDuringApply(t *testing.T) {
 // naming the first (never a raw SQLITE_BUSY), or with --lock-timeout
 // waits its turn and then plans afresh.
 func TestTwoDirectoriesOneSandbox(t *testing.T) {
+	t.Parallel() // it runs syncform in processes of its own
 	shared := filepath.Join(t.TempDir(), "shared.db")
-	if err := sandbox.Seed(context.Background(), shared, sandbox.SeedOptions{Contacts: 2000, Companies: 60000, Deals: 1000, Seed: 5}); err != nil {
+	if err := sandbox.Seed(context.Background(), shared, lockTestSeed); err != nil {
 		t.Fatal(err)
 	}
 	src, err := os.ReadFile(filepath.Join("..", "..", "examples", "quickstart", "main.hcl"))
@@ -261,6 +219,7 @@ func TestTwoDirectoriesOneSandbox(t *testing.T) {
 	if err := second.Start(); err != nil {
 		t.Fatal(err)
 	}
+	first.resume(t)
 	if code, out := first.wait(); code != exitOK || !strings.Contains(out, "Apply complete") {
 		t.Fatalf("the first apply: exit %d\n%s", code, out)
 	}
@@ -274,13 +233,14 @@ func TestTwoDirectoriesOneSandbox(t *testing.T) {
 }
 
 // TestForceUnlockOfALiveHolder: force-unlock of an apply that is still
-// running (a back-fill job in progress) takes effect before its next
-// write: from the moment force-unlock returns, the apply writes nothing
+// running (a back-fill job in progress, held between two of its batches)
+// takes effect before its next write: from the moment force-unlock returns, the apply writes nothing
 // (no record of its job, no new job), fails saying its lock was lost, and
 // the next apply finishes the work, removing the temporary segment it may
 // have left.
 func TestForceUnlockOfALiveHolder(t *testing.T) {
-	dir := seededQuickstart(t, sandbox.SeedOptions{Contacts: 2000, Companies: 60000, Deals: 1000, Seed: 5})
+	t.Parallel() // it runs syncform in processes of its own
+	dir := seededQuickstart(t, lockTestSeed)
 	path := filepath.Join(dir, ".syncform", "sandbox.db")
 	ap := startApply(t, dir)
 	id := lockID(t, dir, path)
@@ -289,6 +249,7 @@ func TestForceUnlockOfALiveHolder(t *testing.T) {
 	}
 	unlocked := time.Now()
 	before := jobsOf(t, dir)
+	ap.resume(t) // the held job goes on to its next batch, if the apply has not stopped it
 	code, out := ap.wait()
 	stopped := time.Since(unlocked)
 	after := jobsOf(t, dir)
@@ -302,8 +263,8 @@ func TestForceUnlockOfALiveHolder(t *testing.T) {
 	for i, j := range before {
 		written += after[i].Done - j.Done
 	}
-	// One batch (2,000 records) may have been in flight; none was.
-	if written > 2000 {
+	// Its job was held between two batches: no batch was in flight.
+	if written != 0 {
 		t.Errorf("%d records written after force-unlock returned", written)
 	}
 	t.Logf("after force-unlock returned: %d records written, %d jobs started; the apply ended %v later", written, len(after)-len(before), stopped.Round(time.Millisecond))
@@ -349,11 +310,11 @@ func snapshotOf(t *testing.T, path string) *syncform.Snapshot {
 // time differs; where the system cannot tell, its heartbeat goes stale
 // within 30 s), runs the batch again, and completes.
 func TestRerunAfterPIDReuse(t *testing.T) {
-	dir := seededQuickstart(t, sandbox.SeedOptions{Contacts: 2000, Companies: 60000, Deals: 1000, Seed: 5})
+	t.Parallel() // it runs syncform in processes of its own
+	dir := seededQuickstart(t, lockTestSeed)
 	path := filepath.Join(dir, ".syncform", "sandbox.db")
 	ap := startApply(t, dir)
-	ap.cmd.Process.Signal(syscall.SIGKILL)
-	ap.wait()
+	ap.kill(t)
 	sleep := exec.Command("sleep", "600")
 	if err := sleep.Start(); err != nil {
 		t.Skip("no sleep to run:", err)

@@ -66,6 +66,7 @@ func startSyncform(t *testing.T, args ...string) (cmd *exec.Cmd, stderr *lockedB
 // lock from before it reads the live state to the end of its back-fills,
 // so the history's runs follow one another, and every one succeeds.
 func TestConcurrentAppliesTakeTurns(t *testing.T) {
+	t.Parallel() // it runs syncform in processes of its own
 	url := pgtest.URL(t)
 	ctx := context.Background()
 	sb := filepath.Join(t.TempDir(), "sandbox.db")
@@ -124,6 +125,7 @@ func TestConcurrentAppliesTakeTurns(t *testing.T) {
 // without waiting for the lease (the holder's process is gone), resumes
 // it, and each of its jobs succeeds exactly once.
 func TestStandbyTakesOverFromAKilledWatcher(t *testing.T) {
+	t.Parallel() // it runs syncform in processes of its own
 	url := pgtest.URL(t)
 	ctx := context.Background()
 	dir := t.TempDir()
