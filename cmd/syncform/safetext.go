@@ -1,11 +1,10 @@
 package main
 
 import (
-	"fmt"
 	"reflect"
 	"strings"
-	"unicode"
-	"unicode/utf8"
+
+	"github.com/syncform/syncform/config"
 )
 
 // Configuration and, above all, the live connection (a property label, an
@@ -22,51 +21,18 @@ import (
 // included, DEL, Unicode format characters: bidi embeddings, overrides
 // and isolates, zero-width spaces and joiners, the byte-order mark, tag
 // characters; line and paragraph separators) and every byte of invalid
-// UTF-8 becomes a visible escape: \x1b, \u202e.
+// UTF-8 becomes a visible escape: \x1b, \u202e. It is config.Visible,
+// which diagnostics use, with tabs and line breaks escaped too: a value
+// shown on one line stays on it.
 func terminalSafe(s string) string {
-	i := 0
-	for i < len(s) {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if unsafeRune(r, size) {
-			break
-		}
-		i += size
+	s = config.Visible(s)
+	if strings.ContainsAny(s, "\t\n") {
+		return tabsAndBreaks.Replace(s)
 	}
-	if i == len(s) {
-		return s // nearly always: nothing to escape, nothing copied
-	}
-	var b strings.Builder
-	b.Grow(len(s) + 8)
-	b.WriteString(s[:i])
-	for i < len(s) {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case unsafeRune(r, size) && r < 0x80:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case unsafeRune(r, size):
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteString(s[i : i+size])
-		}
-		i += size
-	}
-	return b.String()
+	return s
 }
 
-// unsafeRune reports whether r (size bytes of UTF-8) is shown escaped.
-func unsafeRune(r rune, size int) bool {
-	switch {
-	case r == utf8.RuneError && size == 1:
-		return true
-	case r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0:
-		return true
-	case r < 0xad:
-		return false
-	}
-	return unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp)
-}
+var tabsAndBreaks = strings.NewReplacer("\t", `\x09`, "\n", `\x0a`)
 
 // terminalLines is terminalSafe for text of several lines (an error, a
 // diagnostic's detail): the line breaks stay, all else is escaped.
