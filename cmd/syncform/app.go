@@ -431,7 +431,7 @@ func (a *app) holder(op string) state.Holder {
 // (the sandbox file, which another directory's state database may lock
 // too), waiting up to timeout again for another writer's.
 func (a *app) lock(ctx context.Context, p *planned, op string, timeout time.Duration) error {
-	l, err := p.journal.Acquire(ctx, p.connection, a.holder(op), state.LockOptions{Timeout: timeout})
+	l, err := p.journal.Acquire(ctx, p.connection, a.holder(op), state.LockOptions{Timeout: timeout, Waiting: a.waitingForLock(timeout)})
 	if err != nil {
 		return err
 	}
@@ -442,6 +442,15 @@ func (a *app) lock(ctx context.Context, p *planned, op string, timeout time.Dura
 	}
 	p.lock, p.unclaim = l, unclaim
 	return nil
+}
+
+// waitingForLock says on stderr that a command waits for another holder's
+// lock, and for how long at most.
+func (a *app) waitingForLock(timeout time.Duration) func(state.LockInfo) {
+	return func(held state.LockInfo) {
+		fmt.Fprintf(a.stderr, "Waiting up to %s for the connection's lock: %s holds it since %s (lock ID %s).\n",
+			shortDuration(timeout), terminalSafe(held.Holder.String()), held.Since.UTC().Format(time.RFC3339), terminalSafe(held.ID))
+	}
 }
 
 // readLive loads the configuration (for its connection block) and reads the

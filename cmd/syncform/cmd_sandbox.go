@@ -92,7 +92,7 @@ func (a *app) lockSandbox(ctx context.Context, cfg *config.Config, op string, ti
 		j.Close()
 		return nil, err
 	}
-	l, err := j.Acquire(ctx, conn, a.holder(op), state.LockOptions{Timeout: timeout})
+	l, err := j.Acquire(ctx, conn, a.holder(op), state.LockOptions{Timeout: timeout, Waiting: a.waitingForLock(timeout)})
 	if err != nil {
 		j.Close()
 		return nil, err

@@ -52,15 +52,20 @@ func TestApplyWaitsForTheLock(t *testing.T) {
 	if code != exitError || !regexp.MustCompile(`is locked: apply by alice on runner-3 \(pid 4242\) holds it since .*syncform force-unlock [0-9a-f]{16}`).MatchString(errb) {
 		t.Fatalf("apply under another's lock: exit %d\n%s", code, errb)
 	}
-	// Released while the apply most likely waits; whenever the release
-	// lands, the apply gets the lock within its timeout, which is far
-	// longer than anything here takes on a saturated machine.
-	go func() {
-		time.Sleep(300 * time.Millisecond)
+	// Released once the apply says it waits.
+	a, applyOut, _ := testApp("", false)
+	waiting := &signalBuffer{at: "Waiting up to 2m for the connection's lock: apply by alice on runner-3 (pid 4242) holds it", seen: make(chan struct{})}
+	a.stderr = waiting
+	applied := make(chan int, 1)
+	go func() { applied <- run(ctx, a, []string{"apply", "--auto-approve", "--lock-timeout", "2m"}) }()
+	select {
+	case <-waiting.seen:
 		l.Release(ctx)
-	}()
-	if code, out, errb := cli("apply", "--auto-approve", "--lock-timeout", "2m"); code != exitOK || !strings.Contains(out, "Apply complete") {
-		t.Fatalf("apply with --lock-timeout: exit %d\n%s%s", code, out, errb)
+	case code := <-applied:
+		t.Fatalf("apply with --lock-timeout ended (exit %d) without waiting:\n%s", code, waiting)
+	}
+	if code := <-applied; code != exitOK || !strings.Contains(applyOut.String(), "Apply complete") {
+		t.Fatalf("apply with --lock-timeout: exit %d\n%s%s", code, applyOut, waiting)
 	}
 	code, out, _ := cli("history")
 	if code != exitOK || !regexp.MustCompile(`(?m)^1\s+\S+ \S+\s+\S+\s+\S+@\S+\s+apply\s+[0-9a-f]{12}\s+10\s+6\s+succeeded$`).MatchString(out) {

@@ -63,6 +63,10 @@ type LockOptions struct {
 	// Clock times the wait, the renewals and whether they have lapsed;
 	// default this machine's (see Clock).
 	Clock Clock
+	// Waiting, when set, is told once, when Acquire finds the lock held by
+	// another and starts to wait for it: a person at the terminal learns
+	// why nothing happens.
+	Waiting func(held LockInfo)
 }
 
 // Clock is this machine's monotonic clock as a lock holder reads it: when
@@ -139,7 +143,7 @@ func (s *DB) Acquire(ctx context.Context, connection string, h Holder, o LockOpt
 		return nil, err
 	}
 	deadline := o.Clock.Now().Add(o.Timeout)
-	for {
+	for waited := false; ; waited = true {
 		info, held, err := s.tryLock(ctx, connection, id, h, o.Lease)
 		if err != nil {
 			return nil, err
@@ -159,6 +163,9 @@ func (s *DB) Acquire(ctx context.Context, connection string, h Holder, o LockOpt
 				return nil, &LockedError{Lock: info}
 			}
 			wait = min(wait, left)
+		}
+		if !waited && o.Waiting != nil {
+			o.Waiting(info)
 		}
 		select {
 		case <-ctx.Done():
