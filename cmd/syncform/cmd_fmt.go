@@ -21,8 +21,10 @@ func (a *app) fmtCommand() *cobra.Command {
 		Short: "Rewrite the configuration files in canonical style",
 		Long: "fmt rewrites every configuration file of the directory (*.hcl, variable files\n" +
 			"included) in canonical HCL style and prints the names of the files it changed.\n" +
-			"A file with syntax errors is reported and left alone. With --check it changes\n" +
-			"nothing: it lists the files that are not formatted and exits 1 if there are any.",
+			"A file with syntax errors is reported and left alone, and so is one syncform\n" +
+			"does not read (not a regular file, a link out of the directory, too large).\n" +
+			"With --check it changes nothing: it lists the files that are not formatted and\n" +
+			"exits 1 if there are any.",
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error { return a.runFmt(".", check) },
 	}
@@ -37,9 +39,14 @@ func (a *app) runFmt(dir string, check bool) error {
 	}
 	unformatted, broken := 0, false
 	for _, name := range files {
-		src, err := os.ReadFile(name)
+		// With the loader's checks: a link out of the directory (to
+		// /proc/self/environ) would be quoted in a diagnostic, a named
+		// pipe block for ever, /dev/zero never end.
+		src, err := config.ReadFile(dir, name)
 		if err != nil {
-			return err
+			fmt.Fprintf(a.stderr, "Error: %s\n", terminalLines(err.Error()))
+			broken = true
+			continue
 		}
 		out, diags := config.Format(name, src)
 		if diags.HasErrors() {

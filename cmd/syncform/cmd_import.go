@@ -58,7 +58,13 @@ func (a *app) runImport(ctx context.Context, o importOptions) error {
 		// where it is written, not from here.
 		conn.Sandbox = relativeTo(filepath.Dir(o.out), a.sandboxPath(cfg))
 	}
-	if err := os.MkdirAll(filepath.Dir(o.out), 0o755); err != nil {
+	// Its directories are made where the file may be written: never
+	// through a link out of the directory (destination).
+	target, err := destination(o.out)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
 		return err
 	}
 	if err := replaceFile(o.out, config.Generate(live, conn), 0o644, true); err != nil {

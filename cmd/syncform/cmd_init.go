@@ -1,8 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
-	"os"
+	"io/fs"
 	"path/filepath"
 	"strings"
 
@@ -44,6 +45,10 @@ object "companies" {
 
 const starterGitignore = "# syncform's local state and the sandbox database\n.syncform/\n"
 
+// maxGitignoreSize bounds the .gitignore init reads to add to it: far more
+// than any project's.
+const maxGitignoreSize = 4 << 20
+
 func (a *app) initCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "init",
@@ -67,14 +72,25 @@ func (a *app) runInit(dir string) error {
 	}
 	// Keep syncform's local files out of git, in the .gitignore there is
 	// or a new one. It is written first: were main.hcl not written after
-	// it, init could run again.
+	// it, init could run again. It is read only where it may be written
+	// (destination) and only if it is a regular file (readRegular): a
+	// named pipe would block init for ever, a link to /dev/zero exhaust
+	// its memory.
 	gi := filepath.Join(dir, ".gitignore")
-	old, err := os.ReadFile(gi)
+	target, err := destination(gi)
+	if err != nil {
+		return err
+	}
+	old, err := readRegular(target, maxGitignoreSize)
 	var wrote string
 	switch {
-	case os.IsNotExist(err):
+	case errors.Is(err, fs.ErrNotExist):
 		err = replaceFile(gi, []byte(starterGitignore), 0o644, false)
 		wrote = "Wrote main.hcl and .gitignore."
+	case errors.Is(err, errNotRegular):
+		return fmt.Errorf("%s is not a regular file; init adds .syncform/ to a .gitignore file", gi)
+	case errors.Is(err, errTooLarge):
+		return fmt.Errorf("%s is larger than %d MiB, more than init reads; add .syncform/ to it by hand", gi, maxGitignoreSize>>20)
 	case err == nil && !strings.Contains(string(old), ".syncform/"):
 		if len(old) > 0 && !strings.HasSuffix(string(old), "\n") {
 			old = append(old, '\n')

@@ -2,10 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
-	"os"
-	"syscall"
 
 	"github.com/syncform/syncform/planner"
 )
@@ -32,32 +30,18 @@ func savePlan(path string, doc planner.Document) error {
 // mappings, the connector's limit on every object, all created) is 2.4 MB.
 const maxPlanSize = 32 << 20
 
-// loadPlan reads a saved plan: a regular file of at most maxPlanSize bytes.
-// It is opened without blocking, so that a named pipe is refused rather
-// than waited on for ever, and a device (/dev/zero) is refused unread.
+// loadPlan reads a saved plan: a regular file of at most maxPlanSize bytes
+// (readRegular), so that a named pipe is refused rather than waited on for
+// ever, and a device (/dev/zero) is refused unread.
 func loadPlan(path string) (*planner.Document, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
+	b, err := readRegular(path, maxPlanSize)
+	switch {
+	case errors.Is(err, errNotRegular):
 		return nil, fmt.Errorf("%s is not a regular file; a saved plan is a file plan --out wrote", path)
-	}
-	tooLarge := fmt.Errorf("%s is larger than %d MiB, the most a saved plan may be; it is not one plan --out wrote", path, maxPlanSize>>20)
-	if fi.Size() > maxPlanSize {
-		return nil, tooLarge
-	}
-	b, err := io.ReadAll(io.LimitReader(f, maxPlanSize+1))
-	if err != nil {
+	case errors.Is(err, errTooLarge):
+		return nil, fmt.Errorf("%s is larger than %d MiB, the most a saved plan may be; it is not one plan --out wrote", path, maxPlanSize>>20)
+	case err != nil:
 		return nil, err
-	}
-	if len(b) > maxPlanSize {
-		return nil, tooLarge // it grew while it was read
 	}
 	doc, err := planner.ReadDocument(b)
 	if err != nil {

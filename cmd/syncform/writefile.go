@@ -1,17 +1,21 @@
 package main
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+	"syscall"
 )
 
-// maxLinkHops bounds how many symbolic links replaceFile follows, as the
-// kernel does (ELOOP).
+// maxLinkHops bounds how many symbolic links a destination's path may go
+// through, as the kernel does (ELOOP).
 const maxLinkHops = 40
 
 // replaceFile replaces name with data through a temporary file in the
@@ -20,24 +24,24 @@ const maxLinkHops = 40
 // when keepMode is set (a configuration file), else gets perm too (a saved
 // plan is always owner-only).
 //
-// Every file syncform writes stays in the directory it was named in: a
-// symlink there is followed (it stays a symlink, to the new file) only when
-// it resolves inside that directory, and one that leads out of it is
-// refused, as is a destination that is not a regular file. The temporary
-// file is created through an os.Root of the directory with O_EXCL, so no
-// link placed beforehand, under its name or on the way, can redirect it.
+// name is checked by destination first: a path through a symbolic link is
+// written only where it resolves inside the working directory. The write
+// goes to the resolved file (a link there stays a link, to the new file),
+// through an os.Root of its resolved directory: the temporary file is
+// created there with O_EXCL and renamed there, so no link placed
+// beforehand, under its name or on the way, can redirect it.
 func replaceFile(name string, data []byte, perm fs.FileMode, keepMode bool) (err error) {
-	dir := filepath.Dir(name)
+	target, err := destination(name)
+	if err != nil {
+		return err
+	}
+	dir, base := filepath.Split(target)
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return err
 	}
 	defer root.Close()
-	target, err := resolveWithin(root, dir, name)
-	if err != nil {
-		return err
-	}
-	switch fi, err := root.Stat(target); {
+	switch fi, err := root.Lstat(base); {
 	case err == nil && !fi.Mode().IsRegular():
 		return fmt.Errorf("%s is not a regular file; syncform replaces only files", name)
 	case err == nil && keepMode:
@@ -48,7 +52,7 @@ func replaceFile(name string, data []byte, perm fs.FileMode, keepMode bool) (err
 	}
 	var suffix [8]byte
 	rand.Read(suffix[:])
-	tmpName := filepath.Join(filepath.Dir(target), "."+filepath.Base(target)+"."+hex.EncodeToString(suffix[:])+".tmp")
+	tmpName := "." + base + "." + hex.EncodeToString(suffix[:]) + ".tmp"
 	tmp, err := root.OpenFile(tmpName, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return err
@@ -71,70 +75,155 @@ func replaceFile(name string, data []byte, perm fs.FileMode, keepMode bool) (err
 	if err = tmp.Close(); err != nil {
 		return err
 	}
-	return root.Rename(tmpName, target)
+	return root.Rename(tmpName, base)
 }
 
-// resolveWithin follows the symbolic links of name's last element, each of
-// which must stay inside dir (root), and returns the file they lead to,
-// relative to dir; it need not exist.
-func resolveWithin(root *os.Root, dir, name string) (string, error) {
-	cur := filepath.Base(name)
-	for range maxLinkHops {
-		fi, err := root.Lstat(cur)
-		if errors.Is(err, fs.ErrNotExist) {
-			return cur, nil
-		}
-		if err != nil {
-			return "", err
-		}
-		if fi.Mode()&fs.ModeSymlink == 0 {
-			return cur, nil
-		}
-		link, err := root.Readlink(cur)
-		if err != nil {
-			return "", err
-		}
-		next, ok := inside(dir, filepath.Dir(cur), link)
-		if !ok {
-			return "", fmt.Errorf("%s is a symbolic link to %s, outside %s: syncform never writes through a link out of the directory; "+
-				"remove the link, or name the file it points to", name, link, shownDir(dir))
-		}
-		cur = next
-	}
-	return "", fmt.Errorf("%s: too many levels of symbolic links", name)
-}
-
-// inside resolves link, found in the directory from (relative to dir), to
-// a path relative to dir, and reports whether it stays inside dir.
-func inside(dir, from, link string) (string, bool) {
-	if !filepath.IsAbs(link) {
-		next := filepath.Join(from, link)
-		return next, filepath.IsLocal(next)
-	}
-	for _, base := range []func(string) (string, error){filepath.Abs, realPath} {
-		b, err := base(dir)
-		if err != nil {
-			continue
-		}
-		if rel, err := filepath.Rel(b, link); err == nil && filepath.IsLocal(rel) {
-			return rel, true
-		}
-	}
-	return "", false
-}
-
-func realPath(dir string) (string, error) {
-	abs, err := filepath.Abs(dir)
+// destination checks name as a file syncform writes and returns the path
+// to write: name with every symbolic link on its way resolved. The
+// directory is the working directory (the configuration's, after
+// --chdir). A path that goes through no link is the user's to choose,
+// inside the directory or out of it; one that goes through a link, in
+// any component, must resolve inside the directory, else it is refused: a
+// link committed to a repository (plans -> /etc, plan.json ->
+// ~/.bashrc) must not turn a command into a write outside it. Neither the
+// file nor, for import, its directories need exist yet.
+func destination(name string) (string, error) {
+	wd, err := os.Getwd()
 	if err != nil {
 		return "", err
 	}
-	return filepath.EvalSymlinks(abs)
+	dir, err := filepath.EvalSymlinks(wd)
+	if err != nil {
+		return "", err
+	}
+	start := dir
+	if filepath.IsAbs(name) {
+		start = string(filepath.Separator)
+	}
+	resolved, link, to, err := resolvePath(start, name)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", name, err)
+	}
+	if link != "" && !within(resolved, dir) {
+		if rel, err := filepath.Rel(dir, link); err == nil && filepath.IsLocal(rel) {
+			link = rel
+		}
+		return "", fmt.Errorf("%s goes through the symbolic link %s (to %s) and leads to %s, outside %s: "+
+			"syncform never writes through a link out of the directory; remove the link, or name the file it points to",
+			name, link, to, resolved, wd)
+	}
+	return resolved, nil
 }
 
-// shownDir names dir in a message: "." is the current directory.
-func shownDir(dir string) string {
-	if abs, err := filepath.Abs(dir); err == nil {
-		return abs
+// resolvePath resolves name from the resolved directory start as the
+// kernel would, component by component, following every symbolic link
+// (a ".." after a link is taken from where the link led), and returns the
+// path it leads to, and the first link on the way and what it holds (""
+// when there is none). From the first component that does not exist on,
+// the rest is taken as it is written.
+func resolvePath(start, name string) (resolved, link, linkTo string, err error) {
+	cur := start
+	rest := splitPath(name)
+	hops := 0
+	for len(rest) > 0 {
+		c := rest[0]
+		rest = rest[1:]
+		if c == ".." {
+			cur = filepath.Dir(cur)
+			continue
+		}
+		next := filepath.Join(cur, c)
+		fi, err := os.Lstat(next)
+		if errors.Is(err, fs.ErrNotExist) {
+			return filepath.Join(append([]string{next}, rest...)...), link, linkTo, nil
+		}
+		if err != nil {
+			return "", "", "", err
+		}
+		if fi.Mode()&fs.ModeSymlink == 0 {
+			cur = next
+			continue
+		}
+		if hops++; hops > maxLinkHops {
+			return "", "", "", errors.New("too many levels of symbolic links")
+		}
+		to, err := os.Readlink(next)
+		if err != nil {
+			return "", "", "", err
+		}
+		if link == "" {
+			link, linkTo = next, to
+		}
+		if filepath.IsAbs(to) {
+			cur = string(filepath.Separator)
+		}
+		rest = append(splitPath(to), rest...)
 	}
-	return dir
+	return cur, link, linkTo, nil
+}
+
+// splitPath splits a path into its components, without "" and ".".
+func splitPath(p string) []string {
+	var out []string
+	for _, c := range strings.Split(filepath.ToSlash(p), "/") {
+		if c != "" && c != "." {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// within reports whether the resolved path p is dir or lies inside it.
+func within(p, dir string) bool {
+	rel, err := filepath.Rel(dir, p)
+	return err == nil && filepath.IsLocal(rel)
+}
+
+// errNotRegular and errTooLarge are readRegular's refusals; the caller
+// says what the file should have been.
+var (
+	errNotRegular = errors.New("not a regular file")
+	errTooLarge   = errors.New("too large")
+)
+
+// readRegular reads the file at path when it is a regular file of at most
+// limit bytes. Nothing else is opened: a named pipe would block the read
+// for ever (and a signal with it), a device never ends. A symbolic link is
+// followed; the file is opened without blocking and checked again once
+// open, in case it was swapped in between.
+func readRegular(path string, limit int64) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, errNotRegular
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	opened, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !opened.Mode().IsRegular() {
+		return nil, errNotRegular
+	}
+	if !os.SameFile(fi, opened) {
+		return nil, fmt.Errorf("%s changed while it was being opened; run again", path)
+	}
+	if opened.Size() > limit {
+		return nil, errTooLarge
+	}
+	var b bytes.Buffer
+	b.Grow(int(opened.Size()) + bytes.MinRead)
+	if _, err := b.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
+		return nil, err
+	}
+	if int64(b.Len()) > limit {
+		return nil, errTooLarge // it grew while it was read
+	}
+	return b.Bytes(), nil
 }

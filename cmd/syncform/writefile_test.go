@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -57,7 +58,13 @@ func TestWritesNeverFollowALinkOut(t *testing.T) {
 				before, beforeErr := os.ReadFile(outside)
 				a, out, errb := testApp("", false)
 				code := run(ctx, a, tc.args)
-				if code != exitError || !strings.Contains(errb.String(), "outside") || !strings.Contains(errb.String(), "never writes through a link") {
+				// fmt refuses such a file before it reads it: configuration
+				// is read only from inside the directory.
+				refusal := "never writes through a link"
+				if tc.args[0] == "fmt" {
+					refusal = "reads configuration only from inside it"
+				}
+				if code != exitError || !strings.Contains(errb.String(), "outside") || !strings.Contains(errb.String(), refusal) {
 					t.Errorf("exit %d; want 1 and the link refused:\n%s%s", code, out, errb)
 				}
 				after, afterErr := os.ReadFile(outside)
@@ -114,5 +121,84 @@ func TestWriteRefusesWhatIsNotAFile(t *testing.T) {
 	}
 	if fi, err := os.Stat(filepath.Join(dir, "d")); err != nil || !fi.IsDir() {
 		t.Errorf("the directory was replaced: %v", err)
+	}
+}
+
+// TestWritesThroughALinkedDirectory: a link anywhere on a destination's
+// path counts, not only its last element. A committed `plans -> /tmp/x`
+// turns `plan --out plans/p.json` into a write outside the directory: it
+// is refused, and nothing is made there. A link between two places inside
+// the directory (`sub/y.csv -> ../y.csv`) is followed, and a path outside
+// the directory that goes through no link is the user's to choose.
+func TestWritesThroughALinkedDirectory(t *testing.T) {
+	ctx := context.Background()
+	dir := quickstart(t)
+	outside := t.TempDir()
+	if err := os.Symlink(outside, filepath.Join(dir, "plans")); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"plan", "--out", filepath.Join("plans", "p.json")},
+		{"export", "--out", filepath.Join("plans", "m.csv")},
+		{"import", "--out", filepath.Join("plans", "new", "main.hcl"), "--force"},
+	} {
+		a, _, errb := testApp("", false)
+		if code := run(ctx, a, args); code != exitError || !strings.Contains(errb.String(), "never writes through a link") {
+			t.Errorf("%v: exit %d; want 1 and the link refused:\n%s", args, code, errb)
+		}
+	}
+	if names, _ := os.ReadDir(outside); len(names) > 0 {
+		t.Errorf("written outside through the link: %v", names)
+	}
+
+	os.Mkdir(filepath.Join(dir, "sub"), 0o755)
+	if err := os.Symlink(filepath.Join("..", "y.csv"), filepath.Join(dir, "sub", "y.csv")); err != nil {
+		t.Fatal(err)
+	}
+	elsewhere := filepath.Join(t.TempDir(), "p.json")
+	for _, args := range [][]string{
+		{"export", "--out", filepath.Join("sub", "y.csv")},
+		{"plan", "--out", elsewhere},
+	} {
+		a, _, errb := testApp("", false)
+		if code := run(ctx, a, args); code != exitOK {
+			t.Errorf("%v: exit %d: %s", args, code, errb)
+		}
+	}
+	if fi, err := os.Lstat(filepath.Join(dir, "y.csv")); err != nil || !fi.Mode().IsRegular() {
+		t.Errorf("sub/y.csv was not written to y.csv through the link: %v", err)
+	}
+	if _, err := loadPlan(elsewhere); err != nil {
+		t.Errorf("plan --out to a path outside with no link: %v", err)
+	}
+}
+
+// TestFmtAndInitReadOnlyFiles: fmt and init read what they rewrite with
+// the loader's checks. A named pipe among the configuration files (or as
+// .gitignore) is reported at once, never opened for reading (which would
+// block for ever), and the other files are still formatted.
+func TestFmtAndInitReadOnlyFiles(t *testing.T) {
+	ctx := context.Background()
+	dir := quickstart(t)
+	if err := syscall.Mkfifo(filepath.Join(dir, "zz.hcl"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	writeTestFile(t, filepath.Join(dir, "extra.hcl"), []byte("locals {\nx=1\n}\n"))
+	a, out, errb := testApp("", false)
+	if code := run(ctx, a, []string{"fmt"}); code != exitError || !strings.Contains(errb.String(), "zz.hcl") {
+		t.Errorf("fmt: exit %d; want 1 and zz.hcl reported:\n%s%s", code, out, errb)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "extra.hcl")); !strings.Contains(string(b), "x = 1") {
+		t.Errorf("extra.hcl was not formatted beside the pipe: %q", b)
+	}
+
+	dir = t.TempDir()
+	t.Chdir(dir)
+	if err := syscall.Mkfifo(filepath.Join(dir, ".gitignore"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a, _, errb = testApp("", false)
+	if code := run(ctx, a, []string{"init"}); code != exitError || !strings.Contains(errb.String(), "not a regular file") {
+		t.Errorf("init: exit %d; want 1 and .gitignore refused:\n%s", code, errb)
 	}
 }

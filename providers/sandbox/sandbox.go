@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 
 	sf "github.com/syncform/syncform"
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
@@ -362,10 +363,21 @@ func applyEdit(ctx context.Context, tx *sql.Tx, c sf.Change, e *edit) (err, fata
 // sqliteMagic opens every SQLite database file.
 var sqliteMagic = []byte("SQLite format 3\x00")
 
-// notSandbox is Open's error for a file it will not use.
+// notSandbox is Open's error for a file it will not use that may be a
+// sandbox: reset recreates it.
 func notSandbox(path, reason string) error {
 	return fmt.Errorf("sandbox %s: %w (%s); run `syncform sandbox reset` to recreate it (this discards its contents)",
 		path, ErrNotSandbox, reason)
+}
+
+// foreign is the error for a file that is not an SQLite database, hence
+// never was a sandbox, or was damaged beyond recognition: reset refuses to
+// replace it (it may be anything: notes, the configuration itself), so
+// only its owner can say it is meant to go.
+func foreign(path string) error {
+	return fmt.Errorf("sandbox %s: %w (it is not an SQLite database); syncform leaves it alone: "+
+		"if it is a damaged sandbox, remove it by hand and syncform creates a new one, else name another file as the connection's sandbox",
+		path, ErrNotSandbox)
 }
 
 // IsCurrent reports, without writing, whether path is a sandbox of this
@@ -495,29 +507,78 @@ func schemaVersion(ctx context.Context, q interface {
 }
 
 // checkHeader rejects what is plainly not an SQLite database before SQLite
-// opens it.
+// opens it. An empty file, or one that begins as SQLite's do, may be a
+// sandbox that was damaged: its error says how to recreate it. Any other
+// file is someone else's, which reset refuses to replace: its error says
+// so.
 func checkHeader(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("sandbox: %w", err)
-	}
-	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.IsDir() {
-		return fmt.Errorf("sandbox %s: is a directory", path)
-	}
-	var h [100]byte
-	n, err := io.ReadFull(f, h[:])
+	h, err := readHeader(path)
 	switch {
-	case n == 0:
-		return notSandbox(path, "the file is empty")
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return notSandbox(path, fmt.Sprintf("the file is only %d bytes long, shorter than an SQLite header", n))
 	case err != nil:
-		return fmt.Errorf("sandbox %s: %w", path, err)
-	case !bytes.Equal(h[:len(sqliteMagic)], sqliteMagic):
-		return notSandbox(path, "it is not an SQLite database")
+		return err
+	case len(h) == 0:
+		return notSandbox(path, "the file is empty")
+	case !bytes.HasPrefix(h, sqliteMagic):
+		return foreign(path)
+	case len(h) < sqliteHeaderSize:
+		return notSandbox(path, fmt.Sprintf("the file is only %d bytes long, shorter than an SQLite header", len(h)))
 	}
 	return nil
+}
+
+// sqliteHeaderSize is the length of an SQLite database's header.
+const sqliteHeaderSize = 100
+
+// readHeader reads the first sqliteHeaderSize bytes of the file at path,
+// or all of a shorter one. Only a regular file is opened: a named pipe
+// would block the open, and the command with it, for ever, and a device
+// (/dev/zero) is no database. The file is opened without blocking and
+// checked again once open, in case it was swapped in between.
+func readHeader(path string) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, notAFile(path, fi.Mode())
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
+	defer f.Close()
+	opened, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("sandbox %s: %w", path, err)
+	}
+	if !opened.Mode().IsRegular() {
+		return nil, notAFile(path, opened.Mode())
+	}
+	if !os.SameFile(fi, opened) {
+		return nil, fmt.Errorf("sandbox %s: the file changed while it was being opened; run again", path)
+	}
+	h := make([]byte, sqliteHeaderSize)
+	n, err := io.ReadFull(f, h)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, fmt.Errorf("sandbox %s: %w", path, err)
+	}
+	return h[:n], nil
+}
+
+// notAFile is the error for a sandbox path that names no regular file.
+func notAFile(path string, mode fs.FileMode) error {
+	what := "not a regular file"
+	switch {
+	case mode.IsDir():
+		what = "a directory"
+	case mode&fs.ModeNamedPipe != 0:
+		what = "a named pipe (FIFO)"
+	case mode&fs.ModeSocket != 0:
+		what = "a socket"
+	case mode&fs.ModeDevice != 0:
+		what = "a device"
+	}
+	return fmt.Errorf("sandbox %s: %w (it is %s, not a file); name another file as the connection's sandbox", path, ErrNotSandbox, what)
 }
 
 // build writes a freshly seeded sandbox to a new temporary file in dir and
@@ -621,15 +682,28 @@ func Reset(ctx context.Context, path string) error { return ResetAs(ctx, path, s
 // A file that is a healthy SQLite database is reset in place, in one
 // transaction that drops every table and writes the schema and seed: other
 // handles on the file, in this process or another, see the fresh seed at
-// their next read, and nothing is ever half reset. Any other file (garbage,
-// damaged, missing) is replaced atomically by a new file, built beside it and
-// renamed over it; that path must not be in use by anyone else.
+// their next read, and nothing is ever half reset. A damaged SQLite
+// database, an empty file or a missing one is replaced atomically by a new
+// file, built beside it and renamed over it; that path must not be in use
+// by anyone else. Any other file (not a regular file, or one that does
+// not begin as an SQLite database does) is refused and left as it is.
 func ResetAs(ctx context.Context, path string, w sf.Writer) error {
 	if path == "" {
 		return errors.New("sandbox: no file path given")
 	}
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return create(ctx, path)
+	}
+	// Only what may be a sandbox is replaced: an empty file or an SQLite
+	// database, healthy or damaged. Anything else is someone's file
+	// that the connection's sandbox attribute names by mistake.
+	h, err := readHeader(path)
+	if err != nil {
+		return err
+	}
+	if len(h) > 0 && !bytes.HasPrefix(h, sqliteMagic) {
+		return fmt.Errorf("sandbox %s: %w (it is not an SQLite database); reset replaces only a sandbox, damaged or not, or an empty file: "+
+			"remove %s by hand if it is meant to go", path, ErrNotSandbox, path)
 	}
 	if healthySQLite(ctx, path) {
 		if err := retryClaimed(ctx, w.Wait, func() error { return resetInPlace(ctx, path, w) }); err != nil {

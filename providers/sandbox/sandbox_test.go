@@ -183,30 +183,33 @@ func TestOpenRefusesNonSandbox(t *testing.T) {
 		name   string
 		make   func(*testing.T, string)
 		reason string
+		// foreign: not an SQLite database, so reset would refuse it: the
+		// error says to remove it by hand, not to reset it.
+		foreign bool
 	}{
-		{"garbage", write(garbage), "not an SQLite database"},
-		{"text", write([]byte("connection {\n  provider = \"sandbox\"\n}\n")), "shorter than an SQLite header"},
-		{"empty", write(nil), "empty"},
-		{"truncated header", write(good[:60]), "shorter than an SQLite header"},
-		{"truncated", write(good[:len(good)/2]), "damaged"},
+		{"garbage", write(garbage), "not an SQLite database", true},
+		{"text", write([]byte("connection {\n  provider = \"sandbox\"\n}\n")), "not an SQLite database", true},
+		{"empty", write(nil), "empty", false},
+		{"truncated header", write(good[:60]), "shorter than an SQLite header", false},
+		{"truncated", write(good[:len(good)/2]), "damaged", false},
 		{"damaged", write(func() []byte {
 			b := bytes.Clone(good)
 			for i := 4096; i < len(b); i += 4096 {
 				copy(b[i+8:i+400], garbage)
 			}
 			return b
-		}()), "damaged"},
-		{"damaged table", write(damagePage(t, good, "connector_mappings", garbage)), "damaged"},
+		}()), "damaged", false},
+		{"damaged table", write(damagePage(t, good, "connector_mappings", garbage)), "damaged", false},
 		{"another SQLite database", func(t *testing.T, path string) {
 			sqliteFile(t, path, `CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)`, `INSERT INTO notes (body) VALUES ('hello')`)
-		}, "no meta table"},
+		}, "no meta table", false},
 		{"no schema version", func(t *testing.T, path string) {
 			sqliteFile(t, path, `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)`)
-		}, "no schema version"},
+		}, "no schema version", false},
 		{"other schema version", func(t *testing.T, path string) {
 			write(good)(t, path)
 			sqliteFile(t, path, `UPDATE meta SET value = '99' WHERE key = 'schema_version'`)
-		}, "schema version 99"},
+		}, "schema version 99", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -225,7 +228,14 @@ func TestOpenRefusesNonSandbox(t *testing.T) {
 			if !errors.Is(err, ErrNotSandbox) {
 				t.Errorf("error %v does not wrap ErrNotSandbox", err)
 			}
-			for _, want := range []string{path, "syncform sandbox reset", tc.reason} {
+			hint := "syncform sandbox reset"
+			if tc.foreign {
+				hint = "remove it by hand"
+				if strings.Contains(err.Error(), "sandbox reset") {
+					t.Errorf("error %q suggests a reset, which would refuse the file", err)
+				}
+			}
+			for _, want := range []string{path, hint, tc.reason} {
 				if !strings.Contains(err.Error(), want) {
 					t.Errorf("error %q does not mention %q", err, want)
 				}
@@ -287,8 +297,15 @@ func TestReset(t *testing.T) {
 	})
 
 	for name, make := range map[string]func(string){
-		"garbage":   func(p string) { os.WriteFile(p, []byte("not a database at all"), 0o644) },
+		"empty":     func(p string) { os.WriteFile(p, nil, 0o644) },
 		"truncated": func(p string) { b := sandboxBytes(t); os.WriteFile(p, b[:len(b)/2], 0o644) },
+		"garbled": func(p string) {
+			b := sandboxBytes(t)
+			for i := 1024; i < len(b); i += 7 {
+				b[i] ^= 0x5a
+			}
+			os.WriteFile(p, b, 0o644)
+		},
 		"old schema": func(p string) {
 			sqliteFile(t, p, `CREATE TABLE meta (key TEXT, value TEXT)`, `INSERT INTO meta VALUES ('schema_version', '0')`)
 		},
