@@ -199,47 +199,65 @@ func runBackfills(ctx context.Context, p syncform.Provider, bf syncform.Backfill
 	return nil
 }
 
+// runBatch runs batch of e to its end. A job an earlier run started (e
+// has its key) and that failed, before this run got to it or while this
+// run followed it, was most likely interrupted with that run: its process
+// died, or it was fenced out when its lock passed to this run, or its run
+// gave the sandbox up. Its batch runs again, once, under a new key; only
+// a job that fails after that is reported (BackfillError), so a batch
+// that fails on its own still stops the apply. The journal keeps the batch
+// to one job at a time: a new key is journalled only once the old key's
+// job has ended.
 func runBatch(ctx context.Context, bf syncform.Backfiller, opts Options, e *state.Entry, batch int) error {
 	j := opts.Journal
 	if e.JobID != "" {
 		if st, err := bf.Job(ctx, e.JobID); err == nil && st.State == syncform.JobFailed {
-			// The batch's job failed (or was interrupted): run it again.
 			if err := forget(ctx, bf, opts, e, st.Error); err != nil {
 				return err
 			}
 		}
 	}
-	st, temp, err := start(ctx, bf, opts, e, batch)
-	if err != nil {
-		return err
-	}
-	if st, err = wait(ctx, bf, st, opts, e, batch); err != nil {
-		return err
-	}
-	// The job's end is reported once the journal has it: a batch reported
-	// finished is recorded, and credited to the run, even if the process
-	// is killed right after.
-	if st.State == syncform.JobFailed {
-		if err := forget(ctx, bf, opts, e, st.Error); err != nil {
+	for {
+		earlier := e.JobKey
+		st, temp, err := start(ctx, bf, opts, e, batch)
+		if err != nil {
+			return err
+		}
+		// Under the key an earlier run journalled, the job is that run's
+		// (or, if it never started one, this run's: then a failure is
+		// reported one job later).
+		inherited := earlier != "" && e.JobKey == earlier
+		if st, err = wait(ctx, bf, st, opts, e, batch); err != nil {
+			return err
+		}
+		// The job's end is reported once the journal has it: a batch
+		// reported finished is recorded, and credited to the run, even if
+		// the process is killed right after.
+		if st.State == syncform.JobFailed {
+			if err := forget(ctx, bf, opts, e, st.Error); err != nil {
+				return err
+			}
+			report(opts, e, batch, st)
+			if inherited {
+				continue // under a new key: the next failure is reported
+			}
+			return &BackfillError{Address: e.Address, Batch: batch, Batches: e.Batches(), Message: st.Error}
+		}
+		if err := opts.check(ctx); err != nil {
+			return fmt.Errorf("%s batch %d finished, but: %w", e.Address, batch+1, err)
+		}
+		if temp != "" {
+			if err := bf.DeleteSegment(ctx, temp); err != nil {
+				return fmt.Errorf("removing the temporary segment %q: %w", temp, err)
+			}
+		}
+		if err := j.Finished(ctx, opts.Run, *e, batch); err != nil {
 			return err
 		}
 		report(opts, e, batch, st)
-		return &BackfillError{Address: e.Address, Batch: batch, Batches: e.Batches(), Message: st.Error}
+		e.NextBatch, e.JobKey, e.JobID = batch+1, "", ""
+		return nil
 	}
-	if err := opts.check(ctx); err != nil {
-		return fmt.Errorf("%s batch %d finished, but: %w", e.Address, batch+1, err)
-	}
-	if temp != "" {
-		if err := bf.DeleteSegment(ctx, temp); err != nil {
-			return fmt.Errorf("removing the temporary segment %q: %w", temp, err)
-		}
-	}
-	if err := j.Finished(ctx, opts.Run, *e, batch); err != nil {
-		return err
-	}
-	report(opts, e, batch, st)
-	e.NextBatch, e.JobKey, e.JobID = batch+1, "", ""
-	return nil
 }
 
 // report sends the progress of a batch's job.

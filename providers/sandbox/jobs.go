@@ -665,17 +665,25 @@ var hostname = sync.OnceValue(func() string {
 var selfStart = sync.OnceValue(func() string { return processStart(os.Getpid()) })
 
 // processGone reports whether the process pid of this host, which started
-// at start ("" when unknown), is gone: no process has the PID, or one that
-// started at another time does (the PID was reused).
+// at start ("" when unknown), is known to be gone: no process has the PID,
+// or one that started at another time does (the PID was reused).
 func processGone(pid int, start string) bool {
+	runs, known := processRuns(pid, start)
+	return known && !runs
+}
+
+// processRuns asks this host whether the process pid that started at start
+// runs: known reports whether it could tell (the PID is free, or start and
+// the PID's start time are both known).
+func processRuns(pid int, start string) (runs, known bool) {
 	if !processAlive(pid) {
-		return true
-	}
-	if start == "" {
-		return false
+		return false, true
 	}
 	now := processStart(pid)
-	return now != "" && now != start
+	if start == "" || now == "" {
+		return false, false
+	}
+	return now == start, true
 }
 
 // beatEvery is how often a running job's heartbeat beats; staleAfter how
@@ -699,21 +707,26 @@ type jobProcess struct {
 	heartbeat int64
 }
 
-// jobDead reports whether the process running p is gone, at now: one of
-// this process is when no handle runs it; one of another process of this
-// host when that process is gone (processGone: no process has its PID, or
-// one that started at another time does) or its heartbeat is stale; one
-// of another host when its heartbeat is stale.
+// jobDead reports whether the process running p is gone, at now. The
+// process decides when it can be asked: one of this process is gone when
+// no handle runs it; one of another process of this host when no process
+// has its PID, or one that started at another time does; else it runs,
+// however old its heartbeat (a process stopped with SIGSTOP or Ctrl-Z
+// beats no more, but its job goes on once it is resumed). The heartbeat
+// decides only when the process cannot be asked: it runs on another host,
+// or this system does not tell when a process started (a PID given to a
+// new process would look alive).
 func jobDead(p jobProcess, now time.Time) bool {
-	stale := now.UnixMilli()-p.heartbeat > staleAfter.Milliseconds()
-	switch {
-	case p.host == hostname() && p.pid == os.Getpid() && (p.start == "" || p.start == selfStart()):
-		_, ok := liveJobs.Load(p.id)
-		return !ok
-	case p.host == hostname():
-		return stale || processGone(p.pid, p.start)
+	if p.host == hostname() {
+		if p.pid == os.Getpid() && (p.start == "" || p.start == selfStart()) {
+			_, ok := liveJobs.Load(p.id)
+			return !ok
+		}
+		if runs, known := processRuns(p.pid, p.start); known {
+			return !runs
+		}
 	}
-	return stale
+	return now.UnixMilli()-p.heartbeat > staleAfter.Milliseconds()
 }
 
 // sweepJobs marks failed, as interrupted, every job the file says is

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -295,6 +296,51 @@ func TestJobOfAReusedPID(t *testing.T) {
 	insert("job-same-process", processStart(pid))
 	if j := state("job-same-process"); j.State != sf.JobRunning {
 		t.Errorf("a job of the live process itself: %+v", j)
+	}
+}
+
+// TestJobOfAStoppedProcess: a job whose process is alive but stopped
+// (SIGSTOP, or Ctrl-Z at a terminal), its heartbeat stale for as long as
+// it stays stopped, is not taken for dead by a reader (a read-only plan
+// reads the jobs): where the system tells when the PID's process started,
+// the process decides, whatever the heartbeat. Once the process is gone
+// its job is found dead at once.
+func TestJobOfAStoppedProcess(t *testing.T) {
+	ctx := context.Background()
+	sleep := exec.Command("sleep", "600")
+	if err := sleep.Start(); err != nil {
+		t.Skip("no sleep to run:", err)
+	}
+	t.Cleanup(func() { sleep.Process.Kill(); sleep.Wait() })
+	pid := sleep.Process.Pid
+	start := processStart(pid)
+	if start == "" {
+		t.Skip("this system does not tell when a process started; the heartbeat alone decides")
+	}
+	if err := sleep.Process.Signal(syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	c := fakeclock.New(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
+	s := onClock(t, newSandbox(t), c)
+	now := c.Now().UnixMilli()
+	if _, err := s.db.Exec(`INSERT INTO jobs (id, backfill, state, pid, pid_start, host, started, heartbeat) VALUES ('job-stopped', '{}', 'running', ?, ?, ?, ?, ?)`,
+		pid, start, hostname(), now, now); err != nil {
+		t.Fatal(err)
+	}
+	c.Advance(10 * staleAfter)
+	if j, err := s.Job(ctx, "job-stopped"); err != nil || j.State != sf.JobRunning {
+		t.Errorf("the job of a live process whose heartbeat is %v old: %+v, %v; want it running", 10*staleAfter, j, err)
+	}
+	if err := s.sweepJobs(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if j, err := s.Job(ctx, "job-stopped"); err != nil || j.State != sf.JobRunning {
+		t.Errorf("the job of a live process after a sweep: %+v, %v; want it running", j, err)
+	}
+	sleep.Process.Kill()
+	sleep.Wait()
+	if j, err := s.Job(ctx, "job-stopped"); err != nil || j.State != sf.JobFailed || j.Error != errDied.Error() {
+		t.Errorf("the job once its process is gone: %+v, %v; want it failed, %q", j, err, errDied)
 	}
 }
 

@@ -2,6 +2,7 @@ package state
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/syncform/syncform/config"
 	"github.com/syncform/syncform/internal/testutil/fakeclock"
 	"github.com/syncform/syncform/internal/testutil/pgtest"
 )
@@ -147,5 +149,120 @@ func TestLeasesUseTheServersClock(t *testing.T) {
 	}
 	if _, err := b.Acquire(ctx, "c", bob, LockOptions{}); !errors.Is(err, ErrLocked) {
 		t.Errorf("a machine whose clock runs 5 hours ahead took a lock leased for a minute: %v", err)
+	}
+}
+
+// shortBusyTimeout makes handles opened from now on until the test ends
+// give up waiting for another's lock after d.
+func shortBusyTimeout(t *testing.T, d time.Duration) {
+	old := busyTimeout
+	busyTimeout = d
+	t.Cleanup(func() { busyTimeout = old })
+}
+
+// TestBusyIsNotCorrupt: while another process holds a write transaction
+// on the state database, a database at the current schema opens at once
+// (opening takes no write lock); what must write waits, and past the busy
+// timeout says the database is busy, naming it; never that it is damaged,
+// which would have a person move aside the journal of a back-fill still to
+// run. A database that must first be migrated waits for the holder in the
+// same way.
+func TestBusyIsNotCorrupt(t *testing.T) {
+	backends(t, func(t *testing.T, location string) {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // a hang fails, it does not stop the suite
+		defer cancel()
+		shortBusyTimeout(t, 200*time.Millisecond)
+		holder := open(t, location)
+		tx, err := holder.db.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		// Another taker of the lock of c, in the middle of taking it.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO locks (connection, id, operation, who, host, pid, acquired_at, expires_at)
+			VALUES ('c', 'held', 'apply', 'carol', 'elsewhere', 1, 0, 0)`); err != nil {
+			t.Fatal(err)
+		}
+		// A lower bound only: it is the wait a machine of any speed makes.
+		busy := func(what, location string, since time.Time, err error) {
+			t.Helper()
+			if waited := time.Since(since); waited < busyTimeout {
+				t.Errorf("%s gave up after %v, without waiting the busy timeout (%v)", what, waited, busyTimeout)
+			}
+			if !errors.Is(err, ErrBusy) || errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), location) ||
+				strings.Contains(err.Error(), "SQLITE_BUSY") || strings.Contains(err.Error(), "move it aside") {
+				t.Errorf("%s while another holds the database: %v; want it busy, named, and not damaged", what, err)
+			}
+		}
+
+		db, err := Open(ctx, location)
+		if err != nil {
+			t.Fatalf("opening a current database while another writes: %v", err)
+		}
+		defer db.Close()
+		if _, err := db.Outstanding(ctx, "c"); err != nil {
+			t.Errorf("reading the journal while another writes: %v", err)
+		}
+		since := time.Now()
+		_, err = db.Acquire(ctx, "c", alice, LockOptions{})
+		busy("taking the lock", location, since, err)
+		tx.Rollback()
+		l, err := db.Acquire(ctx, "c", alice, LockOptions{})
+		if err != nil {
+			t.Fatalf("taking the lock once the other is done: %v", err)
+		}
+		l.Release(ctx)
+
+		// A database to migrate, while another holds it.
+		fresh, release := holdNew(t, location)
+		since = time.Now()
+		_, err = Open(ctx, fresh)
+		busy("opening a database to migrate", fresh, since, err)
+		release()
+		db2, err := Open(ctx, fresh)
+		if err != nil {
+			t.Fatalf("opening it once the other is done: %v", err)
+		}
+		db2.Close()
+	})
+}
+
+// holdNew makes a new, empty state database of location's kind and holds
+// what migrating it needs, as a process migrating it would, until release.
+func holdNew(t *testing.T, location string) (fresh string, release func()) {
+	t.Helper()
+	ctx := context.Background()
+	if config.IsPostgresState(location) {
+		fresh = pgtest.URL(t)
+		db, err := sql.Open("pgx", fresh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(migrateLockKey)); err != nil {
+			t.Fatal(err)
+		}
+		return fresh, func() { tx.Rollback() }
+	}
+	fresh = filepath.Join(t.TempDir(), "state.db")
+	db, err := sql.Open("sqlite", "file:"+fresh+"?_pragma=journal_mode(WAL)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(ctx, `BEGIN IMMEDIATE`); err != nil {
+		t.Fatal(err)
+	}
+	return fresh, func() {
+		conn.ExecContext(ctx, `ROLLBACK`)
+		conn.Close()
 	}
 }

@@ -21,7 +21,10 @@
 // one for both; each kind has its own versioned migrations, applied on
 // open in one transaction (on PostgreSQL under an advisory lock, so
 // processes starting at once migrate once), and a schema newer than this
-// code is refused. Every write is one transaction.
+// code is refused; opening a database whose schema is current only reads
+// it. Every write is one short transaction; a lock another process holds
+// is waited for (10 s: SQLite's busy timeout, PostgreSQL's lock_timeout)
+// and then reported as ErrBusy, naming the database, never as damage.
 //
 // Time: on SQLite every holder runs on this machine, whose clock times the
 // leases and records. On PostgreSQL the server's clock does, since a

@@ -50,7 +50,7 @@ func (s *DB) BeginRun(ctx context.Context, connection, lockID, configDigest stri
 	var id int64
 	if err := s.db.QueryRowContext(ctx, `INSERT INTO history (connection, lock_id, operation, who, host, pid, config_digest, started_at, outcome)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, connection, lockID, h.Operation, h.Who, h.Host, h.PID, configDigest, now.UnixMilli(), OutcomeRunning).Scan(&id); err != nil {
-		return 0, fmt.Errorf("recording the apply in the history: %w", err)
+		return 0, fmt.Errorf("recording the apply in the history: %w", s.busy(err))
 	}
 	return id, nil
 }
@@ -72,7 +72,7 @@ func (s *DB) EndRun(ctx context.Context, id int64, outcome string, runErr error)
 	_, err = s.db.ExecContext(ctx, `UPDATE history SET finished_at = $1, outcome = $2, error = $3 WHERE id = $4 AND outcome = $5`,
 		now.UnixMilli(), outcome, msg, id, OutcomeRunning)
 	if err != nil {
-		return fmt.Errorf("recording the end of the apply in the history: %w", err)
+		return fmt.Errorf("recording the end of the apply in the history: %w", s.busy(err))
 	}
 	return nil
 }

@@ -106,10 +106,20 @@ func (s *DB) stamp(ctx context.Context, q querier) (string, error) {
 
 // migrate brings the schema to the newest of migrations, where
 // migrations[v] goes from version v-1 to v, in one transaction; first
-// (when set) runs at its start. The version is kept in a meta table.
+// (when set) runs at its start. The version is kept in a meta table. A
+// schema that is current is only read: opening takes no write lock, so a
+// read-only command is not held up by another process's write
+// transaction, and none waits for it but to migrate.
 func (s *DB) migrate(ctx context.Context, migrations []string, first func(context.Context, *sql.Tx) error) error {
 	newest := len(migrations) - 1
+	if v, err := schemaVersion(ctx, s.db); err == nil && v == newest {
+		return nil
+	}
+	// A lock another process held past busyTimeout is no damage.
 	corrupt := func(err error) error {
+		if isBusy(err) {
+			return s.busy(err)
+		}
 		return fmt.Errorf("%w: %s: %v (move it aside if it holds nothing you need)", ErrCorrupt, s.where, err)
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -119,22 +129,15 @@ func (s *DB) migrate(ctx context.Context, migrations []string, first func(contex
 	defer tx.Rollback()
 	if first != nil {
 		if err := first(ctx, tx); err != nil {
-			return err
+			return s.busy(err)
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`); err != nil {
 		return corrupt(err)
 	}
-	version := 0
-	var v string
-	switch err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'schema_version'`).Scan(&v); {
-	case errors.Is(err, sql.ErrNoRows):
-	case err != nil:
+	version, err := schemaVersion(ctx, tx)
+	if err != nil {
 		return corrupt(err)
-	default:
-		if version, err = strconv.Atoi(v); err != nil || version < 1 {
-			return corrupt(fmt.Errorf("schema version %q", v))
-		}
 	}
 	if version > newest {
 		return fmt.Errorf("%w: %s has schema version %d, this syncform reads up to %d; use a newer syncform", ErrCorrupt, s.where, version, newest)
@@ -144,14 +147,34 @@ func (s *DB) migrate(ctx context.Context, migrations []string, first func(contex
 	}
 	for n := version + 1; n <= newest; n++ {
 		if _, err := tx.ExecContext(ctx, migrations[n]); err != nil {
-			return corrupt(fmt.Errorf("migrating to schema version %d: %v", n, err))
+			return corrupt(fmt.Errorf("migrating to schema version %d: %w", n, err))
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('schema_version', $1)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, strconv.Itoa(newest)); err != nil {
 		return corrupt(err)
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return corrupt(err)
+	}
+	return nil
+}
+
+// schemaVersion reads the schema version the meta table records: 0 when
+// it records none.
+func schemaVersion(ctx context.Context, q querier) (int, error) {
+	var v string
+	switch err := q.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'schema_version'`).Scan(&v); {
+	case errors.Is(err, sql.ErrNoRows):
+		return 0, nil
+	case err != nil:
+		return 0, err
+	}
+	version, err := strconv.Atoi(v)
+	if err != nil || version < 1 {
+		return 0, fmt.Errorf("schema version %q", v)
+	}
+	return version, nil
 }
 
 // Location is where the database is, as Open was given it.
@@ -164,7 +187,7 @@ func (s *DB) Close() error { return s.db.Close() }
 // are applied: a crash after a mapping is created still finds its back-fill
 // here on the next run.
 func (s *DB) Record(ctx context.Context, connection string, actions []planner.Action) ([]Entry, error) {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -278,7 +301,7 @@ func (s *DB) Started(ctx context.Context, id int64, jobID string) error {
 // transaction: the entry is done after its last batch, and a run that
 // stops later, even killed, is still credited with it.
 func (s *DB) Finished(ctx context.Context, run int64, e Entry, batch int) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("recording back-fill %d in the journal: %w", e.ID, err)
 	}
@@ -313,7 +336,7 @@ func (s *DB) Retry(ctx context.Context, id int64, reason string) error {
 // reason, and forgets what was applied to it: when the live system they were
 // for is gone (a sandbox reset), so nothing is resumed or called drift.
 func (s *DB) Abandon(ctx context.Context, connection, reason string) (int, error) {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -353,7 +376,7 @@ func (s *DB) updateIn(ctx context.Context, q querier, id int64, set string, args
 	n := len(args)
 	res, err := q.ExecContext(ctx, fmt.Sprintf(`UPDATE backfills SET %s, updated_at = $%d WHERE id = $%d`, set, n+1, n+2), append(args, now, id)...)
 	if err != nil {
-		return fmt.Errorf("updating back-fill %d in the journal: %w", id, err)
+		return fmt.Errorf("updating back-fill %d in the journal: %w", id, s.busy(err))
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return fmt.Errorf("back-fill %d is not in the journal", id)
@@ -374,7 +397,7 @@ func (s *DB) RecordApplied(ctx context.Context, connection string, run int64, ap
 	if len(applied) == 0 {
 		return nil
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("recording applied values: %w", err)
 	}

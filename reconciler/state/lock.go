@@ -178,7 +178,7 @@ func (s *DB) Acquire(ctx context.Context, connection string, h Holder, o LockOpt
 // tryLock takes the lock if it is free or expired; held reports another
 // holder's, described by info.
 func (s *DB) tryLock(ctx context.Context, connection, id string, h Holder, lease time.Duration) (info LockInfo, held bool, err error) {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return info, false, fmt.Errorf("taking the lock: %w", err)
 	}
@@ -201,7 +201,7 @@ func (s *DB) tryLock(ctx context.Context, connection, id string, h Holder, lease
 		// Its holder stopped renewing: it crashed, or lost its host.
 		if _, err := tx.ExecContext(ctx, `UPDATE history SET outcome = $1, finished_at = $2, error = $3 WHERE lock_id = $4 AND outcome = $5`,
 			OutcomeCrashed, now.UnixMilli(), "its lock expired: the process stopped without finishing", cur.ID, OutcomeRunning); err != nil {
-			return info, false, fmt.Errorf("taking over an expired lock: %w", err)
+			return info, false, fmt.Errorf("taking over an expired lock: %w", s.busy(err))
 		}
 	}
 	// The row is replaced only if it is still the one read: another taker
@@ -214,7 +214,7 @@ func (s *DB) tryLock(ctx context.Context, connection, id string, h Holder, lease
 		WHERE locks.id = $9 AND locks.expires_at = $10`,
 		connection, id, h.Operation, h.Who, h.Host, h.PID, now.UnixMilli(), info.Expires.UnixMilli(), cur.ID, cur.Expires.UnixMilli())
 	if err != nil {
-		return info, false, fmt.Errorf("taking the lock: %w", err)
+		return info, false, fmt.Errorf("taking the lock: %w", s.busy(err))
 	}
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
 		tx.Rollback()
@@ -341,7 +341,7 @@ func (l *Lock) Release(ctx context.Context) error {
 	<-l.done
 	l.cancel(context.Canceled)
 	if _, err := l.s.db.ExecContext(ctx, `DELETE FROM locks WHERE id = $1`, l.info.ID); err != nil {
-		return fmt.Errorf("releasing the lock: %w", err)
+		return fmt.Errorf("releasing the lock: %w", l.s.busy(err))
 	}
 	return nil
 }
@@ -350,7 +350,7 @@ func (l *Lock) Release(ctx context.Context) error {
 // that is gone: its running history entry is marked abandoned. A holder that
 // is still running fails its next Check, before its next write, and stops.
 func (s *DB) ForceUnlock(ctx context.Context, id string) (LockInfo, error) {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return LockInfo{}, err
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"regexp"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -104,6 +105,12 @@ func openPostgres(ctx context.Context, url string) (*DB, error) {
 		return nil, fmt.Errorf("the state database URL's search_path %q: want one schema name (letters, digits, _)", schema)
 	}
 	cc.RuntimeParams["search_path"] = schema
+	// A lock another session holds (a person's open transaction) is waited
+	// for as long as SQLite's busy timeout, then reported (ErrBusy), rather
+	// than for ever. A URL that sets lock_timeout keeps its own.
+	if _, ok := cc.RuntimeParams["lock_timeout"]; !ok {
+		cc.RuntimeParams["lock_timeout"] = strconv.FormatInt(busyTimeout.Milliseconds(), 10)
+	}
 	if cc.ConnectTimeout == 0 {
 		cc.ConnectTimeout = 10 * time.Second
 	}

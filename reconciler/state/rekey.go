@@ -31,7 +31,7 @@ func (s *DB) Rekey(ctx context.Context, from, to string) (int, error) {
 	if !found {
 		return 0, nil
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return fail(err)
 	}

@@ -103,7 +103,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	// opening a new file at once migrate it once, and a lock is read and
 	// taken in one step.
 	u := url.URL{Scheme: "file", OmitHost: true, Path: filepath.ToSlash(abs),
-		RawQuery: "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_txlock=immediate"}
+		RawQuery: fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_txlock=immediate", busyTimeout.Milliseconds())}
 	db, err := sql.Open("sqlite", u.String())
 	if err != nil {
 		return nil, err
