@@ -39,7 +39,14 @@ func TestNestingBound(t *testing.T) {
 		{"unary operators", strings.Repeat("!", 100000) + "true", 0},
 		{"conditionals", strings.Repeat("true ? ", n) + "1" + strings.Repeat(" : 2", n), 0},
 		{"megabytes of brackets", strings.Repeat("[", 5<<20), 7 + MaxNesting - 1},
-		{"splats", "local.l" + strings.Repeat("[*]", 200000), 14 + 3*(MaxNesting-2) + 1},
+		// A splat is an index and a splat: two operators.
+		{"splats", "local.l" + strings.Repeat("[*]", 200000), 14 + 3*(MaxNesting/2-2) + 1},
+		// Chains HCL builds in a loop, at more than a kilobyte a step:
+		// 8 MiB of "[0]" took 4 GB to load.
+		{"indexes", "local.l" + strings.Repeat("[0]", 200000), 0},
+		{"megabytes of indexes", "local.l" + strings.Repeat("[0]", 8<<20/3-100), 0},
+		{"attributes", "local.l" + strings.Repeat(".a", 200000), 0},
+		{"indexes of a call", "f()" + strings.Repeat(`["k"]`, 200000), 0},
 		{"splats and attributes", "local.l" + strings.Repeat("[*].a", 200000), 0},
 		{"attribute splats", "local.l" + strings.Repeat(".*", 200000), 0},
 	}

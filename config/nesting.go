@@ -20,7 +20,10 @@ const MaxNesting = 1000
 // will need, and reports the first token where it passes MaxNesting. Each
 // open bracket, brace, template or template directive is a level; so is
 // each operator since the last separator at its level, because a chain like
-// 1+1+1+… or !!!…x parses into a tree as deep as it is long. The estimate
+// 1+1+1+… or !!!…x parses into a tree as deep as it is long. Each index or
+// attribute of a chain (x[0][0]…, x.a.a…) counts as an operator too: HCL
+// builds such a chain in a loop, not a recursion, but at more than a
+// kilobyte of memory a step, 8 MiB of "[0]" took 4 GB. The estimate
 // errs high, never low. A scan of the bytes (shallow) spares lexing a file
 // that stays within the bound.
 func checkNesting(src []byte, filename string) *hcl.Diagnostic {
@@ -65,7 +68,7 @@ func nestingError(tokens hclsyntax.Tokens) *hcl.Diagnostic {
 	for _, tok := range tokens {
 		if n.step(tok.Type, tok.Bytes); n.depth > MaxNesting {
 			return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Configuration nested too deeply",
-				Detail: fmt.Sprintf("Here the file nests brackets, blocks, templates or operators more than %d levels deep. "+
+				Detail: fmt.Sprintf("Here the file nests brackets, blocks, templates or operators (indexes and attributes of a chain count as operators) more than %d levels deep. "+
 					"syncform stops reading it rather than run out of stack; split the expression up, for example into locals.", MaxNesting),
 				Subject: tok.Range.Ptr()}
 		}
@@ -78,6 +81,7 @@ type nesting struct {
 	stack        []nestingLevel
 	depth        int  // len(stack)-1 plus every level's ops
 	afterControl bool // the previous token opened a %{ directive
+	prev         hclsyntax.TokenType
 }
 
 type nestingLevel struct {
@@ -104,6 +108,13 @@ func (n *nesting) step(t hclsyntax.TokenType, b []byte) {
 		}
 		top.tokens++
 	}
+	// An index or attribute of a chain is an operator of the level
+	// it is in; a "[" after anything else opens a list.
+	if t == hclsyntax.TokenDot || t == hclsyntax.TokenOBrack && indexable[n.prev] {
+		top.ops++
+		n.depth++
+	}
+	n.prev = t
 	switch t {
 	case hclsyntax.TokenOBrace, hclsyntax.TokenOBrack, hclsyntax.TokenOParen,
 		hclsyntax.TokenOQuote, hclsyntax.TokenOHeredoc,
@@ -155,6 +166,12 @@ func (n *nesting) step(t hclsyntax.TokenType, b []byte) {
 		}
 	}
 	n.afterControl = t == hclsyntax.TokenTemplateControl
+}
+
+// indexable are the tokens after which a "[" indexes what they end.
+var indexable = map[hclsyntax.TokenType]bool{
+	hclsyntax.TokenIdent: true, hclsyntax.TokenNumberLit: true,
+	hclsyntax.TokenCBrack: true, hclsyntax.TokenCParen: true, hclsyntax.TokenCQuote: true,
 }
 
 // shallow reports whether src certainly nests no deeper than MaxNesting,
@@ -248,6 +265,17 @@ func shallow(src []byte) (depth int, ok bool) {
 					return deepest, false
 				}
 				n.step(hclsyntax.TokenLessThan, nil)
+			case '[':
+				// The lexer's token before it, if it is a name or a
+				// number, is one this scan does not step: it is
+				// stepped here, for the index it makes.
+				if p := prevByte(src, i); p == '_' || p == '-' || p >= 0x80 ||
+					'0' <= p && p <= '9' || 'a' <= p && p <= 'z' || 'A' <= p && p <= 'Z' {
+					n.step(hclsyntax.TokenIdent, nil)
+				}
+				n.step(hclsyntax.TokenOBrack, nil)
+			case '.':
+				n.step(hclsyntax.TokenDot, nil)
 			case '=':
 				if i+1 < len(src) && src[i+1] == '=' {
 					n.step(hclsyntax.TokenEqualOp, nil)
@@ -272,10 +300,21 @@ func shallow(src []byte) (depth int, ok bool) {
 // as one ("&&" as two), which errs high, as shallow may.
 var plainTokens = [256]hclsyntax.TokenType{
 	'\n': hclsyntax.TokenNewline, ',': hclsyntax.TokenComma,
-	'[': hclsyntax.TokenOBrack, ']': hclsyntax.TokenCBrack, '(': hclsyntax.TokenOParen, ')': hclsyntax.TokenCParen,
+	']': hclsyntax.TokenCBrack, '(': hclsyntax.TokenOParen, ')': hclsyntax.TokenCParen,
 	'+': hclsyntax.TokenPlus, '-': hclsyntax.TokenMinus, '*': hclsyntax.TokenStar, '%': hclsyntax.TokenPercent,
 	'>': hclsyntax.TokenGreaterThan, '!': hclsyntax.TokenBang, '&': hclsyntax.TokenAnd, '|': hclsyntax.TokenOr,
 	'?': hclsyntax.TokenQuestion,
+}
+
+// prevByte is the byte before src[i], past spaces and tabs (which the
+// lexer makes no token of), or 0.
+func prevByte(src []byte, i int) byte {
+	for i--; i >= 0; i-- {
+		if c := src[i]; c != ' ' && c != '\t' {
+			return c
+		}
+	}
+	return 0
 }
 
 // commentEnd is the last byte of a line comment that ends its line.

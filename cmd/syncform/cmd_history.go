@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"math"
 	"strings"
 	"text/tabwriter"
@@ -74,19 +75,27 @@ func (a *app) runHistory(ctx context.Context, o historyOptions) error {
 		fmt.Fprintln(a.stdout, "No applies recorded for this connection.")
 		return nil
 	}
-	runs = safeCopy(runs) // who, host and errors come from the state database
-	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+	return writeHistory(a.stdout, safeCopy(runs)) // who, host and errors come from the state database
+}
+
+// writeHistory renders runs as history's table.
+func writeHistory(w io.Writer, runs []state.Run) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tSTARTED\tTOOK\tWHO\tOPERATION\tCONFIG\tCHANGES\tBACK-FILLS\tOUTCOME")
 	for _, r := range runs {
 		took := "-"
 		if !r.Finished.IsZero() {
 			took = r.Finished.Sub(r.Started).Round(time.Millisecond).String()
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s@%s\t%s\t%.12s\t%d\t%d\t%s\n", r.ID, r.Started.Format("2006-01-02 15:04:05Z"), took,
-			r.Who, r.Host, r.Operation, r.ConfigDigest, r.Changes, r.Backfills, r.Outcome)
+		// A run's error follows its outcome, in the last cell, which
+		// tabwriter does not align: a line of its own would split the
+		// table into two blocks aligned apart.
+		outcome := r.Outcome
 		if r.Error != "" {
-			fmt.Fprintf(tw, "\t%s\n", firstLine(r.Error))
+			outcome += ": " + firstLine(r.Error)
 		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s@%s\t%s\t%.12s\t%d\t%d\t%s\n", r.ID, r.Started.Format("2006-01-02 15:04:05Z"), took,
+			r.Who, r.Host, r.Operation, r.ConfigDigest, r.Changes, r.Backfills, outcome)
 	}
 	return tw.Flush()
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/syncform/syncform/reconciler/state"
 )
@@ -74,5 +75,38 @@ func TestDamagedJournalIsReported(t *testing.T) {
 				t.Errorf("something was run or written: jobs %v", after.jobs)
 			}
 		})
+	}
+}
+
+// TestHistoryTableStaysAligned: a run's error does not break the table:
+// every row's columns start where the header's do, before and after a
+// failed run.
+func TestHistoryTableStaysAligned(t *testing.T) {
+	at := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+	var runs []state.Run
+	for i, errText := range []string{"", "sandbox: the connection's lock is held by a very long holder name indeed\nsecond line", ""} {
+		r := state.Run{ID: int64(i + 1), Started: at, Finished: at.Add(time.Second), Who: "ana", Host: "ci",
+			Operation: "apply", ConfigDigest: "0123456789abcdef", Changes: i, Outcome: state.OutcomeSucceeded}
+		if errText != "" {
+			r.Outcome, r.Error = state.OutcomeFailed, errText
+		}
+		runs = append(runs, r)
+	}
+	var b strings.Builder
+	if err := writeHistory(&b, runs); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("want a header and 3 rows:\n%s", b.String())
+	}
+	col := strings.Index(lines[0], "OUTCOME")
+	for _, l := range lines[1:] {
+		if len(l) < col || l[col-2:col] != "  " || l[col] == ' ' {
+			t.Errorf("row not aligned under OUTCOME (column %d):\n%s", col, b.String())
+		}
+	}
+	if !strings.Contains(lines[2], "failed: sandbox: the connection's lock") || strings.Contains(b.String(), "second line") {
+		t.Errorf("the failed run's first error line should follow its outcome:\n%s", b.String())
 	}
 }

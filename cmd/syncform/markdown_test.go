@@ -88,3 +88,24 @@ func TestMarkdownStaysUnderTheLimit(t *testing.T) {
 		t.Errorf("a %d-character comment; want it folded under %d", n, markdownLimit)
 	}
 }
+
+// TestMarkdownMarkerOfABrokenConfiguration: a configuration too broken to
+// name its connection gets a marker of its own directory, not the one
+// every broken configuration would share.
+func TestMarkdownMarkerOfABrokenConfiguration(t *testing.T) {
+	marker := func(dir string) string {
+		t.Chdir(dir)
+		os.WriteFile(filepath.Join(dir, "main.hcl"), []byte("object \"companies\" {\n  sync = \n}\n"), 0o644)
+		a, out, _ := testApp("", false)
+		run(context.Background(), a, []string{"plan", "--format", "markdown"})
+		first, _, _ := strings.Cut(out.String(), "\n")
+		if !strings.HasPrefix(first, "<!-- syncform:plan connection=") {
+			t.Fatalf("no marker: %q", out)
+		}
+		return first
+	}
+	one, two := marker(t.TempDir()), marker(t.TempDir())
+	if empty := "<!-- syncform:plan connection=e3b0c44298fc -->"; one == two || one == empty {
+		t.Errorf("two broken configurations share the marker %s", one)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/syncform/syncform"
@@ -20,10 +21,24 @@ const (
 
 // markdownMarker begins every plan comment: a pipeline finds its earlier
 // comment for the same connection by it and updates it in place. The
-// connection is hashed so no local path reaches a pull request.
+// connection is hashed so no local path reaches a pull request. A
+// configuration too broken to name its connection is keyed by its
+// directory instead: two broken configurations of one repository must not
+// share one comment (which the hash of an empty ID would give them).
 func markdownMarker(doc planner.Document) string {
-	sum := sha256.Sum256([]byte(doc.Connection.ID))
+	key := doc.Connection.ID
+	if key == "" {
+		key = "directory:" + workingDir()
+	}
+	sum := sha256.Sum256([]byte(key))
 	return "<!-- syncform:plan connection=" + hex.EncodeToString(sum[:6]) + " -->"
+}
+
+// workingDir is the configuration's directory (the working directory,
+// after --chdir), or "" when it cannot be known.
+func workingDir() string {
+	wd, _ := os.Getwd()
+	return wd
 }
 
 // markdown writes the document as a pull-request comment.
