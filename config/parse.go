@@ -56,6 +56,7 @@ func (l *loader) parseSource(name string, src []byte) *hcl.File {
 	l.add(mergeRuns(diags)...)
 	if body, ok := f.Body.(*hclsyntax.Body); ok {
 		budgetExpressions(body, l.budget)
+		guardSecrets(body)
 	}
 	return f
 }
