@@ -14,7 +14,9 @@
 // system; whether a property or field exists is the planner's question.
 //
 // It holds every input to account (see docs/reliability.md, "Hostile
-// input"): it reads only regular files inside the directory (read.go),
+// input"): it reads only regular files inside the directory, and
+// variable files named inside it only where their links stay inside it
+// (read.go),
 // within MaxConfigBytes, MaxVarFileBytes and MaxVarBytes; it refuses
 // nesting past MaxNesting before parsing (nesting.go); it bounds what
 // evaluating a configuration may make (budget.go); it checks names and
