@@ -22,6 +22,8 @@
 // evaluating a configuration may make (budget.go); it checks names and
 // labels against HubSpot's limits (decode.go); it keeps every value read
 // with env(), and every value computed from one, out of values other than
-// tokens and out of every message (sensitive.go); and it renders
+// tokens, out of every message, and out of whether evaluation fails (no
+// function or expression that could fail or branch on a secret runs on
+// one: sensitive.go); and it renders
 // diagnostics with what a terminal would act on escaped (diagtext.go).
 package config

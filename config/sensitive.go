@@ -46,8 +46,11 @@ import (
 //     lower-case, reversed or quoted form, or a run of sensitiveRun
 //     characters of one) has that text withheld (secretSet.scrub).
 //
-// What can still be learned is the length of a secret, roughly: the
-// evaluation budget (budget.go) counts the bytes of strings made from one.
+// What can still be learned is the length of a secret, roughly (the
+// evaluation budget, budget.go, counts the bytes of strings made from
+// one), and whether a guess written into the configuration is right (the
+// last layer hides a source line that holds it): for a secret of
+// sensitiveRun characters or more, that takes a guess of as many in a row.
 
 // sensitiveMark marks values read through env(): they are secrets, and may
 // only flow into attributes that hold credentials.
