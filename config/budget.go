@@ -24,7 +24,11 @@ import (
 //     checked before they run (withBudget's prechecks), and the value every
 //     function makes is measured after;
 //   - templates and for expressions are wrapped where the files are parsed
-//     (budgetExpressions), so that each charges what it makes;
+//     (budgetExpressions), so that each charges what it makes; a template
+//     is measured from its parts before they are put together (three
+//     thousand references to a local of a megabyte made 11 GB);
+//   - JSON is refused past MaxNesting levels before it is decoded (the
+//     decoder recurses, and overflowed the stack, which is fatal);
 //   - one load may make at most maxEvalElements elements and maxEvalBytes
 //     bytes of strings this way, all told.
 //
@@ -128,7 +132,16 @@ func withBudget(name string, f function.Function, b *budget) function.Function {
 		Description: f.Description(),
 		Params:      f.Params(),
 		VarParam:    f.VarParam(),
-		Type:        f.ReturnTypeForValues,
+		// A return type can take as much as the call: jsondecode's is
+		// that of the JSON, which it parses to find it.
+		Type: func(args []cty.Value) (cty.Type, error) {
+			if pre != nil {
+				if err := pre(args); err != nil {
+					return cty.NilType, err
+				}
+			}
+			return f.ReturnTypeForValues(args)
+		},
 		Impl: func(args []cty.Value, ret cty.Type) (cty.Value, error) {
 			if b.spent.Load() {
 				return b.stop(ret)
@@ -195,6 +208,14 @@ var prechecks = map[string]func(args []cty.Value) error{
 		}
 		return atMost(int64(len(s)) + int64(strings.Count(s, "\n"))*n)
 	},
+	// go-cty's JSON decoder recurses for each level of nesting, and a
+	// string of a million ['s overflowed the stack, which is fatal.
+	"jsondecode": func(args []cty.Value) error {
+		if jsonDepth(str(args[0])) > MaxNesting {
+			return function.NewArgErrorf(0, "the JSON nests more than %d levels deep", MaxNesting)
+		}
+		return nil
+	},
 	"format":     formatWidths,
 	"formatlist": formatWidths,
 	// These walk their argument all the way down, and a value that
@@ -215,6 +236,28 @@ var prechecks = map[string]func(args []cty.Value) error{
 		}
 		return nil
 	},
+}
+
+// jsonDepth is how deep the arrays and objects of the JSON text s nest,
+// at the deepest; text in strings does not count. It stops counting past
+// MaxNesting.
+func jsonDepth(s string) int {
+	depth, deepest, inString := 0, 0, false
+	for i := 0; i < len(s) && deepest <= MaxNesting; i++ {
+		switch c := s[i]; {
+		case inString && c == '\\':
+			i++
+		case c == '"':
+			inString = !inString
+		case inString:
+		case c == '[' || c == '{':
+			depth++
+			deepest = max(deepest, depth)
+		case c == ']' || c == '}':
+			depth--
+		}
+	}
+	return deepest
 }
 
 // walks refuses an argument too large to walk.
@@ -352,7 +395,14 @@ func (c *charged) Value(ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
 	if c.budget.spent.Load() {
 		return cty.DynamicVal, c.spentDiagnostic()
 	}
-	v, diags := c.Expression.Value(ctx)
+	var v cty.Value
+	var diags hcl.Diagnostics
+	switch e := c.Expression.(type) {
+	case *hclsyntax.TemplateExpr:
+		v, diags = c.template(e, ctx)
+	default:
+		v, diags = c.Expression.Value(ctx)
+	}
 	elements, bytes := int64(0), int64(0)
 	if u, _ := v.Unmark(); u.IsKnown() && !u.IsNull() {
 		if u.Type() == cty.String {
@@ -362,13 +412,99 @@ func (c *charged) Value(ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
 		}
 	}
 	if much := tooLarge(elements, bytes); much != "" {
-		return cty.DynamicVal, append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Value too large",
-			Detail: fmt.Sprintf("This value would have %s; syncform stops rather than run out of memory.", much), Subject: c.Range().Ptr()})
+		return cty.DynamicVal, append(diags, c.tooLargeDiagnostic(much))
 	}
 	if !c.budget.charge(elements, bytes) {
 		return cty.DynamicVal, append(diags, c.spentDiagnostic()...)
 	}
 	return v, diags
+}
+
+func (c *charged) tooLargeDiagnostic(much string) *hcl.Diagnostic {
+	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Value too large",
+		Detail: fmt.Sprintf("This value would have %s; syncform stops rather than run out of memory.", much), Subject: c.Range().Ptr()}
+}
+
+// template evaluates e as HCL does, but measures its parts before it puts
+// them together: HCL builds the string first, and a template of three
+// thousand references to a local of a megabyte asked for gigabytes before
+// it could be measured. The parts are evaluated once, here, and HCL puts
+// together their values (in a stand-in template of literals, so that
+// nulls, unknowns, marks and conversions stay HCL's).
+func (c *charged) template(e *hclsyntax.TemplateExpr, ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
+	parts := make([]hclsyntax.Expression, len(e.Parts))
+	originals := map[hcl.Expression]hcl.Expression{}
+	total := int64(0)
+	for i, p := range e.Parts {
+		var v cty.Value
+		var d hcl.Diagnostics
+		if j, ok := p.(*hclsyntax.TemplateJoinExpr); ok {
+			v, d = c.join(j, ctx)
+		} else {
+			v, d = p.Value(ctx)
+		}
+		diags = append(diags, d...)
+		if total += textBytes(v); total > maxStringBytes {
+			return cty.DynamicVal, append(diags, c.tooLargeDiagnostic(tooLarge(0, total)))
+		}
+		lit := &hclsyntax.LiteralValueExpr{Val: v, SrcRange: p.Range()}
+		parts[i], originals[lit] = lit, p
+	}
+	v, d := (&hclsyntax.TemplateExpr{Parts: parts, SrcRange: e.SrcRange}).Value(ctx)
+	for _, x := range d {
+		if p, ok := originals[x.Expression]; ok {
+			x.Expression = p // so that the values of its variables are shown
+		}
+	}
+	return v, append(diags, d...)
+}
+
+// join evaluates a part of a template that is a for directive ("%{ for x
+// in xs }${x}%{ endfor }") as HCL does, measuring first what it joins: the
+// results of the iterations, each of which may be a reference to a large
+// value.
+func (c *charged) join(e *hclsyntax.TemplateJoinExpr, ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
+	tuple, diags := e.Tuple.Value(ctx)
+	if much := tooLarge(0, textBytes(tuple)); much != "" {
+		return cty.DynamicVal, append(diags, c.tooLargeDiagnostic(much))
+	}
+	standIn := &hclsyntax.TemplateJoinExpr{Tuple: &hclsyntax.LiteralValueExpr{Val: tuple, SrcRange: e.Tuple.Range()}}
+	v, d := standIn.Value(ctx)
+	for _, x := range d {
+		if x.Expression == standIn {
+			x.Expression = e
+		}
+	}
+	return v, append(diags, d...)
+}
+
+// textBytes is about how many bytes v takes as text in a template: a
+// string's length, a number's digits (1e1000000 has a million), the
+// sum of the elements of a tuple (a for directive's results), giving up
+// past maxStringBytes.
+func textBytes(v cty.Value) int64 {
+	v, _ = v.Unmark()
+	if !v.IsKnown() || v.IsNull() {
+		return 0
+	}
+	switch t := v.Type(); {
+	case t == cty.String:
+		return int64(len(v.AsString()))
+	case t == cty.Number:
+		exp := int64(v.AsBigFloat().MantExp(nil))
+		return max(exp, -exp)*30103/100000 + 160 // log10(2) digits a binary digit, and the mantissa's
+	case t == cty.Bool:
+		return 5
+	case t.IsTupleType():
+		n := int64(0)
+		for it := v.ElementIterator(); it.Next() && n <= maxStringBytes; {
+			_, e := it.Element()
+			n += textBytes(e)
+		}
+		return n
+	}
+	return 0
 }
 
 // spentDiagnostic reports the spent budget once, where it ran out; what it

@@ -108,3 +108,70 @@ locals {
 		t.Fatal(diags)
 	}
 }
+
+// TestTemplatesMeasuredBeforeBuilt: a template is measured from its parts
+// before HCL puts them together. Before, each of these built its string
+// whole (a gigabyte, and gigabytes more as the buffer grew) and only then
+// was found too large: eleven gigabytes for three thousand references.
+func TestTemplatesMeasuredBeforeBuilt(t *testing.T) {
+	const mega = "locals {\n  m = join(\"\", [for i in range(1000) : \"" + "%[1]s" + "\"])\n}\n"
+	local := fmt.Sprintf(mega, strings.Repeat("x", 1000)) // a string of 1,000,000 bytes
+	tests := []struct{ name, expr string }{
+		{"references", `"` + strings.Repeat("${local.m}", 3000) + `"`},
+		{"references and text", `"` + strings.Repeat("${local.m}-", 3000) + `"`},
+		{"a heredoc", "<<EOT\n" + strings.Repeat("${local.m}\n", 3000) + "EOT\n"},
+		{"a for directive", `"%{ for i in range(1000) }${local.m}%{ endfor }"`},
+		{"a for directive among parts", `"a${local.m}%{ for i in range(2) }${local.m}%{ endfor }"`},
+		{"a number of 300 million digits", `"a${1e300000000}"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			_, diags := loadSource(t, local+"locals {\n  t = "+tt.expr+"\n}\n", Options{})
+			runtime.ReadMemStats(&after)
+			// Too large, or (for a for directive, whose iterations
+			// are charged as they are made) too costly in all.
+			if len(diags) != 1 || !strings.Contains(diags[0].Detail, "more than 1 MiB of text") && !strings.Contains(diags[0].Detail, "64 MiB of strings") ||
+				diags[0].Subject == nil || diags[0].Subject.Start.Line != 5 {
+				t.Errorf("diagnostics %v", diags)
+			}
+			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 200<<20 {
+				t.Errorf("allocated %d MB", alloc>>20)
+			}
+		})
+	}
+	// Just under the bound, a template is made.
+	cfg, diags := loadSource(t, local+"locals {\n  t = \"${local.m}%{ for i in range(2) }${substr(local.m, 0, 20000)}%{ endfor }\"\n}\n"+
+		"rules {\n  owner-unmatched = strlen(local.t) == 1040000 ? \"off\" : \"x\"\n}\n", Options{})
+	if diags.HasErrors() || len(cfg.Rules) != 1 {
+		t.Errorf("%v %v", cfg.Rules, diags)
+	}
+}
+
+// TestJSONNesting: jsondecode of JSON nested past MaxNesting fails with a
+// diagnostic before it is decoded. Before, two million ['s overflowed the
+// stack of the decoder: a fatal error that no recover catches.
+func TestJSONNesting(t *testing.T) {
+	for _, tt := range []struct {
+		json string
+		ok   bool
+	}{
+		{strings.Repeat("[", 2_000_000) + strings.Repeat("]", 2_000_000), false},
+		{strings.Repeat(`{\"a\":`, 300_000) + "1" + strings.Repeat("}", 300_000), false},
+		{strings.Repeat("[", MaxNesting+1) + strings.Repeat("]", MaxNesting+1), false},
+		{strings.Repeat("[", 500) + strings.Repeat("]", 500), true},
+		{`[\"` + strings.Repeat("[", 5000) + `\\\"{\"]`, true}, // in a string, with an escaped quote
+	} {
+		_, diags := loadSource(t, "locals {\n  j = jsondecode(\""+tt.json+"\")\n}\n", Options{})
+		if tt.ok {
+			if diags.HasErrors() {
+				t.Errorf("%.40s…: %v", tt.json, diags)
+			}
+			continue
+		}
+		if len(diags) != 1 || !strings.Contains(diags[0].Detail, "the JSON nests more than 1000 levels deep") || diags[0].Subject == nil {
+			t.Errorf("%.40s…: %v", tt.json, diags)
+		}
+	}
+}

@@ -14,12 +14,16 @@
 // system; whether a property or field exists is the planner's question.
 //
 // It holds every input to account (see docs/reliability.md, "Hostile
-// input"): it reads only regular files inside the directory (read.go),
+// input"): it reads only regular files inside the directory, and
+// variable files named inside it only where their links stay inside it
+// (read.go),
 // within MaxConfigBytes, MaxVarFileBytes and MaxVarBytes; it refuses
 // nesting past MaxNesting before parsing (nesting.go); it bounds what
 // evaluating a configuration may make (budget.go); it checks names and
 // labels against HubSpot's limits (decode.go); it keeps every value read
 // with env(), and every value computed from one, out of values other than
-// tokens and out of every message (sensitive.go); and it renders
+// tokens, out of every message, and out of whether evaluation fails (no
+// function or expression that could fail or branch on a secret runs on
+// one: sensitive.go); and it renders
 // diagnostics with what a terminal would act on escaped (diagtext.go).
 package config

@@ -41,7 +41,7 @@ func objectOf(m map[string]cty.Value) cty.Value {
 
 // functions is go-cty's standard library, under the names HCL users know from
 // other tools, plus env; each spends the load's budget (withBudget) and
-// hides its errors about secrets (hideSensitiveErrors).
+// refuses a secret unless it is one of takesSecrets (secretsRefused).
 func (l *loader) functions() map[string]function.Function {
 	fns := map[string]function.Function{
 		"abs": stdlib.AbsoluteFunc, "ceil": stdlib.CeilFunc, "floor": stdlib.FloorFunc,
@@ -70,7 +70,7 @@ func (l *loader) functions() map[string]function.Function {
 		"env":        envFunc(l.opts, l.secrets),
 	}
 	for name, f := range fns {
-		fns[name] = hideSensitiveErrors(name, withBudget(name, f, l.budget))
+		fns[name] = secretsRefused(name, withBudget(name, f, l.budget))
 	}
 	return fns
 }

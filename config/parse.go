@@ -25,10 +25,19 @@ func (l *loader) parse(name string) *hcl.File {
 	return l.parseSource(name, src)
 }
 
-// parseVarFile reads and parses a --var-file: it may be anywhere, but must
-// be a regular file of at most MaxVarFileBytes.
+// parseVarFile reads and parses a --var-file, a regular file of at most
+// MaxVarFileBytes. One named inside the configuration directory is held to
+// what the directory's files are: its links must lead inside it, for the
+// directory is what a pull request changes (a prod.vars.hcl replaced by a
+// link to /proc/self/environ printed the environment). One named outside
+// it is the caller's choice, and is read where it is named, with no link
+// on the way.
 func (l *loader) parseVarFile(name string) *hcl.File {
-	src, err := readSource(name, "", MaxVarFileBytes)
+	within := ""
+	if namedInside(name, l.dir) {
+		within = l.dir
+	}
+	src, err := readSource(name, within, MaxVarFileBytes)
 	if err == errTooLarge {
 		err = &sourceError{"Variable file too large", fmt.Sprintf("%s is larger than %s, the most syncform reads of a variable file.", name, bytesString(MaxVarFileBytes))}
 	}
@@ -56,6 +65,7 @@ func (l *loader) parseSource(name string, src []byte) *hcl.File {
 	l.add(mergeRuns(diags)...)
 	if body, ok := f.Body.(*hclsyntax.Body); ok {
 		budgetExpressions(body, l.budget)
+		guardSecrets(body)
 	}
 	return f
 }

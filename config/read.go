@@ -40,28 +40,37 @@ type sourceError struct {
 func (e *sourceError) Error() string { return e.detail }
 
 // readSource reads the file at path as configuration source: a regular file,
-// of at most limit bytes. When within is not empty, a symbolic link must
-// resolve to a file inside that directory (a committed link to
-// /proc/self/environ or /etc/passwd would otherwise be quoted, line by line,
-// in diagnostics). Nothing but a regular file is opened: a named pipe blocks
-// the read for ever, a device never ends. The file is opened without
-// blocking and checked again once open, in case it was swapped in between.
+// of at most limit bytes, where a file may come from. When within is not
+// empty, the path, every symbolic link on it followed, must lead to a file
+// inside that directory (a committed link to /proc/self/environ or
+// /etc/passwd would otherwise be quoted, line by line, in diagnostics).
+// When within is empty, the path must hold no link at all: the file is
+// where it is named (see parseVarFile). Nothing but a regular file is
+// opened: a named pipe blocks the read for ever, a device never ends. The
+// file is opened without blocking and checked again once open, in case it
+// was swapped in between.
 func readSource(path, within string, limit int64) ([]byte, error) {
 	info, err := os.Lstat(path)
 	if err != nil {
 		return nil, err
 	}
+	named, err := absolute(path)
+	if err != nil {
+		return nil, err
+	}
+	target, err := filepath.EvalSymlinks(named)
+	if err != nil {
+		return nil, &sourceError{"Configuration file refused",
+			fmt.Sprintf("%s is a symbolic link that cannot be followed (%v).", path, unwrapPathError(err))}
+	}
+	switch {
+	case within != "" && !inside(target, within):
+		return nil, linkRefused(path, info.Mode(), target, "which is outside the configuration directory: syncform reads configuration only from inside it")
+	case within == "" && target != named:
+		return nil, linkRefused(path, info.Mode(), target, "but a variable file outside the configuration directory is read only where it is named, "+
+			"with no link on the way: a link put in place of one could lead anywhere (/proc/self/environ)")
+	}
 	if info.Mode()&fs.ModeSymlink != 0 {
-		target, err := filepath.EvalSymlinks(path)
-		if err != nil {
-			return nil, &sourceError{"Configuration file refused",
-				fmt.Sprintf("%s is a symbolic link that cannot be followed (%v).", path, unwrapPathError(err))}
-		}
-		if within != "" && !inside(target, within) {
-			to, _ := os.Readlink(path) // as written, where it differs (/proc/self)
-			return nil, &sourceError{"Configuration file refused",
-				fmt.Sprintf("%s is a symbolic link to %s, which is outside the configuration directory: syncform reads configuration only from inside it.", path, to)}
-		}
 		if info, err = os.Stat(target); err != nil {
 			return nil, err
 		}
@@ -94,6 +103,33 @@ func readSource(path, within string, limit int64) ([]byte, error) {
 		return nil, errTooLarge
 	}
 	return b.Bytes(), nil
+}
+
+// linkRefused is the error of a path refused for where its links lead,
+// to target; why completes the sentence.
+func linkRefused(path string, info fs.FileMode, target, why string) error {
+	if info&fs.ModeSymlink != 0 {
+		to, _ := os.Readlink(path) // as written, where it differs (/proc/self)
+		return &sourceError{"Configuration file refused", fmt.Sprintf("%s is a symbolic link to %s, %s.", path, to, why)}
+	}
+	return &sourceError{"Configuration file refused", fmt.Sprintf("%s leads through a symbolic link to %s, %s.", path, target, why)}
+}
+
+// absolute is path made absolute from the working directory, with the
+// links of the working directory itself resolved: only the links of the
+// path as named are its own.
+func absolute(path string) (string, error) {
+	if filepath.IsAbs(path) {
+		return filepath.Clean(path), nil
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	if wd, err = filepath.EvalSymlinks(wd); err != nil {
+		return "", err
+	}
+	return filepath.Join(wd, path), nil
 }
 
 // errTooLarge is readSource's error for a file over its limit; the caller
@@ -140,17 +176,37 @@ func unwrapPathError(err error) error {
 // dir (itself resolved here, so that a directory reached through a link
 // contains what it holds).
 func inside(target, dir string) bool {
-	d, err := filepath.EvalSymlinks(dir)
+	d, err := absolute(dir)
 	if err != nil {
 		return false
 	}
-	d, err1 := filepath.Abs(d)
-	t, err2 := filepath.Abs(target)
+	if d, err = filepath.EvalSymlinks(d); err != nil {
+		return false
+	}
+	return under(target, d)
+}
+
+// under reports whether the absolute path p is dir or lies in it, as
+// written.
+func under(p, dir string) bool {
+	rel, err := filepath.Rel(dir, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+}
+
+// namedInside reports whether path is named inside the directory dir, as
+// written or with dir's links resolved: a variable file named there is
+// held to what the directory's files are (see parseVarFile).
+func namedInside(path, dir string) bool {
+	p, err1 := absolute(path)
+	d, err2 := absolute(dir)
 	if err1 != nil || err2 != nil {
 		return false
 	}
-	rel, err := filepath.Rel(d, t)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+	if under(p, d) {
+		return true
+	}
+	resolved, err := filepath.EvalSymlinks(d)
+	return err == nil && under(p, resolved)
 }
 
 // ReadFile reads a configuration or variable file of dir for fmt, with the

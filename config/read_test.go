@@ -194,3 +194,102 @@ func TestReadFile(t *testing.T) {
 		}
 	}
 }
+
+// TestVarFileLinks: a variable file named inside the configuration
+// directory is held to what the directory's files are, its links followed
+// (it is what a pull request can replace with a link); one named outside
+// it is read where it is named, with no link on the way. Before, a
+// v.vars.hcl linked to a file outside, to /etc/passwd or to
+// /proc/self/environ was read, and its lines quoted in diagnostics.
+func TestVarFileLinks(t *testing.T) {
+	const secretLine = "FAKE_SECRET=Zq8wFakeSecretOutside\n"
+	const main = "variable \"v\" {\n  type    = number\n  default = 1\n}\nobject \"contacts\" {\n  sync = var.v == 7\n}\n"
+	tests := []struct {
+		name   string
+		setup  func(t *testing.T, dir, outside string) string // the --var-file
+		detail string                                         // of the one diagnostic; "" when it loads
+	}{
+		{"a link to a file outside", func(t *testing.T, dir, outside string) string {
+			symlink(t, filepath.Join(outside, "secret"), filepath.Join(dir, "v.vars.hcl"))
+			return "v.vars.hcl"
+		}, "v.vars.hcl is a symbolic link to " + "OUTSIDE/secret, which is outside the configuration directory"},
+		{"a relative link out", func(t *testing.T, dir, outside string) string {
+			symlink(t, filepath.Join("..", filepath.Base(outside), "secret"), filepath.Join(dir, "v.vars.hcl"))
+			return "v.vars.hcl"
+		}, "which is outside the configuration directory"},
+		{"a link to /proc/self/environ", func(t *testing.T, dir, _ string) string {
+			symlink(t, "/proc/self/environ", filepath.Join(dir, "v.vars.hcl"))
+			return "v.vars.hcl"
+		}, "v.vars.hcl is a symbolic link to /proc/self/environ, which is outside"},
+		{"a link to /etc/passwd, named by its absolute path", func(t *testing.T, dir, _ string) string {
+			symlink(t, "/etc/passwd", filepath.Join(dir, "v.vars.hcl"))
+			return filepath.Join(dir, "v.vars.hcl")
+		}, "which is outside the configuration directory"},
+		{"a link to /dev/zero", func(t *testing.T, dir, _ string) string {
+			symlink(t, "/dev/zero", filepath.Join(dir, "v.vars.hcl"))
+			return "v.vars.hcl"
+		}, "which is outside the configuration directory"},
+		{"a file in a linked directory outside", func(t *testing.T, dir, outside string) string {
+			symlink(t, outside, filepath.Join(dir, "shared"))
+			return filepath.Join("shared", "secret")
+		}, "shared/secret leads through a symbolic link to OUTSIDE/secret, which is outside"},
+		{"a link to a FIFO inside", func(t *testing.T, dir, _ string) string {
+			mkfifo(t, filepath.Join(dir, "pipe"))
+			symlink(t, "pipe", filepath.Join(dir, "v.vars.hcl"))
+			return "v.vars.hcl"
+		}, "v.vars.hcl is a named pipe (FIFO)"},
+		{"a FIFO outside", func(t *testing.T, _, outside string) string {
+			mkfifo(t, filepath.Join(outside, "pipe"))
+			return filepath.Join(outside, "pipe")
+		}, "OUTSIDE/pipe is a named pipe (FIFO)"},
+		{"/dev/zero, named", func(t *testing.T, _, _ string) string { return "/dev/zero" }, "/dev/zero is a device"},
+		{"/proc/self/environ, named", func(t *testing.T, _, _ string) string { return "/proc/self/environ" },
+			"/proc/self/environ leads through a symbolic link to /proc/"},
+		{"a link outside, named outside", func(t *testing.T, _, outside string) string {
+			symlink(t, "secret", filepath.Join(outside, "link.vars.hcl"))
+			return filepath.Join(outside, "link.vars.hcl")
+		}, "OUTSIDE/link.vars.hcl is a symbolic link to secret, but a variable file outside the configuration directory is read only where it is named"},
+		{"a link to a file inside", func(t *testing.T, dir, _ string) string {
+			writeFile(t, dir, "real.txt", "v = 7\n")
+			symlink(t, "real.txt", filepath.Join(dir, "v.vars.hcl"))
+			return "v.vars.hcl"
+		}, ""},
+		{"a file outside, named", func(t *testing.T, _, outside string) string {
+			writeFile(t, outside, "ok.vars.hcl", "v = 7\n")
+			return filepath.Join(outside, "ok.vars.hcl")
+		}, ""},
+		{"a file outside, named relative", func(t *testing.T, _, outside string) string {
+			writeFile(t, outside, "ok.vars.hcl", "v = 7\n")
+			return filepath.Join("..", filepath.Base(outside), "ok.vars.hcl")
+		}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := t.TempDir()
+			dir, outside := filepath.Join(root, "config"), filepath.Join(root, "outside")
+			for _, d := range []string{dir, outside} {
+				if err := os.Mkdir(d, 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
+			writeFile(t, outside, "secret", secretLine)
+			writeFile(t, dir, "main.hcl", main)
+			t.Chdir(dir)
+			varFile := tt.setup(t, dir, outside)
+			cfg, diags, text := loadBounded(t, ".", Options{VarFiles: []string{varFile}})
+			if strings.Contains(text, "FakeSecret") || strings.Contains(text, "root:") || strings.Contains(text, "PATH=") {
+				t.Errorf("the output quotes the file:\n%s", text)
+			}
+			if tt.detail == "" {
+				if len(diags) != 0 || len(cfg.Objects) != 1 || cfg.Objects[0].Sync == nil || !*cfg.Objects[0].Sync {
+					t.Errorf("not read: %v\n%s", cfg.Objects, text)
+				}
+				return
+			}
+			want := strings.ReplaceAll(tt.detail, "OUTSIDE", outside)
+			if len(diags) != 1 || diags[0].Summary != "Configuration file refused" || !strings.Contains(diags[0].Detail, want) {
+				t.Errorf("want one refusal, …%s…:\n%s", want, text)
+			}
+		})
+	}
+}

@@ -89,12 +89,13 @@ var secretContexts = []string{
 	"rules {\n  owner-unmatched = X\n}\n",
 }
 
-// secretLocals are the locals the transforms may refer to.
+// secretLocals are the locals the transforms may refer to: each holds
+// the secret, made with what takes one.
 const secretLocals = `
 locals {
   t     = env("T")
-  parts = split("7", env("T"))
-  obj   = { (env("T")) = 1 }
+  parts = [lower(env("T")), "7"]
+  obj   = { k = env("T") }
 }
 `
 
@@ -103,7 +104,8 @@ locals {
 // without the value, or any form of it, in a diagnostic (rendered with
 // the values of the expression's variables) or in the configuration.
 // Only the exact value was scrubbed before: tonumber(upper(env("T")))
-// quoted the token in upper case.
+// quoted the token in upper case. (Most are now refused before anything
+// runs on the secret: TestSecretOracle.)
 func TestTransformedSecretsNeverShown(t *testing.T) {
 	env := envOf("T", transformSecret)
 	for _, ctxSrc := range secretContexts {
@@ -135,20 +137,36 @@ func TestTransformedSecretsNeverShown(t *testing.T) {
 	}
 }
 
-// TestTransformedSecretsAreTokens: a value computed from env() is still a
-// secret, and so may be a token.
+// TestTransformedSecretsAreTokens: a value computed from env() by the
+// functions that take a secret (takesSecrets) is still a secret, and so may
+// be a token; no other function takes one (TestSecretOracle).
 func TestTransformedSecretsAreTokens(t *testing.T) {
-	src := "connection {\n  provider = \"hubspot\"\n  hubspot {\n    portal_id = 1\n    token = lower(trimspace(local.t))\n  }\n" +
-		"  salesforce {\n    instance_url = \"https://example.my.salesforce.com\"\n    token = \"${local.t}-x\"\n  }\n}\n"
-	cfg, diags := loadSource(t, secretLocals+src, Options{Env: envOf("T", transformSecret)})
-	if diags.HasErrors() {
-		t.Fatal(diags)
+	tests := []struct{ expr, want string }{
+		{`env("T")`, transformSecret},
+		{`lower(trimspace(local.t))`, strings.ToLower(transformSecret)},
+		{`"${local.t}-x"`, transformSecret + "-x"},
+		{`trimspace(env("S"))`, transformSecret},
+		{`chomp(env("S"))`, " " + transformSecret},
+		{`trimprefix(local.t, "Qz")`, transformSecret[2:]},
+		{`trimsuffix(upper(local.t), "J")`, strings.ToUpper(transformSecret)[:len(transformSecret)-1]},
+		{`trim(env("S"), " \n")`, transformSecret},
+		{`title(tostring(local.t))`, transformSecret},
+		{`format("%s:%-3v", local.t, "ab")`, transformSecret + ":ab "},
+		{`join(":", [local.t, "x"])`, transformSecret + ":x"},
+		{`local.parts[0]`, strings.ToLower(transformSecret)},
+		{`local.obj.k`, transformSecret},
 	}
-	if got := cfg.Connection.HubSpot.Token.Reveal(); got != strings.ToLower(transformSecret) {
-		t.Errorf("hubspot token %q", got)
-	}
-	if got := cfg.Connection.Salesforce.Token.Reveal(); got != transformSecret+"-x" {
-		t.Errorf("salesforce token %q", got)
+	for _, tt := range tests {
+		src := "connection {\n  provider = \"hubspot\"\n  hubspot {\n    portal_id = 1\n    token = " + tt.expr + "\n  }\n" +
+			"  salesforce {\n    instance_url = \"https://example.my.salesforce.com\"\n    token = " + tt.expr + "\n  }\n}\n"
+		cfg, diags := loadSource(t, secretLocals+src, Options{Env: envOf("T", transformSecret, "S", " "+transformSecret+"\n")})
+		if diags.HasErrors() {
+			t.Errorf("%s: %v", tt.expr, diags)
+			continue
+		}
+		if hs, sf := cfg.Connection.HubSpot.Token.Reveal(), cfg.Connection.Salesforce.Token.Reveal(); hs != tt.want || sf != tt.want {
+			t.Errorf("%s: tokens %q and %q, want %q", tt.expr, hs, sf, tt.want)
+		}
 	}
 }
 
@@ -210,5 +228,46 @@ func TestSourceHoldingASecret(t *testing.T) {
 	}
 	if leak := secretLeak(text.String(), transformSecret); leak != "" || !strings.Contains(text.String(), "(not shown: it holds a secret)") {
 		t.Errorf("shows %q:\n%s", leak, text.String())
+	}
+}
+
+// TestShortSecrets: a secret shorter than sensitiveRun (a flag read with
+// env(): "1", "true") withholds a diagnostic only where it is quoted
+// whole. Before, it matched as a run of its length, so "1" withheld every
+// diagnostic that named line 1 or held a digit 1.
+func TestShortSecrets(t *testing.T) {
+	src := "object \"companies\" {\n  sync = true\n}\nobject \"companies\" {\n  sync = true\n}\n" +
+		"locals {\n  flag = env(\"F\")\n}\nrules {\n  owner-unmatched = \"1\"\n}\n"
+	for _, flag := range []string{"1", "true", "ON"} {
+		_, diags := loadSource(t, src, Options{Env: envOf("F", flag)})
+		var dup, rule *hcl.Diagnostic
+		for _, d := range diags {
+			switch {
+			case d.Subject != nil && d.Subject.Start.Line == 4:
+				dup = d
+			case d.Subject != nil && d.Subject.Start.Line == 11:
+				rule = d
+			}
+		}
+		if dup == nil || !strings.HasPrefix(dup.Summary, "Duplicate object") || !strings.Contains(dup.Detail, "main.hcl:1") {
+			t.Errorf("F=%q: the duplicate is %v", flag, dup)
+		}
+		if rule == nil {
+			t.Fatalf("F=%q: no diagnostic for the rule: %v", flag, diags)
+		}
+		if quoted := flag == "1"; quoted != (rule.Detail == withheldDetail) {
+			t.Errorf("F=%q: the rule's detail is %q", flag, rule.Detail)
+		}
+	}
+	var s secretSet
+	s.add("42")
+	for text, withheld := range map[string]bool{
+		`cannot convert "42" to number`: true, `"42"`: true, `at main.hcl:42, 142 and 420`: false, `"420"`: false,
+	} {
+		d := &hcl.Diagnostic{Summary: "s", Detail: text}
+		s.scrub(hcl.Diagnostics{d}, nil)
+		if got := d.Detail == withheldDetail; got != withheld {
+			t.Errorf("%q: withheld %v, want %v", text, got, withheld)
+		}
 	}
 }

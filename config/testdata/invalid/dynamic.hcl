@@ -84,7 +84,7 @@ object "companies" {
   }
 
   dynamic "mapping" {
-    for_each = split(",", env("SALESFORCE_TOKEN")) # ERROR: cannot iterate over it
+    for_each = env("SALESFORCE_TOKEN") # ERROR: cannot iterate over it
     labels   = ["a"]
     content {
       salesforce_field = "A__c"
