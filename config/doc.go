@@ -17,7 +17,7 @@
 // input"): it reads only regular files inside the directory, and
 // variable files named inside it only where their links stay inside it
 // (read.go),
-// within MaxConfigBytes, MaxVarFileBytes and MaxVarBytes; it refuses
+// within MaxConfigBytes, MaxTokens, MaxVarFileBytes and MaxVarBytes; it refuses
 // nesting past MaxNesting before parsing (nesting.go); it bounds what
 // evaluating a configuration may make (budget.go); it checks names and
 // labels against HubSpot's limits (decode.go); it keeps every value read

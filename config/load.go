@@ -58,6 +58,8 @@ type loader struct {
 	// read so far (see MaxConfigBytes).
 	dir  string
 	read int64
+	// tokens counts the tokens of the files read so far (MaxTokens).
+	tokens int
 	// secrets are the values env() returned, scrubbed from diagnostics.
 	secrets *secretSet
 	// budget bounds what evaluating the configuration makes.

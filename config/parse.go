@@ -15,7 +15,7 @@ func (l *loader) parse(name string) *hcl.File {
 	src, err := readSource(name, l.dir, MaxConfigBytes-l.read)
 	if err == errTooLarge {
 		err = &sourceError{"Configuration too large", fmt.Sprintf("%s takes the configuration past %s, the most syncform reads "+
-			"of the files of a directory together (loading takes 100 to 160 times as much memory). Split it up, or shorten it.", name, bytesString(MaxConfigBytes))}
+			"of the files of a directory together (loading takes 100 to 500 times as much memory). Split it up, or shorten it.", name, bytesString(MaxConfigBytes))}
 	}
 	if err != nil {
 		l.readFailed(name, err)
@@ -53,6 +53,17 @@ func (l *loader) parseVarFile(name string) *hcl.File {
 // diagnostic can quote the line.
 func (l *loader) parseSource(name string, src []byte) *hcl.File {
 	d := checkText(src, name)
+	// The tokens are counted before HCL makes them: they are what
+	// loading takes memory for. A file refused for them does not count:
+	// those after it may fit.
+	n := countTokens(src)
+	if d == nil && l.tokens+n > MaxTokens {
+		l.readFailed(name, &sourceError{"Configuration too large", fmt.Sprintf("%s takes the configuration past %d tokens "+
+			"(names, numbers, symbols and words of text), the most syncform reads of the files of a load together "+
+			"(each takes hundreds of bytes of memory to load). Split it up, or shorten it.", name, MaxTokens)})
+		return nil
+	}
+	l.tokens += n
 	if d == nil {
 		d = checkNesting(src, name)
 	}
@@ -133,4 +144,29 @@ func mergeRuns(diags hcl.Diagnostics) hcl.Diagnostics {
 		out = append(out, d)
 	}
 	return out
+}
+
+// countTokens estimates the tokens of src from its bytes, without lexing:
+// each run of name characters (letters, digits, "_", "-", and every byte
+// past ASCII) is one, and so is every other byte but a space, a tab or a
+// carriage return. A word of a string's text counts where the lexer makes
+// one token of the whole text, so the estimate errs high on prose, never
+// far low: the memory loading takes follows it.
+func countTokens(src []byte) int {
+	n, inName := 0, false
+	for _, c := range src {
+		switch {
+		case c == ' ' || c == '\t' || c == '\r':
+			inName = false
+		case c == '_' || c == '-' || c >= 0x80 || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
+			if !inName {
+				n++
+			}
+			inName = true
+		default:
+			n++
+			inName = false
+		}
+	}
+	return n
 }

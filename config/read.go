@@ -14,16 +14,22 @@ import (
 	"github.com/hashicorp/hcl/v2"
 )
 
-// Every read of configuration is capped: loading takes about 100 to 160
-// times a file's size in memory (measured on 5 and 20 MB files of mapping
-// blocks, of locals and of errors; docs/reliability.md), so an unbounded
-// file (a sparse 10 GB file, /dev/zero) ran the process out of memory,
-// which is fatal. No real configuration comes near these: one at the
-// connector's limit of 500 mappings an object is about 150 KB.
+// Every read of configuration is capped: an unbounded file (a sparse 10
+// GB file, /dev/zero) ran the process out of memory, which is fatal. What
+// loading takes in memory follows the tokens more than the bytes: about
+// 100 to 160 times a file's size for mapping blocks, locals and errors,
+// but 500 times for a list of one-character elements, whose every byte is
+// a token (measured; docs/reliability.md). So the tokens are capped too.
+// No real configuration comes near these: one at the connector's limit of
+// 500 mappings an object is about 150 KB and 40,000 tokens.
 const (
 	// MaxConfigBytes bounds the configuration files of a directory,
-	// together: about 1.3 GB of memory at the most to load them.
-	MaxConfigBytes = 8 << 20
+	// together.
+	MaxConfigBytes = 4 << 20
+	// MaxTokens bounds the tokens (names, numbers, symbols, words of
+	// text) of the files a load reads, variable files included: about
+	// 700 MB of memory at the most to load them.
+	MaxTokens = 1 << 20
 	// MaxVarFileBytes bounds each --var-file.
 	MaxVarFileBytes = 1 << 20
 	// MaxVarBytes bounds each value given by --var or SYNCFORM_VAR_name.

@@ -86,11 +86,20 @@ func TestFilesThatAreNotConfiguration(t *testing.T) {
 			symlink(t, "sub", filepath.Join(dir, "zz.hcl"))
 		}, Options{}, "Configuration file refused", "is a directory", "zz.hcl"},
 		{"a file past the cap", func(t *testing.T, dir string) { sparse(t, filepath.Join(dir, "zz.hcl"), MaxConfigBytes+1) }, Options{},
-			"Configuration too large", "past 8 MiB", "zz.hcl"},
+			"Configuration too large", "past 4 MiB", "zz.hcl"},
+		// Loading takes memory for each token: a list of a million
+		// one-character elements took 2.6 GB in 4 MiB.
+		{"tokens past the cap", func(t *testing.T, dir string) {
+			writeFile(t, dir, "zz.hcl", "locals {\n  l = ["+strings.Repeat("1,", MaxTokens/2)+"]\n}\n")
+		}, Options{}, "Configuration too large", "zz.hcl takes the configuration past 1048576 tokens", "zz.hcl"},
+		{"tokens of files together past the cap", func(t *testing.T, dir string) {
+			writeFile(t, dir, "a.hcl", "locals {\n  a = ["+strings.Repeat("1,", MaxTokens/4)+"]\n}\n")
+			writeFile(t, dir, "b.hcl", "locals {\n  b = ["+strings.Repeat("1,", MaxTokens/4)+"]\n}\n")
+		}, Options{}, "Configuration too large", "b.hcl takes the configuration past 1048576 tokens", "b.hcl"},
 		{"files together past the cap", func(t *testing.T, dir string) {
 			writeFile(t, dir, "a.hcl", strings.Repeat("# a comment of 32 bytes, padded\n", MaxConfigBytes/2/32))
 			sparse(t, filepath.Join(dir, "b.hcl"), MaxConfigBytes/2+1)
-		}, Options{}, "Configuration too large", "b.hcl takes the configuration past 8 MiB", "b.hcl"},
+		}, Options{}, "Configuration too large", "b.hcl takes the configuration past 4 MiB", "b.hcl"},
 		{"a variable file that is a FIFO", func(t *testing.T, dir string) { mkfifo(t, filepath.Join(dir, "v.vars.hcl")) },
 			Options{VarFiles: []string{"v.vars.hcl"}}, "Configuration file refused", "v.vars.hcl is a named pipe", "v.vars.hcl"},
 		{"a variable file that is /dev/zero", nil, Options{VarFiles: []string{"/dev/zero"}},
@@ -188,7 +197,7 @@ func TestReadFile(t *testing.T) {
 	if b, err := ReadFile(dir, filepath.Join(dir, "main.hcl")); err != nil || string(b) != validMain {
 		t.Errorf("main.hcl: %q, %v", b, err)
 	}
-	for name, want := range map[string]string{"pipe.hcl": "named pipe", "passwd.hcl": "outside the configuration directory", "big.hcl": "larger than 8 MiB"} {
+	for name, want := range map[string]string{"pipe.hcl": "named pipe", "passwd.hcl": "outside the configuration directory", "big.hcl": "larger than 4 MiB"} {
 		if _, err := ReadFile(dir, filepath.Join(dir, name)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v, want …%s…", name, err, want)
 		}

@@ -106,7 +106,7 @@ func hostileInputCases() []hostileCase {
 		if err := f.Truncate(10 << 30); err != nil { // sparse: 10 GB that take no room
 			t.Fatal(err)
 		}
-	}, want: []fixture.Expectation{expect("zz.hcl", 1, "past 8 MiB")}})
+	}, want: []fixture.Expectation{expect("zz.hcl", 1, "past 4 MiB")}})
 	add(hostileCase{name: "files_8mb_of_nul_bytes", files: files("locals {\n  a = 1" + strings.Repeat("\x00", config.MaxConfigBytes-64) + "\n}\n"),
 		want: []fixture.Expectation{expect("main.hcl", 2, "Not a text file")}})
 	add(hostileCase{name: "varfile_dev_zero", files: files(valid), args: []string{"--var-file", "/dev/zero"},

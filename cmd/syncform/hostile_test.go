@@ -287,27 +287,27 @@ func generatedHostileCases() []hostileCase {
 		return fixture.Expectation{Line: line, Severity: hcl.DiagError, Text: text}
 	}
 
-	// 5 MB of valid mapping blocks with one mistake at the very end.
+	// 3 MB of valid mapping blocks with one mistake at the very end.
 	var b strings.Builder
 	b.WriteString("object \"companies\" {\n")
 	line := 2
-	for i := 0; b.Len() < 5<<20; i++ {
+	for i := 0; b.Len() < 3<<20; i++ {
 		fmt.Fprintf(&b, "  mapping \"p%d\" {\n    salesforce_field = \"Field%d__c\"\n    rule             = \"two_way\"\n  }\n", i, i)
 		line += 4
 	}
 	b.WriteString("  mapping \"last\" {\n    salesforce_field = \"Last__c\"\n    rule             = \"two_wya\"\n  }\n}\n")
-	add("huge_5mb_one_error_at_the_end", b.String(), expect(line+2, `Did you mean "two_way"`))
+	add("huge_3mb_one_error_at_the_end", b.String(), expect(line+2, `Did you mean "two_way"`))
 
-	// 5 MB in which every one of 60,000 mappings is wrong.
+	// 3 MB in which every one of 32,000 mappings is wrong.
 	b.Reset()
 	b.WriteString("object \"companies\" {\n")
 	line = 2
-	for i := 0; b.Len() < 5<<20; i++ {
+	for i := 0; b.Len() < 3<<20; i++ {
 		fmt.Fprintf(&b, "  mapping \"p%d\" {\n    salesforce_field = \"Field%d__c\"\n    rule             = \"bogus\"\n  }\n", i, i)
 		line += 4
 	}
 	b.WriteString("}\n")
-	add("huge_5mb_60k_errors", b.String(), expect(4, "Unknown sync rule"), expect(line-2, "Unknown sync rule"))
+	add("huge_3mb_32k_errors", b.String(), expect(4, "Unknown sync rule"), expect(line-2, "Unknown sync rule"))
 
 	// One line of a megabyte.
 	add("huge_long_line", `object "companies" { sync = "`+strings.Repeat("x", 1<<20)+"\" }\n", expect(1, "bool is required"))
@@ -325,7 +325,7 @@ func generatedHostileCases() []hostileCase {
 	add("deep_templates", "locals {\n  a = \""+strings.Repeat("${\"", deep)+strings.Repeat("\"}", deep)+"\"\n}\n", expect(2, "nested too deeply"))
 	add("deep_operator_chain", "locals {\n  a = 1"+strings.Repeat(" + 1", 200000)+"\n}\n", expect(2, "nested too deeply"))
 	add("deep_unary_chain", "locals {\n  a = "+strings.Repeat("!", 200000)+"true\n}\n", expect(2, "nested too deeply"))
-	add("deep_5mb_of_brackets", "locals {\n  a = "+strings.Repeat("[", 5<<20)+"\n}\n", expect(2, "nested too deeply"))
+	add("deep_1mb_of_brackets", "locals {\n  a = "+strings.Repeat("[", config.MaxTokens-100)+"\n}\n", expect(2, "nested too deeply"))
 	var blocks strings.Builder
 	for range deep {
 		blocks.WriteString("mapping {\n")
