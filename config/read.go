@@ -1,17 +1,16 @@
 package config
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 
 	"github.com/hashicorp/hcl/v2"
+
+	"github.com/syncform/syncform/internal/regularfile"
 )
 
 // Every read of configuration is capped: an unbounded file (a sparse 10
@@ -84,31 +83,26 @@ func readSource(path, within string, limit int64) ([]byte, error) {
 	if !info.Mode().IsRegular() {
 		return nil, notRegular(path, info.Mode())
 	}
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
+	f, opened, err := regularfile.Open(path)
+	var nr *regularfile.NotRegularError
+	changed := &sourceError{"Configuration file refused", fmt.Sprintf("%s changed while it was being opened; run again.", path)}
+	switch {
+	case errors.As(err, &nr):
+		return nil, notRegular(path, nr.Mode)
+	case errors.Is(err, regularfile.ErrChanged):
+		return nil, changed
+	case err != nil:
 		return nil, err
 	}
 	defer f.Close()
-	opened, err := f.Stat()
-	if err != nil {
-		return nil, err
+	if !os.SameFile(info, opened) { // the file opened must be the one whose links were checked
+		return nil, changed
 	}
-	if !opened.Mode().IsRegular() {
-		return nil, notRegular(path, opened.Mode())
-	}
-	if !os.SameFile(info, opened) {
-		return nil, &sourceError{"Configuration file refused",
-			fmt.Sprintf("%s changed while it was being opened; run again.", path)}
-	}
-	var b bytes.Buffer
-	b.Grow(int(min(opened.Size(), limit)) + bytes.MinRead) // the size may be wrong (procfs says 0)
-	if _, err := b.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
-		return nil, err
-	}
-	if int64(b.Len()) > limit {
+	b, err := regularfile.ReadAll(f, opened, limit)
+	if errors.Is(err, regularfile.ErrTooLarge) {
 		return nil, errTooLarge
 	}
-	return b.Bytes(), nil
+	return b, err
 }
 
 // linkRefused is the error of a path refused for where its links lead,
@@ -143,19 +137,8 @@ func absolute(path string) (string, error) {
 var errTooLarge = errors.New("too large")
 
 func notRegular(path string, mode fs.FileMode) error {
-	what := "not a regular file"
-	switch {
-	case mode.IsDir():
-		what = "a directory"
-	case mode&fs.ModeNamedPipe != 0:
-		what = "a named pipe (FIFO)"
-	case mode&fs.ModeSocket != 0:
-		what = "a socket"
-	case mode&fs.ModeDevice != 0:
-		what = "a device"
-	}
 	return &sourceError{"Configuration file refused",
-		fmt.Sprintf("%s is %s: syncform reads configuration only from regular files.", path, what)}
+		fmt.Sprintf("%s is %s: syncform reads configuration only from regular files.", path, regularfile.Kind(mode))}
 }
 
 // bytesString writes a limit as people read it: 8 MiB, 512 KiB.

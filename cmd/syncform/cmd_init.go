@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/syncform/syncform/config"
+	"github.com/syncform/syncform/internal/regularfile"
 )
 
 // starterConfig is what init writes: it plans against a new sandbox.
@@ -73,7 +74,7 @@ func (a *app) runInit(dir string) error {
 	// Keep syncform's local files out of git, in the .gitignore there is
 	// or a new one. It is written first: were main.hcl not written after
 	// it, init could run again. It is read only where it may be written
-	// (destination) and only if it is a regular file (readRegular): a
+	// (destination) and only if it is a regular file (regularfile): a
 	// named pipe would block init for ever, a link to /dev/zero exhaust
 	// its memory.
 	gi := filepath.Join(dir, ".gitignore")
@@ -81,15 +82,16 @@ func (a *app) runInit(dir string) error {
 	if err != nil {
 		return err
 	}
-	old, err := readRegular(target, maxGitignoreSize)
+	old, err := regularfile.Read(target, maxGitignoreSize)
+	var nr *regularfile.NotRegularError
 	var wrote string
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		err = replaceFile(gi, []byte(starterGitignore), 0o644, false)
 		wrote = "Wrote main.hcl and .gitignore."
-	case errors.Is(err, errNotRegular):
-		return fmt.Errorf("%s is not a regular file; init adds .syncform/ to a .gitignore file", gi)
-	case errors.Is(err, errTooLarge):
+	case errors.As(err, &nr):
+		return fmt.Errorf("%s is %s, not a regular file; init adds .syncform/ to a .gitignore file", gi, regularfile.Kind(nr.Mode))
+	case errors.Is(err, regularfile.ErrTooLarge):
 		return fmt.Errorf("%s is larger than %d MiB, more than init reads; add .syncform/ to it by hand", gi, maxGitignoreSize>>20)
 	case err == nil && !strings.Contains(string(old), ".syncform/"):
 		if len(old) > 0 && !strings.HasSuffix(string(old), "\n") {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/syncform/syncform/internal/regularfile"
 	"github.com/syncform/syncform/planner"
 )
 
@@ -31,14 +32,15 @@ func savePlan(path string, doc planner.Document) error {
 const maxPlanSize = 32 << 20
 
 // loadPlan reads a saved plan: a regular file of at most maxPlanSize bytes
-// (readRegular), so that a named pipe is refused rather than waited on for
+// (regularfile), so that a named pipe is refused rather than waited on for
 // ever, and a device (/dev/zero) is refused unread.
 func loadPlan(path string) (*planner.Document, error) {
-	b, err := readRegular(path, maxPlanSize)
+	b, err := regularfile.Read(path, maxPlanSize)
+	var nr *regularfile.NotRegularError
 	switch {
-	case errors.Is(err, errNotRegular):
-		return nil, fmt.Errorf("%s is not a regular file; a saved plan is a file plan --out wrote", path)
-	case errors.Is(err, errTooLarge):
+	case errors.As(err, &nr):
+		return nil, fmt.Errorf("%s is %s, not a regular file; a saved plan is a file plan --out wrote", path, regularfile.Kind(nr.Mode))
+	case errors.Is(err, regularfile.ErrTooLarge):
 		return nil, fmt.Errorf("%s is larger than %d MiB, the most a saved plan may be; it is not one plan --out wrote", path, maxPlanSize>>20)
 	case err != nil:
 		return nil, err

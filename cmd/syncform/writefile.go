@@ -1,17 +1,14 @@
 package main
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 )
 
 // maxLinkHops bounds how many symbolic links a destination's path may go
@@ -177,53 +174,4 @@ func splitPath(p string) []string {
 func within(p, dir string) bool {
 	rel, err := filepath.Rel(dir, p)
 	return err == nil && filepath.IsLocal(rel)
-}
-
-// errNotRegular and errTooLarge are readRegular's refusals; the caller
-// says what the file should have been.
-var (
-	errNotRegular = errors.New("not a regular file")
-	errTooLarge   = errors.New("too large")
-)
-
-// readRegular reads the file at path when it is a regular file of at most
-// limit bytes. Nothing else is opened: a named pipe would block the read
-// for ever (and a signal with it), a device never ends. A symbolic link is
-// followed; the file is opened without blocking and checked again once
-// open, in case it was swapped in between.
-func readRegular(path string, limit int64) ([]byte, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, errNotRegular
-	}
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	opened, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !opened.Mode().IsRegular() {
-		return nil, errNotRegular
-	}
-	if !os.SameFile(fi, opened) {
-		return nil, fmt.Errorf("%s changed while it was being opened; run again", path)
-	}
-	if opened.Size() > limit {
-		return nil, errTooLarge
-	}
-	var b bytes.Buffer
-	b.Grow(int(opened.Size()) + bytes.MinRead)
-	if _, err := b.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
-		return nil, err
-	}
-	if int64(b.Len()) > limit {
-		return nil, errTooLarge // it grew while it was read
-	}
-	return b.Bytes(), nil
 }

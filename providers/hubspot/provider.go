@@ -7,13 +7,12 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	sf "github.com/syncform/syncform"
+	"github.com/syncform/syncform/internal/regularfile"
 )
 
 // Config configures a Provider. Zero values take the defaults noted.
@@ -260,18 +259,15 @@ const MaxMappingsCSV = 16 << 20
 // MaxMappingsCSV bytes. It is opened without blocking, so that a named pipe
 // is refused rather than waited on for ever.
 func (p *Provider) readCSV() ([]sf.Mapping, error) {
-	f, err := os.OpenFile(p.cfg.MappingsCSV, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
+	f, fi, err := regularfile.Open(p.cfg.MappingsCSV)
+	var nr *regularfile.NotRegularError
+	switch {
+	case errors.As(err, &nr):
+		return nil, fmt.Errorf("%s: the connector's mappings export is not a regular file (it is %s)", p.cfg.MappingsCSV, regularfile.Kind(nr.Mode))
+	case err != nil:
 		return nil, fmt.Errorf("reading the connector's mappings export: %w", err)
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("reading the connector's mappings export: %w", err)
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: the connector's mappings export is not a regular file", p.cfg.MappingsCSV)
-	}
 	tooLarge := fmt.Errorf("%s: the connector's mappings export is larger than %d MiB, the most syncform reads", p.cfg.MappingsCSV, MaxMappingsCSV>>20)
 	if fi.Size() > MaxMappingsCSV {
 		return nil, tooLarge

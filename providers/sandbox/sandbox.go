@@ -15,9 +15,9 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 
 	sf "github.com/syncform/syncform"
+	"github.com/syncform/syncform/internal/regularfile"
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
 )
 
@@ -535,28 +535,15 @@ const sqliteHeaderSize = 100
 // (/dev/zero) is no database. The file is opened without blocking and
 // checked again once open, in case it was swapped in between.
 func readHeader(path string) ([]byte, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, fmt.Errorf("sandbox: %w", err)
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, notAFile(path, fi.Mode())
-	}
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
+	f, _, err := regularfile.Open(path)
+	var nr *regularfile.NotRegularError
+	switch {
+	case errors.As(err, &nr):
+		return nil, notAFile(path, nr.Mode)
+	case err != nil:
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
 	defer f.Close()
-	opened, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("sandbox %s: %w", path, err)
-	}
-	if !opened.Mode().IsRegular() {
-		return nil, notAFile(path, opened.Mode())
-	}
-	if !os.SameFile(fi, opened) {
-		return nil, fmt.Errorf("sandbox %s: the file changed while it was being opened; run again", path)
-	}
 	h := make([]byte, sqliteHeaderSize)
 	n, err := io.ReadFull(f, h)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
@@ -567,18 +554,7 @@ func readHeader(path string) ([]byte, error) {
 
 // notAFile is the error for a sandbox path that names no regular file.
 func notAFile(path string, mode fs.FileMode) error {
-	what := "not a regular file"
-	switch {
-	case mode.IsDir():
-		what = "a directory"
-	case mode&fs.ModeNamedPipe != 0:
-		what = "a named pipe (FIFO)"
-	case mode&fs.ModeSocket != 0:
-		what = "a socket"
-	case mode&fs.ModeDevice != 0:
-		what = "a device"
-	}
-	return fmt.Errorf("sandbox %s: %w (it is %s, not a file); name another file as the connection's sandbox", path, ErrNotSandbox, what)
+	return fmt.Errorf("sandbox %s: %w (it is %s, not a file); name another file as the connection's sandbox", path, ErrNotSandbox, regularfile.Kind(mode))
 }
 
 // build writes a freshly seeded sandbox to a new temporary file in dir and
